@@ -1,0 +1,94 @@
+import { HTTPException } from "hono/http-exception";
+import { ConfigurationError } from "../env";
+import { ApiError, type FieldError } from "../lib/problem";
+
+// Unique constraints named in the schema, turned into what the caller should change.
+const UNIQUE_VIOLATIONS: Record<string, { field: string; message: string }> = {
+  tenants_slug_key: {
+    field: "slug",
+    message: "An agency with this slug already exists; choose another slug.",
+  },
+  members_tenant_email_key: {
+    field: "email",
+    message: "A member with this email already exists in your agency.",
+  },
+  clients_tenant_name_key: {
+    field: "name",
+    message: "A client with this name already exists in your agency.",
+  },
+  projects_tenant_slug_key: {
+    field: "slug",
+    message: "A project with this slug already exists in your agency.",
+  },
+};
+
+interface PostgresError {
+  code?: string;
+  constraint?: string;
+}
+
+function postgresErrorOf(error: unknown): PostgresError | undefined {
+  const candidate = (error as { cause?: unknown })?.cause ?? error;
+  const code = (candidate as PostgresError | null)?.code;
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? (candidate as PostgresError) : undefined;
+}
+
+/** Maps anything thrown while serving a request to an ApiError; unknown errors become 500. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof ConfigurationError) {
+    return new ApiError("misconfigured", `The service is not configured: ${error.problems.join("; ")}.`);
+  }
+  if (error instanceof HTTPException) {
+    if (error.status === 413)
+      return new ApiError("payload_too_large", "The request body is over 1 MiB; send less.");
+    if (error.status === 400 && /JSON/i.test(error.message)) {
+      return new ApiError("malformed_json", "The request body is not valid JSON; check quoting and commas.");
+    }
+    return new ApiError(error.status === 401 ? "unauthorized" : "bad_request", error.message);
+  }
+  const pg = postgresErrorOf(error);
+  if (pg?.code === "23505") {
+    const known = pg.constraint ? UNIQUE_VIOLATIONS[pg.constraint] : undefined;
+    return new ApiError(
+      "conflict",
+      known?.message ?? "A resource with the same unique values already exists.",
+      {
+        ...(known ? { errors: [{ path: known.field, message: "already taken" }] } : {}),
+      },
+    );
+  }
+  if (pg?.code === "23503") {
+    return new ApiError(
+      "conflict",
+      "This resource is still referenced by others, or refers to one that does not exist.",
+    );
+  }
+  if (pg?.code === "22P02" || pg?.code === "22007" || pg?.code === "22008") {
+    return new ApiError("bad_request", "A value in the request has the wrong format.");
+  }
+  return new ApiError(
+    "internal",
+    "Something went wrong on our side. Report the request_id if it keeps happening.",
+  );
+}
+
+/** Logs without personal data: the error class and SQLSTATE, never the message (it may quote values). */
+export function logUnexpected(error: unknown, requestId: string): void {
+  const pg = postgresErrorOf(error);
+  const name = error instanceof Error ? error.name : typeof error;
+  const where = error instanceof Error ? (error.stack?.split("\n").slice(1, 4).join(" | ") ?? "") : "";
+  console.error(
+    JSON.stringify({ level: "error", request_id: requestId, error: name, sqlstate: pg?.code, where }),
+  );
+}
+
+export function zodIssuesToFieldErrors(
+  target: string,
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): FieldError[] {
+  return issues.map((issue) => ({
+    path: [target, ...issue.path.map(String)].join("."),
+    message: issue.message,
+  }));
+}

@@ -1,0 +1,104 @@
+import { z } from "@hono/zod-openapi";
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: "/docs#problem-validation_failed" }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string(),
+    request_id: z.string(),
+    code: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    unmet_gates: z.array(z.unknown()).optional(),
+  })
+  .passthrough()
+  .openapi("Problem");
+
+const problem = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: ProblemSchema } },
+});
+
+const ERROR_RESPONSES = {
+  400: problem("The request is malformed or did not validate; `errors[]` says which fields to fix."),
+  401: problem("No credentials, or credentials that are invalid, expired or revoked."),
+  403: problem("Authenticated, but your role may not do this."),
+  404: problem("No such resource in your agency."),
+  409: problem("The request conflicts with the resource's current state."),
+  412: problem("If-Match did not match the current ETag."),
+  413: problem("The body is larger than 1 MiB."),
+  415: problem("The body must be application/json."),
+  422: problem("The Idempotency-Key was used for a different request."),
+  428: problem("This update needs an If-Match header."),
+  500: problem("An unexpected error; the response carries a request id to report."),
+  503: problem("The database is unreachable; retry after `Retry-After` seconds."),
+} as const;
+
+type ErrorStatus = keyof typeof ERROR_RESPONSES;
+
+/** The error responses a route can give, spread into its `responses`. */
+export function errorResponses<S extends ErrorStatus>(...statuses: S[]) {
+  const picked = {} as { [K in S | 500 | 503]: (typeof ERROR_RESPONSES)[K] };
+  for (const status of [...statuses, 500, 503] as (S | 500 | 503)[]) {
+    (picked as Record<number, unknown>)[status] = ERROR_RESPONSES[status];
+  }
+  return picked;
+}
+
+/** Errors every authenticated tenant route can give. */
+export const TENANT_READ_ERRORS = [400, 401, 403, 404] as const;
+export const TENANT_WRITE_ERRORS = [400, 401, 403, 404, 409, 413, 415, 422] as const;
+
+export const bearerSecurity = [{ bearerAuth: [] }];
+
+export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) => ({
+  required: true,
+  ...(description ? { description } : {}),
+  content: { "application/json": { schema } },
+});
+
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+export const IdempotencyKeyHeader = z.object({
+  "idempotency-key": z.string().optional().openapi({
+    description: "Retrying with the same key returns the first response instead of acting twice.",
+  }),
+});
+
+export const UuidParam = (name: string, description: string) =>
+  z.uuid({ message: `${name} must be a UUID` }).openapi({ param: { name, in: "path" }, description });
+
+export const PaginationQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(50)
+    .openapi({ param: { name: "limit", in: "query" }, description: "Page size, 1–200 (default 50)." }),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({
+      param: { name: "cursor", in: "query" },
+      description: "`next_cursor` from the previous page.",
+    }),
+});
+
+export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
+  z
+    .object({
+      items: z.array(item),
+      next_cursor: z
+        .string()
+        .nullable()
+        .openapi({ description: "Pass as `cursor` for the next page; null at the end." }),
+    })
+    .openapi(name);
+
+export const Timestamp = z.string().openapi({ format: "date-time", example: "2026-11-26T11:00:00.000Z" });

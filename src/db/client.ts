@@ -1,0 +1,99 @@
+import { neonConfig, Pool, type PoolClient } from "@neondatabase/serverless";
+import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
+import { ApiError } from "../lib/problem";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+export type Database = NeonDatabase<Schema>;
+
+export interface DatabaseConfig {
+  url: string;
+  /** `host:port` of the project's WebSocket bridge; unset in production, where the driver talks to Neon. */
+  wsProxy?: string | undefined;
+}
+
+/** Seconds a client should wait before retrying when Postgres cannot be reached. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+function configureDriver(config: DatabaseConfig): void {
+  if (config.wsProxy) {
+    const proxy = config.wsProxy;
+    neonConfig.wsProxy = (host, port) => `${proxy}/v1?address=${host}:${port}`;
+    neonConfig.useSecureWebSocket = false;
+    neonConfig.pipelineConnect = false;
+  } else {
+    neonConfig.pipelineConnect = "password";
+  }
+}
+
+export function databaseUnavailable(): ApiError {
+  return new ApiError(
+    "database_unavailable",
+    "The database cannot be reached right now. Nothing was changed; retry after the Retry-After interval.",
+    {},
+    { "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) },
+  );
+}
+
+// Postgres SQLSTATE classes that mean "the server is not there for you", as
+// opposed to "your statement was wrong": connection exceptions (08), operator
+// intervention such as a shutdown (57P0x), and too many connections (53300).
+function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && /^(08|57P0|53300)/.test(code)) return true;
+  const message = error instanceof Error ? error.message : String(error);
+  return /Connection terminated|connection timeout|WebSocket|ECONNREFUSED|ECONNRESET|socket/i.test(message);
+}
+
+/**
+ * A connection handle for one request or one Durable Object command. The pool
+ * is created on first use and never outlives the request: Workers forbid
+ * sharing I/O objects between requests, and Neon recommends a pool per request.
+ */
+export class DatabaseHandle {
+  private pool: Pool | undefined;
+
+  constructor(private readonly config: DatabaseConfig) {}
+
+  /** Runs `work` on one connection; connection failures become a 503 problem. */
+  async withConnection<T>(work: (db: Database, client: PoolClient) => Promise<T>): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await this.getPool().connect();
+    } catch {
+      throw databaseUnavailable();
+    }
+    let broken = false;
+    try {
+      return await work(drizzle({ client, schema, casing: "snake_case" }), client);
+    } catch (error) {
+      const cause = (error as { cause?: unknown }).cause ?? error;
+      if (!(error instanceof ApiError) && isConnectionFailure(cause)) {
+        broken = true;
+        throw databaseUnavailable();
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** Ends the pool; call through `waitUntil` once the response is on its way. */
+  async end(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    if (pool) await pool.end().catch(() => undefined);
+  }
+
+  private getPool(): Pool {
+    if (!this.pool) {
+      configureDriver(this.config);
+      const pool = new Pool({ connectionString: this.config.url, max: 2, connectionTimeoutMillis: 5_000 });
+      // An idle client losing its socket must not crash the isolate; the next
+      // query reconnects or fails with a 503.
+      pool.on("error", () => undefined);
+      this.pool = pool;
+    }
+    return this.pool;
+  }
+}

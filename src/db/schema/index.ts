@@ -1,0 +1,3 @@
+export * from "./clients";
+export * from "./idempotency";
+export * from "./tenancy";

@@ -1,0 +1,70 @@
+import { sql } from "drizzle-orm";
+import { foreignKey, index, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { id, tenantId, timestamps } from "./columns";
+
+export const tenants = pgTable(
+  "tenants",
+  {
+    id: id(),
+    slug: text().notNull(),
+    name: text().notNull(),
+    timezone: text().notNull(),
+    state: text().notNull(),
+    // Spam Act s17: every message names the sender and how to reach them.
+    senderName: text(),
+    senderEmail: text(),
+    senderPostalAddress: text(),
+    senderPhone: text(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("tenants_slug_key").on(t.slug)],
+);
+
+export const members = pgTable(
+  "members",
+  {
+    id: id(),
+    tenantId: tenantId()
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    // Null only for the owner created with a new agency, until they add it.
+    email: text(),
+    role: text().notNull(),
+    deactivatedAt: timestamp({ withTimezone: true, mode: "date" }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("members_tenant_email_key").on(t.tenantId, sql`lower(${t.email})`),
+    // Composite key target so other tables can reference (tenant_id, member_id)
+    // and a row can never point at another tenant's member.
+    unique("members_tenant_id_key").on(t.tenantId, t.id),
+  ],
+);
+
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    // The JWT's `jti`: revocation flips `revoked_at` and the next request is refused.
+    id: id(),
+    tenantId: tenantId(),
+    memberId: uuid().notNull(),
+    name: text().notNull(),
+    createdBy: uuid(),
+    expiresAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
+    revokedAt: timestamp({ withTimezone: true, mode: "date" }),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [
+    foreignKey({
+      name: "api_tokens_member_fk",
+      columns: [t.tenantId, t.memberId],
+      foreignColumns: [members.tenantId, members.id],
+    }).onDelete("cascade"),
+    index("api_tokens_tenant_member_idx").on(t.tenantId, t.memberId),
+  ],
+);
+
+export type TenantRow = typeof tenants.$inferSelect;
+export type MemberRow = typeof members.$inferSelect;
+export type ApiTokenRow = typeof apiTokens.$inferSelect;

@@ -1,0 +1,46 @@
+import { z } from "zod";
+
+// Secrets and settings the Worker needs, parsed once per isolate. A missing or
+// malformed one is reported by name (never by value) on the first request
+// that needs it, instead of failing three calls deep.
+const RuntimeConfigSchema = z.object({
+  DATABASE_URL: z.url({ message: "DATABASE_URL must be a postgres:// URL" }),
+  DB_WS_PROXY: z
+    .string()
+    .regex(/^[^/\s]+:\d+$/, "DB_WS_PROXY must be host:port of the WebSocket bridge")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  JWT_SIGNING_KEY: z.string().min(1, "JWT_SIGNING_KEY (a private JWK as JSON) is not set"),
+  JWT_VERIFY_KEYS: z.string().optional(),
+  JWT_ISSUER: z.string().min(1),
+  JWT_AUDIENCE: z.string().min(1),
+  ADMIN_TOKEN: z.string().min(32, "ADMIN_TOKEN must be at least 32 characters"),
+  TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  PUBLIC_BASE_URL: z
+    .url()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+});
+
+export type RuntimeConfig = z.infer<typeof RuntimeConfigSchema>;
+
+export class ConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Worker misconfigured: ${problems.join("; ")}`);
+  }
+}
+
+const parsed = new WeakMap<object, RuntimeConfig>();
+
+export function runtimeConfig(env: Env): RuntimeConfig {
+  const cached = parsed.get(env);
+  if (cached) return cached;
+  const result = RuntimeConfigSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigurationError(
+      result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`),
+    );
+  }
+  parsed.set(env, result.data);
+  return result.data;
+}

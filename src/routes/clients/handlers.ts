@@ -1,0 +1,70 @@
+import type { AppRouteHandler } from "../../app/context";
+import { idempotent, withTenant } from "../../app/request-scope";
+import {
+  deleteClient as deleteClientRow,
+  findClient,
+  insertClient,
+  listClients as listClientRows,
+  listProjects,
+  updateClient,
+} from "../../db/repositories/clients";
+import { requireRole } from "../../lib/auth/actor";
+import { uuidv7 } from "../../lib/ids";
+import { definedOnly } from "../../lib/objects";
+import { decodeCursor, toPage } from "../../lib/pagination";
+import { ApiError, notFound } from "../../lib/problem";
+import type { createClient, deleteClient, getClient, listClients, patchClient } from "./routes";
+import { presentClient } from "./schemas";
+
+const MANAGERS = ["owner", "release_manager"] as const;
+
+export const listClientsHandler: AppRouteHandler<typeof listClients> = async (c) => {
+  const { limit, cursor } = c.req.valid("query");
+  const after = decodeCursor(cursor);
+  const rows = await withTenant(c, ({ tx, actor }) => listClientRows(tx, actor.tenantId, after, limit));
+  return c.json(toPage(rows, limit, presentClient), 200);
+};
+
+export const createClientHandler: AppRouteHandler<typeof createClient> = async (c) => {
+  const body = c.req.valid("json");
+  const result = await withTenant(c, ({ tx, actor }) => {
+    requireRole(actor, MANAGERS, "Adding clients");
+    return idempotent(c, tx, actor.tenantId, async () => {
+      const row = await insertClient(tx, { id: uuidv7(), tenantId: actor.tenantId, ...body });
+      return { status: 201 as const, body: presentClient(row) };
+    });
+  });
+  return c.json(result.body, 201);
+};
+
+export const getClientHandler: AppRouteHandler<typeof getClient> = async (c) => {
+  const { id } = c.req.valid("param");
+  const row = await withTenant(c, ({ tx, actor }) => findClient(tx, actor.tenantId, id));
+  if (!row) throw notFound("The client");
+  return c.json(presentClient(row), 200);
+};
+
+export const patchClientHandler: AppRouteHandler<typeof patchClient> = async (c) => {
+  const { id } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const row = await withTenant(c, ({ tx, actor }) => {
+    requireRole(actor, MANAGERS, "Changing clients");
+    return updateClient(tx, actor.tenantId, id, definedOnly(body));
+  });
+  if (!row) throw notFound("The client");
+  return c.json(presentClient(row), 200);
+};
+
+export const deleteClientHandler: AppRouteHandler<typeof deleteClient> = async (c) => {
+  const { id } = c.req.valid("param");
+  await withTenant(c, async ({ tx, actor }) => {
+    requireRole(actor, ["owner"], "Deleting clients");
+    if (!(await findClient(tx, actor.tenantId, id))) throw notFound("The client");
+    const projects = await listProjects(tx, actor.tenantId, { clientId: id }, undefined, 1);
+    if (projects.length > 0) {
+      throw new ApiError("conflict", "The client still has projects; delete or move them first.");
+    }
+    await deleteClientRow(tx, actor.tenantId, id);
+  });
+  return c.body(null, 204);
+};

@@ -1,0 +1,71 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  bearerSecurity,
+  errorResponses,
+  IdempotencyKeyHeader,
+  jsonBody,
+  jsonContent,
+  PaginationQuery,
+  TENANT_READ_ERRORS,
+  TENANT_WRITE_ERRORS,
+  UuidParam,
+} from "../../app/openapi";
+import { ClientCreateSchema, ClientPageSchema, ClientPatchSchema, ClientSchema } from "./schemas";
+
+const ClientParams = z.object({ id: UuidParam("id", "Client id.") });
+
+export const listClients = createRoute({
+  method: "get",
+  path: "/v1/clients",
+  tags: ["Clients"],
+  summary: "List the agency's clients",
+  security: bearerSecurity,
+  request: { query: PaginationQuery },
+  responses: {
+    200: jsonContent(ClientPageSchema, "A page of clients."),
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
+export const createClient = createRoute({
+  method: "post",
+  path: "/v1/clients",
+  tags: ["Clients"],
+  summary: "Add a client (owner, release manager)",
+  security: bearerSecurity,
+  request: { headers: IdempotencyKeyHeader, body: jsonBody(ClientCreateSchema) },
+  responses: { 201: jsonContent(ClientSchema, "The new client."), ...errorResponses(...TENANT_WRITE_ERRORS) },
+});
+
+export const getClient = createRoute({
+  method: "get",
+  path: "/v1/clients/{id}",
+  tags: ["Clients"],
+  summary: "One client",
+  security: bearerSecurity,
+  request: { params: ClientParams },
+  responses: { 200: jsonContent(ClientSchema, "The client."), ...errorResponses(...TENANT_READ_ERRORS) },
+});
+
+export const patchClient = createRoute({
+  method: "patch",
+  path: "/v1/clients/{id}",
+  tags: ["Clients"],
+  summary: "Update a client (owner, release manager)",
+  security: bearerSecurity,
+  request: { params: ClientParams, body: jsonBody(ClientPatchSchema) },
+  responses: {
+    200: jsonContent(ClientSchema, "The updated client."),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
+  },
+});
+
+export const deleteClient = createRoute({
+  method: "delete",
+  path: "/v1/clients/{id}",
+  tags: ["Clients"],
+  summary: "Delete a client without projects (owner)",
+  security: bearerSecurity,
+  request: { params: ClientParams },
+  responses: { 204: { description: "Deleted." }, ...errorResponses(...TENANT_READ_ERRORS, 409) },
+});

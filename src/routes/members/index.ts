@@ -1,0 +1,16 @@
+import { createRouter } from "../../app/create-app";
+import {
+  createMemberHandler,
+  getMemberHandler,
+  listMembersHandler,
+  patchMemberHandler,
+  removeMemberHandler,
+} from "./handlers";
+import { createMember, getMember, listMembers, patchMember, removeMember } from "./routes";
+
+export const membersRouter = createRouter()
+  .openapi(listMembers, listMembersHandler)
+  .openapi(createMember, createMemberHandler)
+  .openapi(getMember, getMemberHandler)
+  .openapi(patchMember, patchMemberHandler)
+  .openapi(removeMember, removeMemberHandler);

@@ -1,0 +1,77 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  bearerSecurity,
+  errorResponses,
+  IdempotencyKeyHeader,
+  jsonBody,
+  jsonContent,
+  PaginationQuery,
+  TENANT_READ_ERRORS,
+  TENANT_WRITE_ERRORS,
+  UuidParam,
+} from "../../app/openapi";
+import { MemberCreateSchema, MemberPageSchema, MemberPatchSchema, MemberSchema } from "./schemas";
+
+const MemberParams = z.object({ id: UuidParam("id", "Member id.") });
+
+export const listMembers = createRoute({
+  method: "get",
+  path: "/v1/members",
+  tags: ["Members"],
+  summary: "List the agency's members",
+  security: bearerSecurity,
+  request: { query: PaginationQuery },
+  responses: {
+    200: jsonContent(MemberPageSchema, "A page of members."),
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
+export const createMember = createRoute({
+  method: "post",
+  path: "/v1/members",
+  tags: ["Members"],
+  summary: "Add a member (owner)",
+  security: bearerSecurity,
+  request: { headers: IdempotencyKeyHeader, body: jsonBody(MemberCreateSchema) },
+  responses: { 201: jsonContent(MemberSchema, "The new member."), ...errorResponses(...TENANT_WRITE_ERRORS) },
+});
+
+export const getMember = createRoute({
+  method: "get",
+  path: "/v1/members/{id}",
+  tags: ["Members"],
+  summary: "One member",
+  security: bearerSecurity,
+  request: { params: MemberParams },
+  responses: { 200: jsonContent(MemberSchema, "The member."), ...errorResponses(...TENANT_READ_ERRORS) },
+});
+
+export const patchMember = createRoute({
+  method: "patch",
+  path: "/v1/members/{id}",
+  tags: ["Members"],
+  summary: "Change a member's name, email or role (owner)",
+  description: "The agency always keeps at least one active owner.",
+  security: bearerSecurity,
+  request: { params: MemberParams, body: jsonBody(MemberPatchSchema) },
+  responses: {
+    200: jsonContent(MemberSchema, "The updated member."),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
+  },
+});
+
+export const removeMember = createRoute({
+  method: "delete",
+  path: "/v1/members/{id}",
+  tags: ["Members"],
+  summary: "Remove a member (owner): deactivates them and revokes their tokens at once",
+  description:
+    "The member is kept, deactivated, so the audit trail still resolves who did what; all their API tokens stop working immediately.",
+  security: bearerSecurity,
+  request: { params: MemberParams },
+  responses: {
+    200: jsonContent(MemberSchema, "The deactivated member."),
+    ...errorResponses(...TENANT_READ_ERRORS, 409),
+  },
+});

@@ -1,0 +1,46 @@
+import { z } from "@hono/zod-openapi";
+import { pageOf, Timestamp } from "../../app/openapi";
+import type { MemberRow } from "../../db/schema";
+import { ROLES } from "../../lib/auth/tokens";
+import { EmailSchema, NameSchema } from "../../lib/validation";
+
+export const RoleSchema = z
+  .enum(ROLES, { message: `role must be one of ${ROLES.join(", ")}` })
+  .openapi("Role", {
+    description:
+      "owner: everything, may act as release manager. release_manager: plans releases and, when assigned to one, decides go/no-go, halt and rollback. engineer: reports test results and deployments. viewer: reads.",
+  });
+
+export const MemberSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    email: z.string().nullable(),
+    role: RoleSchema,
+    active: z.boolean(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .openapi("Member");
+
+export const MemberPageSchema = pageOf(MemberSchema, "MemberPage");
+
+export const MemberCreateSchema = z
+  .strictObject({ name: NameSchema, email: EmailSchema, role: RoleSchema })
+  .openapi("MemberCreate");
+
+export const MemberPatchSchema = z
+  .strictObject({ name: NameSchema.optional(), email: EmailSchema.optional(), role: RoleSchema.optional() })
+  .openapi("MemberPatch");
+
+export function presentMember(row: MemberRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    role: row.role as (typeof ROLES)[number],
+    active: row.deactivatedAt === null,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}

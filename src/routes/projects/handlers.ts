@@ -1,0 +1,97 @@
+import type { AppRouteHandler } from "../../app/context";
+import { idempotent, withTenant } from "../../app/request-scope";
+import {
+  deleteProject as deleteProjectRow,
+  findClient,
+  findProject,
+  insertProject,
+  listProjects as listProjectRows,
+  updateProject,
+} from "../../db/repositories/clients";
+import { requireRole } from "../../lib/auth/actor";
+import { uuidv7 } from "../../lib/ids";
+import { definedOnly } from "../../lib/objects";
+import { decodeCursor, toPage } from "../../lib/pagination";
+import { ApiError, notFound } from "../../lib/problem";
+import type { createProject, deleteProject, getProject, listProjects, patchProject } from "./routes";
+import { presentProject } from "./schemas";
+
+const MANAGERS = ["owner", "release_manager"] as const;
+
+export const listProjectsHandler: AppRouteHandler<typeof listProjects> = async (c) => {
+  const { limit, cursor, client_id } = c.req.valid("query");
+  const after = decodeCursor(cursor);
+  const rows = await withTenant(c, ({ tx, actor }) =>
+    listProjectRows(tx, actor.tenantId, { clientId: client_id }, after, limit),
+  );
+  return c.json(toPage(rows, limit, presentProject), 200);
+};
+
+export const createProjectHandler: AppRouteHandler<typeof createProject> = async (c) => {
+  const body = c.req.valid("json");
+  const result = await withTenant(c, ({ tx, actor }) => {
+    requireRole(actor, MANAGERS, "Adding projects");
+    return idempotent(c, tx, actor.tenantId, async () => {
+      if (!(await findClient(tx, actor.tenantId, body.client_id))) {
+        throw new ApiError(
+          "unprocessable",
+          "client_id names no client in your agency; create the client first.",
+          {
+            errors: [{ path: "body.client_id", message: "no such client" }],
+          },
+        );
+      }
+      const row = await insertProject(tx, {
+        id: uuidv7(),
+        tenantId: actor.tenantId,
+        clientId: body.client_id,
+        name: body.name,
+        slug: body.slug,
+        kind: body.kind,
+        repository: body.repository ?? null,
+        productionUrl: body.production_url ?? null,
+      });
+      return { status: 201 as const, body: presentProject(row) };
+    });
+  });
+  return c.json(result.body, 201);
+};
+
+export const getProjectHandler: AppRouteHandler<typeof getProject> = async (c) => {
+  const { id } = c.req.valid("param");
+  const row = await withTenant(c, ({ tx, actor }) => findProject(tx, actor.tenantId, id));
+  if (!row) throw notFound("The project");
+  return c.json(presentProject(row), 200);
+};
+
+export const patchProjectHandler: AppRouteHandler<typeof patchProject> = async (c) => {
+  const { id } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const row = await withTenant(c, ({ tx, actor }) => {
+    requireRole(actor, MANAGERS, "Changing projects");
+    return updateProject(
+      tx,
+      actor.tenantId,
+      id,
+      definedOnly({
+        name: body.name,
+        slug: body.slug,
+        kind: body.kind,
+        repository: body.repository,
+        productionUrl: body.production_url,
+      }),
+    );
+  });
+  if (!row) throw notFound("The project");
+  return c.json(presentProject(row), 200);
+};
+
+export const deleteProjectHandler: AppRouteHandler<typeof deleteProject> = async (c) => {
+  const { id } = c.req.valid("param");
+  const deleted = await withTenant(c, ({ tx, actor }) => {
+    requireRole(actor, ["owner"], "Deleting projects");
+    return deleteProjectRow(tx, actor.tenantId, id);
+  });
+  if (!deleted) throw notFound("The project");
+  return c.body(null, 204);
+};

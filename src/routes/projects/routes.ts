@@ -1,0 +1,81 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  bearerSecurity,
+  errorResponses,
+  IdempotencyKeyHeader,
+  jsonBody,
+  jsonContent,
+  PaginationQuery,
+  TENANT_READ_ERRORS,
+  TENANT_WRITE_ERRORS,
+  UuidParam,
+} from "../../app/openapi";
+import { ProjectCreateSchema, ProjectPageSchema, ProjectPatchSchema, ProjectSchema } from "./schemas";
+
+const ProjectParams = z.object({ id: UuidParam("id", "Project id.") });
+
+export const listProjects = createRoute({
+  method: "get",
+  path: "/v1/projects",
+  tags: ["Projects"],
+  summary: "List projects (sites and apps), optionally of one client",
+  security: bearerSecurity,
+  request: {
+    query: PaginationQuery.extend({
+      client_id: z
+        .uuid()
+        .optional()
+        .openapi({ param: { name: "client_id", in: "query" } }),
+    }),
+  },
+  responses: {
+    200: jsonContent(ProjectPageSchema, "A page of projects."),
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
+export const createProject = createRoute({
+  method: "post",
+  path: "/v1/projects",
+  tags: ["Projects"],
+  summary: "Add a project to a client (owner, release manager)",
+  security: bearerSecurity,
+  request: { headers: IdempotencyKeyHeader, body: jsonBody(ProjectCreateSchema) },
+  responses: {
+    201: jsonContent(ProjectSchema, "The new project."),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
+  },
+});
+
+export const getProject = createRoute({
+  method: "get",
+  path: "/v1/projects/{id}",
+  tags: ["Projects"],
+  summary: "One project",
+  security: bearerSecurity,
+  request: { params: ProjectParams },
+  responses: { 200: jsonContent(ProjectSchema, "The project."), ...errorResponses(...TENANT_READ_ERRORS) },
+});
+
+export const patchProject = createRoute({
+  method: "patch",
+  path: "/v1/projects/{id}",
+  tags: ["Projects"],
+  summary: "Update a project (owner, release manager)",
+  security: bearerSecurity,
+  request: { params: ProjectParams, body: jsonBody(ProjectPatchSchema) },
+  responses: {
+    200: jsonContent(ProjectSchema, "The updated project."),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
+  },
+});
+
+export const deleteProject = createRoute({
+  method: "delete",
+  path: "/v1/projects/{id}",
+  tags: ["Projects"],
+  summary: "Delete a project (owner)",
+  security: bearerSecurity,
+  request: { params: ProjectParams },
+  responses: { 204: { description: "Deleted." }, ...errorResponses(...TENANT_READ_ERRORS, 409) },
+});

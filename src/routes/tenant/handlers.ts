@@ -1,0 +1,33 @@
+import type { AppRouteHandler } from "../../app/context";
+import { withTenant } from "../../app/request-scope";
+import { findTenant, type TenantChanges, updateTenant } from "../../db/repositories/tenants";
+import { requireRole } from "../../lib/auth/actor";
+import { definedOnly } from "../../lib/objects";
+import { notFound } from "../../lib/problem";
+import type { getTenant, patchTenant } from "./routes";
+import { presentTenant } from "./schemas";
+
+export const getTenantHandler: AppRouteHandler<typeof getTenant> = async (c) => {
+  const tenant = await withTenant(c, ({ tx, actor }) => findTenant(tx, actor.tenantId));
+  if (!tenant) throw notFound("The agency");
+  return c.json(presentTenant(tenant), 200);
+};
+
+export const patchTenantHandler: AppRouteHandler<typeof patchTenant> = async (c) => {
+  const body = c.req.valid("json");
+  const tenant = await withTenant(c, async ({ tx, actor }) => {
+    requireRole(actor, ["owner"], "Changing agency settings");
+    const changes: TenantChanges = {
+      name: body.name,
+      timezone: body.timezone,
+      state: body.state,
+      senderName: body.sender?.name,
+      senderEmail: body.sender?.email,
+      senderPostalAddress: body.sender?.postal_address,
+      senderPhone: body.sender?.phone,
+    };
+    return updateTenant(tx, actor.tenantId, definedOnly(changes));
+  });
+  if (!tenant) throw notFound("The agency");
+  return c.json(presentTenant(tenant), 200);
+};

@@ -1,0 +1,68 @@
+import { z } from "@hono/zod-openapi";
+import { Timestamp } from "../../app/openapi";
+import type { TenantRow } from "../../db/schema";
+import { AuStateSchema, EmailSchema, NameSchema, TimeZoneSchema } from "../../lib/validation";
+
+export const SenderSchema = z
+  .object({
+    name: z.string().nullable(),
+    email: z.string().nullable(),
+    postal_address: z.string().nullable(),
+    phone: z.string().nullable(),
+  })
+  .openapi("SenderIdentity", {
+    description:
+      "Who emails come from. The Spam Act requires every message to identify the sender and how to contact them.",
+  });
+
+export const TenantSchema = z
+  .object({
+    id: z.uuid(),
+    slug: z.string(),
+    name: z.string(),
+    timezone: z.string(),
+    state: z.string(),
+    sender: SenderSchema,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .openapi("Tenant");
+
+export const SenderPatchSchema = z.strictObject({
+  name: NameSchema.nullable().optional(),
+  email: EmailSchema.nullable().optional(),
+  postal_address: z.string().trim().min(1).max(500).nullable().optional(),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[\d ()-]{6,20}$/, "must be a phone number")
+    .nullable()
+    .optional(),
+});
+
+export const TenantPatchSchema = z
+  .strictObject({
+    name: NameSchema.optional(),
+    timezone: TimeZoneSchema.optional(),
+    state: AuStateSchema.optional(),
+    sender: SenderPatchSchema.optional(),
+  })
+  .openapi("TenantPatch");
+
+export function presentTenant(row: TenantRow) {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    timezone: row.timezone,
+    state: row.state,
+    sender: {
+      name: row.senderName,
+      email: row.senderEmail,
+      postal_address: row.senderPostalAddress,
+      phone: row.senderPhone,
+    },
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,60 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  bearerSecurity,
+  errorResponses,
+  IdempotencyKeyHeader,
+  jsonBody,
+  jsonContent,
+  PaginationQuery,
+  TENANT_READ_ERRORS,
+  TENANT_WRITE_ERRORS,
+  UuidParam,
+} from "../../app/openapi";
+import { IssuedTokenSchema, TokenCreateSchema, TokenPageSchema, TokenSchema } from "./schemas";
+
+export const listTokens = createRoute({
+  method: "get",
+  path: "/v1/tokens",
+  tags: ["Tokens"],
+  summary: "List API tokens (owners see all; others their own)",
+  security: bearerSecurity,
+  request: {
+    query: PaginationQuery.extend({
+      member_id: z
+        .uuid()
+        .optional()
+        .openapi({ param: { name: "member_id", in: "query" }, description: "Only this member's tokens." }),
+    }),
+  },
+  responses: {
+    200: jsonContent(TokenPageSchema, "A page of tokens, without their values."),
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
+export const createToken = createRoute({
+  method: "post",
+  path: "/v1/tokens",
+  tags: ["Tokens"],
+  summary: "Issue an API token for a member",
+  description: "Owners may issue tokens for any active member; everyone else only for themselves.",
+  security: bearerSecurity,
+  request: { headers: IdempotencyKeyHeader, body: jsonBody(TokenCreateSchema) },
+  responses: {
+    201: jsonContent(IssuedTokenSchema, "The token, shown once."),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
+  },
+});
+
+export const revokeToken = createRoute({
+  method: "delete",
+  path: "/v1/tokens/{id}",
+  tags: ["Tokens"],
+  summary: "Revoke a token; it stops working immediately",
+  security: bearerSecurity,
+  request: { params: z.object({ id: UuidParam("id", "Token id (the JWT's jti).") }) },
+  responses: {
+    200: jsonContent(TokenSchema, "The revoked token."),
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});

@@ -1,0 +1,42 @@
+import { z } from "@hono/zod-openapi";
+import { pageOf, Timestamp } from "../../app/openapi";
+import type { ApiTokenRow } from "../../db/schema";
+import { NameSchema } from "../../lib/validation";
+
+export const TokenSchema = z
+  .object({
+    id: z.uuid(),
+    member_id: z.uuid(),
+    name: z.string(),
+    created_at: Timestamp,
+    expires_at: Timestamp,
+    revoked_at: Timestamp.nullable(),
+  })
+  .openapi("ApiToken");
+
+export const TokenPageSchema = pageOf(TokenSchema, "ApiTokenPage");
+
+export const IssuedTokenSchema = TokenSchema.extend({
+  token: z.string().openapi({ description: "The bearer token. Shown once: store it now." }),
+}).openapi("IssuedApiToken");
+
+export const TokenCreateSchema = z
+  .strictObject({
+    member_id: z.uuid({ message: "member_id must be a UUID" }),
+    name: NameSchema.optional().openapi({
+      description: "What the token is for, e.g. the tool that uses it.",
+    }),
+    expires_in_days: z.number().int().min(1).max(3650).optional(),
+  })
+  .openapi("ApiTokenCreate");
+
+export function presentToken(row: ApiTokenRow) {
+  return {
+    id: row.id,
+    member_id: row.memberId,
+    name: row.name,
+    created_at: row.createdAt.toISOString(),
+    expires_at: row.expiresAt.toISOString(),
+    revoked_at: row.revokedAt?.toISOString() ?? null,
+  };
+}

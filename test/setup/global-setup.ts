@@ -1,0 +1,56 @@
+// Runs in Node before the suites: brings up the database the Worker will talk
+// to, exactly as `npm start` does, and hands its address to the workerd pool.
+import { exportJWK, generateKeyPair } from "jose";
+import type { TestProject } from "vitest/node";
+import { connectScriptDatabase, databaseTarget } from "../../scripts/lib/database-connection.ts";
+import { startEmbeddedPostgres } from "../../scripts/lib/embedded-postgres.ts";
+import { applyMigrations } from "../../scripts/lib/migrate.ts";
+import { startBridge } from "../../scripts/lib/ws-bridge.ts";
+
+async function privateJwk(kid: string): Promise<string> {
+  const { privateKey } = await generateKeyPair("ES256", { extractable: true });
+  return JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: "ES256" });
+}
+
+export default async function setup(project: TestProject) {
+  const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres();
+  const databaseUrl = process.env.DATABASE_URL ?? embedded?.databaseUrl ?? "";
+  const bridge = await startBridge({ allowedTargets: [databaseTarget(databaseUrl)] });
+  const database = await connectScriptDatabase(databaseUrl, bridge);
+  await applyMigrations(database.pool);
+  await database.pool.end();
+
+  // A current key, a previous key still accepted during rotation, and a
+  // foreign key the API has never seen (tokens signed with it must fail).
+  const current = await privateJwk("test-current");
+  const previous = JSON.parse(await privateJwk("test-previous")) as Record<string, unknown>;
+  const { d: _secret, ...previousPublic } = previous;
+
+  console.log(
+    `tests use ${embedded ? "embedded PGlite" : "DATABASE_URL"} through the bridge at ${bridge.proxyAddress}`,
+  );
+  project.provide("databaseUrl", databaseUrl);
+  project.provide("dbWsProxy", bridge.proxyAddress);
+  project.provide("jwtSigningKey", current);
+  project.provide("jwtVerifyKeys", JSON.stringify([previousPublic]));
+  project.provide("jwtPreviousPrivateKey", JSON.stringify(previous));
+  project.provide("jwtForeignKey", await privateJwk("test-current"));
+  project.provide("adminToken", `admin-${crypto.randomUUID()}-${crypto.randomUUID()}`);
+
+  return async () => {
+    await bridge.close();
+    await embedded?.close();
+  };
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    dbWsProxy: string;
+    jwtSigningKey: string;
+    jwtVerifyKeys: string;
+    jwtPreviousPrivateKey: string;
+    jwtForeignKey: string;
+    adminToken: string;
+  }
+}

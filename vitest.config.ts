@@ -1,0 +1,29 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// Every suite runs inside workerd against the real Worker. The global setup
+// (Node) starts the database (embedded PGlite, or DATABASE_URL's server), the
+// WebSocket bridge the Neon driver needs for it, and applies migrations.
+export default defineConfig({
+  plugins: [
+    cloudflareTest(({ inject }) => ({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          DATABASE_URL: inject<string>("databaseUrl"),
+          DB_WS_PROXY: inject<string>("dbWsProxy"),
+          JWT_SIGNING_KEY: inject<string>("jwtSigningKey"),
+          JWT_VERIFY_KEYS: inject<string>("jwtVerifyKeys"),
+          ADMIN_TOKEN: inject<string>("adminToken"),
+          TEST_JWT_FOREIGN_KEY: inject<string>("jwtForeignKey"),
+        },
+      },
+    })),
+  ],
+  test: {
+    globalSetup: ["./test/setup/global-setup.ts"],
+    include: ["test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
