@@ -45,7 +45,7 @@ export async function connectScriptDatabase(databaseUrl: string, bridge?: Bridge
   const activeBridge = bridge ?? ownBridge;
   configureDriver(activeBridge?.proxyAddress);
   const pool = new Pool({ connectionString: databaseUrl, max: 4 });
-  pool.on("error", (error) => console.error("database pool error:", error.message));
+  pool.on("error", (error: Error) => console.error("database pool error:", error.message));
   return {
     pool,
     bridge: activeBridge,

@@ -42,15 +42,3 @@ export default async function setup(project: TestProject) {
     await embedded?.close();
   };
 }
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    databaseUrl: string;
-    dbWsProxy: string;
-    jwtSigningKey: string;
-    jwtVerifyKeys: string;
-    jwtPreviousPrivateKey: string;
-    jwtForeignKey: string;
-    adminToken: string;
-  }
-}

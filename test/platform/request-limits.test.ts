@@ -1,0 +1,142 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { api } from "../support/api";
+import { type SeededAgency, seedAgency } from "../support/harness";
+
+let agency: SeededAgency;
+beforeAll(async () => {
+  agency = await seedAgency();
+});
+
+async function clientCount(): Promise<number> {
+  const res = await api("/v1/clients?limit=200", { token: agency.tokens.owner });
+  return res.body.items.length;
+}
+
+describe("request conventions", () => {
+  it("rejects a body over 1 MiB with 413 and writes nothing", async () => {
+    const before = await clientCount();
+    const res = await api("/v1/clients", {
+      token: agency.tokens.owner,
+      rawBody: JSON.stringify({ name: "x".repeat(1024 * 1024 + 10) }),
+      headers: { "Content-Type": "application/json" },
+    });
+    expect(res.status).toBe(413);
+    expect(res.body.code).toBe("payload_too_large");
+    expect(await clientCount()).toBe(before);
+  });
+
+  it("rejects malformed JSON with a 400 that says so", async () => {
+    const res = await api("/v1/clients", {
+      method: "POST",
+      token: agency.tokens.owner,
+      rawBody: '{"name": "Cafe",',
+      headers: { "Content-Type": "application/json" },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe("malformed_json");
+  });
+
+  it("rejects a non-JSON content type with 415", async () => {
+    const res = await api("/v1/clients", {
+      method: "POST",
+      token: agency.tokens.owner,
+      rawBody: "name=Cafe",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
+    expect(res.status).toBe(415);
+    expect(res.body.code).toBe("unsupported_media_type");
+  });
+
+  it("rejects unknown fields, naming them", async () => {
+    const res = await api("/v1/clients", {
+      token: agency.tokens.owner,
+      body: { name: "Cafe", colour: "blue" },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe("validation_failed");
+    expect(JSON.stringify(res.body.errors)).toContain("colour");
+  });
+
+  it("reports every invalid field with its path", async () => {
+    const res = await api("/v1/projects", {
+      token: agency.tokens.owner,
+      body: { client_id: "nope", name: "", slug: "Not A Slug", repository: "no-slash" },
+    });
+    expect(res.status).toBe(400);
+    const paths = res.body.errors.map((e: { path: string }) => e.path);
+    expect(paths).toEqual(
+      expect.arrayContaining(["body.client_id", "body.name", "body.slug", "body.repository"]),
+    );
+  });
+
+  it("replays the first response for a retried Idempotency-Key and creates one row", async () => {
+    const before = await clientCount();
+    const key = `retry-${crypto.randomUUID()}`;
+    const first = await api("/v1/clients", {
+      token: agency.tokens.owner,
+      body: { name: `Idempotent ${key}` },
+      headers: { "Idempotency-Key": key },
+    });
+    const second = await api("/v1/clients", {
+      token: agency.tokens.owner,
+      body: { name: `Idempotent ${key}` },
+      headers: { "Idempotency-Key": key },
+    });
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.body).toEqual(first.body);
+    expect(second.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await clientCount()).toBe(before + 1);
+  });
+
+  it("answers concurrent duplicates with one effect", async () => {
+    const before = await clientCount();
+    const key = `race-${crypto.randomUUID()}`;
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        api("/v1/clients", {
+          token: agency.tokens.owner,
+          body: { name: key },
+          headers: { "Idempotency-Key": key },
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
+    expect(await clientCount()).toBe(before + 1);
+  });
+
+  it("refuses an Idempotency-Key reused for a different body (422)", async () => {
+    const key = `reuse-${crypto.randomUUID()}`;
+    await api("/v1/clients", {
+      token: agency.tokens.owner,
+      body: { name: `A ${key}` },
+      headers: { "Idempotency-Key": key },
+    });
+    const res = await api("/v1/clients", {
+      token: agency.tokens.owner,
+      body: { name: `B ${key}` },
+      headers: { "Idempotency-Key": key },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe("idempotency_key_reused");
+  });
+
+  it("keys are per agency: another agency may use the same key", async () => {
+    const other = await seedAgency();
+    const key = `shared-${crypto.randomUUID()}`;
+    const a = await api("/v1/clients", {
+      token: agency.tokens.owner,
+      body: { name: key },
+      headers: { "Idempotency-Key": key },
+    });
+    const b = await api("/v1/clients", {
+      token: other.tokens.owner,
+      body: { name: key },
+      headers: { "Idempotency-Key": key },
+    });
+    expect(a.status).toBe(201);
+    expect(b.status).toBe(201);
+    expect(b.body.id).not.toBe(a.body.id);
+  });
+});
