@@ -1,0 +1,261 @@
+/**
+ * The release plan document: scope, change log, window in the agency's time zone, team, rollback
+ * procedure, test plan and checklist. Built as a JSON-able object, and rendered from that object
+ * as markdown, so both forms always say the same thing. Local times come from a formatter the
+ * caller passes in (the app owns time-zone maths).
+ */
+
+import { COMPLIANCE_CATEGORIES } from "./gates";
+import type {
+  ChangeLogEntry,
+  ChecklistCategory,
+  ChecklistItemStatus,
+  ComplianceFlags,
+  ReleaseSnapshot,
+  Risk,
+  RollbackProcedureStep,
+  TeamRole,
+  TestStage,
+} from "./snapshot";
+import { STAGE_LABELS, STAGES, type Stage, type Status } from "./stages";
+
+export interface PlanFormatting {
+  /** IANA zone the local times are in, e.g. "Australia/Sydney". */
+  time_zone: string;
+  /** Formats an RFC 3339 instant as local wall-clock time in `time_zone`, e.g. "Sat 14 Mar 2026, 22:00 AEDT". */
+  formatLocal: (instant: string) => string;
+}
+
+export interface PlanPerson {
+  member_id: string;
+  name: string;
+}
+
+export interface ReleasePlan {
+  release: {
+    id: string;
+    version: string;
+    title: string;
+    git_ref: string | null;
+    commit_sha: string | null;
+    risk: Risk;
+    attempt: number;
+    stage: Stage;
+    status: Status;
+  };
+  compliance: { flags: ComplianceFlags; laws: string[] };
+  scope: string;
+  change_log: ChangeLogEntry[];
+  window: {
+    starts_at: string;
+    ends_at: string;
+    starts_local: string;
+    ends_local: string;
+    time_zone: string;
+    confirmed: boolean;
+    allowed_by_policy: boolean;
+  } | null;
+  team: {
+    release_manager: PlanPerson | null;
+    engineers: PlanPerson[];
+    testers: PlanPerson[];
+    approvers: PlanPerson[];
+  };
+  rollback_procedure: RollbackProcedureStep[];
+  test_plan: Array<{ stage: TestStage; suites: Array<{ suite: string; description: string | null }> }>;
+  checklist: Array<{
+    stage: Stage;
+    items: Array<{
+      key: string;
+      title: string;
+      required: boolean;
+      category: ChecklistCategory;
+      status: ChecklistItemStatus;
+    }>;
+  }>;
+}
+
+const TEST_STAGE_ORDER: readonly TestStage[] = ["staging", "smoke", "verification", "uat"];
+
+const TEST_STAGE_TITLES: Record<TestStage, string> = {
+  staging: "Staging",
+  smoke: "Smoke tests (production)",
+  verification: "Post-deployment verification",
+  uat: "User acceptance",
+};
+
+function people(snapshot: ReleaseSnapshot, role: TeamRole): PlanPerson[] {
+  return snapshot.team.members
+    .filter((member) => member.role === role)
+    .map((member) => ({ member_id: member.member_id, name: member.name }));
+}
+
+function releaseManager(snapshot: ReleaseSnapshot): PlanPerson | null {
+  const id = snapshot.team.release_manager_id;
+  if (id === null) return null;
+  const member = snapshot.team.members.find((m) => m.member_id === id);
+  // The manager may not be repeated in the members list; the id alone still identifies them.
+  return { member_id: id, name: member?.name ?? id };
+}
+
+export function buildReleasePlan(snapshot: ReleaseSnapshot, formatting: PlanFormatting): ReleasePlan {
+  const { release, window } = snapshot;
+  return {
+    release: {
+      id: release.id,
+      version: release.version,
+      title: release.title,
+      git_ref: release.git_ref,
+      commit_sha: release.commit_sha,
+      risk: release.risk,
+      attempt: release.attempt,
+      stage: release.stage,
+      status: release.status,
+    },
+    compliance: {
+      flags: { ...release.compliance },
+      laws: COMPLIANCE_CATEGORIES.filter((entry) => release.compliance[entry.flag]).map((entry) => entry.law),
+    },
+    scope: release.scope,
+    change_log: release.change_log.map((entry) => ({ ...entry })),
+    window:
+      window === null
+        ? null
+        : {
+            starts_at: window.starts_at,
+            ends_at: window.ends_at,
+            starts_local: formatting.formatLocal(window.starts_at),
+            ends_local: formatting.formatLocal(window.ends_at),
+            time_zone: formatting.time_zone,
+            confirmed: window.confirmed,
+            allowed_by_policy: window.policy_ok,
+          },
+    team: {
+      release_manager: releaseManager(snapshot),
+      engineers: people(snapshot, "engineer"),
+      testers: people(snapshot, "tester"),
+      approvers: people(snapshot, "approver"),
+    },
+    rollback_procedure: [...snapshot.rollback_procedure]
+      .sort((a, b) => a.position - b.position)
+      .map((step) => ({ ...step })),
+    test_plan: TEST_STAGE_ORDER.map((stage) => ({
+      stage,
+      suites: snapshot.test_plan
+        .filter((entry) => entry.stage === stage)
+        .map((entry) => ({ suite: entry.suite, description: entry.description })),
+    })).filter((group) => group.suites.length > 0),
+    checklist: STAGES.map((stage) => ({
+      stage,
+      items: snapshot.checklist
+        .filter((item) => item.stage === stage)
+        .map((item) => ({
+          key: item.key,
+          title: item.title,
+          required: item.required,
+          category: item.category,
+          status: item.status,
+        })),
+    })).filter((group) => group.items.length > 0),
+  };
+}
+
+/** One line of user text inside markdown structure: no line breaks, no stray table pipes. */
+function inline(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, " ").replace(/\|/g, "\\|");
+}
+
+function names(list: readonly PlanPerson[]): string {
+  return list.length === 0 ? "_none_" : list.map((person) => inline(person.name)).join(", ");
+}
+
+function checkbox(status: ChecklistItemStatus): string {
+  return status === "open" ? "[ ]" : "[x]";
+}
+
+export function renderReleasePlanMarkdown(plan: ReleasePlan): string {
+  const { release } = plan;
+  const lines: string[] = [
+    `# Release plan: ${inline(release.title)} ${inline(release.version)}`,
+    "",
+    "| | |",
+    "|---|---|",
+    `| Version | ${inline(release.version)} |`,
+    `| Git ref | ${release.git_ref === null ? "—" : `\`${inline(release.git_ref)}\``} |`,
+    `| Commit | ${release.commit_sha === null ? "—" : `\`${inline(release.commit_sha)}\``} |`,
+    `| Risk | ${release.risk} |`,
+    `| Attempt | ${release.attempt} |`,
+    `| Stage | ${STAGE_LABELS[release.stage]} (${release.status}) |`,
+    `| Compliance | ${plan.compliance.laws.length === 0 ? "none flagged" : plan.compliance.laws.join(", ")} |`,
+    "",
+    "## Scope",
+    "",
+    plan.scope.trim() === "" ? "_No scope written yet._" : plan.scope.trim(),
+    "",
+    "## Change log",
+    "",
+  ];
+  if (plan.change_log.length === 0) lines.push("_Empty._");
+  for (const entry of plan.change_log) {
+    const kind = entry.kind === null ? "" : `**${inline(entry.kind)}**: `;
+    const reference = entry.reference === null ? "" : ` (${inline(entry.reference)})`;
+    lines.push(`- ${kind}${inline(entry.summary)}${reference}`);
+  }
+
+  lines.push("", "## Deployment window", "");
+  if (plan.window === null) lines.push("_No window chosen yet._");
+  else {
+    const w = plan.window;
+    lines.push(
+      `- Starts: ${w.starts_local} (${w.time_zone}); ${w.starts_at} UTC`,
+      `- Ends: ${w.ends_local} (${w.time_zone}); ${w.ends_at} UTC`,
+      `- Confirmed: ${w.confirmed ? "yes" : "no"}`,
+      `- Allowed for a ${release.risk}-risk release: ${w.allowed_by_policy ? "yes" : "no"}`,
+    );
+  }
+
+  lines.push(
+    "",
+    "## Team",
+    "",
+    `- Release manager: ${plan.team.release_manager === null ? "_not assigned_" : inline(plan.team.release_manager.name)}`,
+    `- Engineers: ${names(plan.team.engineers)}`,
+    `- Testers: ${names(plan.team.testers)}`,
+    `- Approvers: ${names(plan.team.approvers)}`,
+    "",
+    "## Rollback procedure",
+    "",
+  );
+  if (plan.rollback_procedure.length === 0) lines.push("_No rollback procedure yet._");
+  plan.rollback_procedure.forEach((step, index) => {
+    const details = step.details === null || step.details.trim() === "" ? "" : `: ${inline(step.details)}`;
+    lines.push(`${index + 1}. ${inline(step.title)}${details}`);
+  });
+
+  lines.push("", "## Test plan", "");
+  if (plan.test_plan.length === 0) lines.push("_No test plan yet._");
+  for (const group of plan.test_plan) {
+    lines.push(`### ${TEST_STAGE_TITLES[group.stage]}`, "");
+    for (const suite of group.suites) {
+      const description = suite.description === null ? "" : `: ${inline(suite.description)}`;
+      lines.push(`- \`${inline(suite.suite)}\`${description}`);
+    }
+    lines.push("");
+  }
+  if (plan.test_plan.length > 0) lines.pop();
+
+  lines.push("", "## Checklist", "");
+  if (plan.checklist.length === 0) lines.push("_No checklist yet._");
+  for (const group of plan.checklist) {
+    lines.push(`### ${STAGE_LABELS[group.stage]}`, "");
+    for (const item of group.items) {
+      const notes = [item.required ? null : "optional", item.status === "n_a" ? "n/a" : null]
+        .concat(item.category === "general" ? [] : [`compliance: ${item.category}`])
+        .filter((note) => note !== null);
+      const suffix = notes.length === 0 ? "" : ` _(${notes.join("; ")})_`;
+      lines.push(`- ${checkbox(item.status)} ${inline(item.title)}${suffix}`);
+    }
+    lines.push("");
+  }
+  return `${lines.join("\n").trimEnd()}\n`;
+}
