@@ -1,4 +1,4 @@
-import { integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 // A retried POST with the same Idempotency-Key returns the first response. The
 // row is written in the same transaction as the work, so a failed attempt
@@ -14,5 +14,9 @@ export const idempotencyKeys = pgTable(
     responseBody: jsonb(),
     createdAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ name: "idempotency_keys_pkey", columns: [t.tenantId, t.key] })],
+  (t) => [
+    primaryKey({ name: "idempotency_keys_pkey", columns: [t.tenantId, t.key] }),
+    // The cron prunes by age; this keeps that a range scan however many agencies there are.
+    index("idempotency_keys_created_at_idx").on(t.createdAt),
+  ],
 );
