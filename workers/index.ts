@@ -1,9 +1,15 @@
-// The Worker: HTTP API and (as features land) the cron. Reads like a table of
+// The Worker: the HTTP API and the per-minute cron. Reads like a table of
 // contents; everything it wires lives in src/.
 import { buildApp } from "../src/app/build-app";
+import { runTick } from "../src/cron/tick";
 
 const app = buildApp();
 
 export default {
   fetch: app.fetch,
+  async scheduled(controller, env) {
+    // Awaited, not waitUntil'd: a failed tick is then recorded as a failed cron run.
+    const report = await runTick(env, controller.scheduledTime);
+    console.info(JSON.stringify({ level: "info", event: "cron_tick", ...report }));
+  },
 } satisfies ExportedHandler<Env>;
