@@ -1,7 +1,9 @@
-// The Worker: the HTTP API and the per-minute cron. Reads like a table of
-// contents; everything it wires lives in src/.
+// The Worker: the HTTP API, the per-minute cron and the Durable Object
+// classes. Reads like a table of contents; everything it wires lives in src/.
 import { buildApp } from "../src/app/build-app";
 import { runTick } from "../src/cron/tick";
+
+export { ReleaseCoordinator } from "./release-coordinator";
 
 const app = buildApp();
 

@@ -4,6 +4,7 @@ import { type OpenApiDocumentShape, renderDocsPage } from "../routes/meta/docs-p
 import { healthRouter } from "../routes/meta/health";
 import { jwksRouter } from "../routes/meta/jwks";
 import { projectsRouter } from "../routes/projects";
+import { releasesRouter } from "../routes/releases";
 import { tenantRouter } from "../routes/tenant";
 import { tenantsRouter } from "../routes/tenants";
 import { tokensRouter } from "../routes/tokens";
@@ -42,7 +43,8 @@ export function buildApp() {
     .route("/", membersRouter)
     .route("/", tokensRouter)
     .route("/", clientsRouter)
-    .route("/", projectsRouter);
+    .route("/", projectsRouter)
+    .route("/", releasesRouter);
 
   app.get("/openapi.json", (c) => c.json(openApiDocument(app)));
   app.get("/docs", (c) => c.html(renderDocsPage(openApiDocument(app) as unknown as OpenApiDocumentShape)));

@@ -36,3 +36,37 @@ export function toPage<R extends { id: string }, T>(rows: R[], limit: number, pr
     next_cursor: rows.length > limit && last ? encodeCursor(last.id) : null,
   };
 }
+
+/** Cursor over a numeric sequence (the audit trail's total order). */
+export function decodeSequenceCursor(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined;
+  let value = Number.NaN;
+  try {
+    value = Number(atob(cursor.replace(/-/g, "+").replace(/_/g, "/")));
+  } catch {
+    // falls through to the error below
+  }
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new ApiError(
+      "bad_request",
+      "The cursor is not one this API issued; pass `next_cursor` from the previous page.",
+      {
+        errors: [{ path: "cursor", message: "invalid cursor" }],
+      },
+    );
+  }
+  return value;
+}
+
+export function toSequencePage<R extends { seq: number }, T>(
+  rows: R[],
+  limit: number,
+  present: (row: R) => T,
+) {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    items: items.map(present),
+    next_cursor: rows.length > limit && last ? encodeCursor(String(last.seq)) : null,
+  };
+}

@@ -1,3 +1,4 @@
 export * from "./clients";
 export * from "./idempotency";
+export * from "./releases";
 export * from "./tenancy";

@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { foreignKey, index, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  foreignKey,
+  index,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { id, tenantId, timestamps } from "./columns";
 
 export const tenants = pgTable(
@@ -15,6 +25,8 @@ export const tenants = pgTable(
     senderEmail: text(),
     senderPostalAddress: text(),
     senderPhone: text(),
+    // Agency policy: a high-risk go also needs an approver other than the person deciding.
+    secondApproverForHighRisk: boolean().notNull().default(false),
     ...timestamps,
   },
   (t) => [uniqueIndex("tenants_slug_key").on(t.slug)],

@@ -1,0 +1,304 @@
+import { sql } from "drizzle-orm";
+import {
+  type AnyPgColumn,
+  bigint,
+  boolean,
+  check,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { projects } from "./clients";
+import { id, tenantId, timestamps } from "./columns";
+import { members, tenants } from "./tenancy";
+
+const at = () => timestamp({ withTimezone: true, mode: "date" });
+
+export interface ChangeLogEntryJson {
+  summary: string;
+  kind: string | null;
+  reference: string | null;
+}
+export interface ComplianceFlagsJson {
+  touches_pricing_promotions_or_claims: boolean;
+  touches_personal_data: boolean;
+  sends_commercial_email: boolean;
+}
+export interface TestPlanEntryJson {
+  stage: "staging" | "smoke" | "verification" | "uat";
+  suite: string;
+  description: string | null;
+}
+export interface RollbackStepJson {
+  position: number;
+  title: string;
+  details: string | null;
+}
+export interface DashboardJson {
+  name: string;
+  url: string;
+}
+
+export const releases = pgTable(
+  "releases",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    projectId: uuid().notNull(),
+    version: text().notNull(),
+    title: text().notNull(),
+    scope: text().notNull().default(""),
+    changeLog: jsonb().$type<ChangeLogEntryJson[]>().notNull().default([]),
+    risk: text().notNull(),
+    gitRef: text(),
+    commitSha: text(),
+    compliance: jsonb().$type<ComplianceFlagsJson>().notNull(),
+    stage: text().notNull().default("planning"),
+    status: text().notNull().default("active"),
+    attempt: integer().notNull().default(1),
+    // Bumped by every write; the ETag, and the check that stops a write based
+    // on a stale read even on a path that skipped the Durable Object.
+    rowVersion: integer().notNull().default(1),
+    windowStartsAt: at(),
+    windowEndsAt: at(),
+    windowConfirmed: boolean().notNull().default(false),
+    windowPolicyOk: boolean().notNull().default(false),
+    windowPolicyDetail: text(),
+    // An owner may book a window the policy refuses, with a reason; kept here and in the audit trail.
+    windowOverrideReason: text(),
+    testPlan: jsonb().$type<TestPlanEntryJson[]>().notNull().default([]),
+    rollbackProcedure: jsonb().$type<RollbackStepJson[]>().notNull().default([]),
+    monitoringDashboards: jsonb().$type<DashboardJson[]>().notNull().default([]),
+    monitoringConfirmedBy: uuid(),
+    monitoringConfirmedAt: at(),
+    notesMarkdown: text(),
+    notesPublishedAt: at(),
+    createdBy: uuid(),
+    ...timestamps,
+  },
+  (t) => [
+    foreignKey({
+      name: "releases_project_fk",
+      columns: [t.tenantId, t.projectId],
+      foreignColumns: [projects.tenantId, projects.id],
+    }),
+    unique("releases_tenant_id_key").on(t.tenantId, t.id),
+    uniqueIndex("releases_project_version_key").on(t.tenantId, t.projectId, t.version),
+    index("releases_tenant_stage_idx").on(t.tenantId, t.stage, t.status),
+    index("releases_project_commit_idx").on(t.projectId, t.commitSha),
+    check("releases_risk_check", sql`${t.risk} in ('low', 'high')`),
+  ],
+);
+
+const releaseRef = (t: { tenantId: AnyPgColumn; releaseId: AnyPgColumn }, name: string) =>
+  foreignKey({
+    name,
+    columns: [t.tenantId, t.releaseId],
+    foreignColumns: [releases.tenantId, releases.id],
+  }).onDelete("cascade");
+
+export const releaseTeamMembers = pgTable(
+  "release_team_members",
+  {
+    tenantId: tenantId(),
+    releaseId: uuid().notNull(),
+    memberId: uuid().notNull(),
+    role: text().notNull(),
+  },
+  (t) => [
+    primaryKey({ name: "release_team_members_pkey", columns: [t.releaseId, t.memberId, t.role] }),
+    releaseRef(t, "release_team_members_release_fk"),
+    foreignKey({
+      name: "release_team_members_member_fk",
+      columns: [t.tenantId, t.memberId],
+      foreignColumns: [members.tenantId, members.id],
+    }),
+  ],
+);
+
+export const checklistItems = pgTable(
+  "checklist_items",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    releaseId: uuid().notNull(),
+    attempt: integer().notNull(),
+    position: integer().notNull(),
+    key: text().notNull(),
+    title: text().notNull(),
+    description: text(),
+    stage: text().notNull(),
+    category: text().notNull(),
+    required: boolean().notNull(),
+    status: text().notNull().default("open"),
+    completedBy: uuid(),
+    completedAt: at(),
+    evidenceUrl: text(),
+    ...timestamps,
+  },
+  (t) => [
+    releaseRef(t, "checklist_items_release_fk"),
+    uniqueIndex("checklist_items_release_key").on(t.releaseId, t.attempt, t.key),
+  ],
+);
+
+/** Facts recorded against a release attempt: test results, deployment log, rollback steps, issues, sign-offs. */
+export const testResults = pgTable(
+  "test_results",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    releaseId: uuid().notNull(),
+    attempt: integer().notNull(),
+    stage: text().notNull(),
+    suite: text().notNull(),
+    status: text().notNull(),
+    url: text(),
+    source: text().notNull(),
+    reportedBy: uuid(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [
+    releaseRef(t, "test_results_release_fk"),
+    index("test_results_release_idx").on(t.releaseId, t.attempt),
+  ],
+);
+
+export const deploymentLogEntries = pgTable(
+  "deployment_log_entries",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    releaseId: uuid().notNull(),
+    attempt: integer().notNull(),
+    // deployment_started | deployment_completed | deployment_failed | rollback_step | note
+    kind: text().notNull(),
+    detail: text(),
+    url: text(),
+    rollbackPosition: integer(),
+    rollbackOutcome: text(),
+    source: text().notNull(),
+    recordedBy: uuid(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [
+    releaseRef(t, "deployment_log_entries_release_fk"),
+    index("deployment_log_entries_release_idx").on(t.releaseId, t.attempt),
+  ],
+);
+
+export const issueReports = pgTable(
+  "issue_reports",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    releaseId: uuid().notNull(),
+    attempt: integer().notNull(),
+    severity: text().notNull(),
+    description: text().notNull(),
+    link: text(),
+    status: text().notNull().default("open"),
+    raisedBy: uuid(),
+    closedBy: uuid(),
+    closedAt: at(),
+    ...timestamps,
+  },
+  (t) => [
+    releaseRef(t, "issue_reports_release_fk"),
+    index("issue_reports_release_idx").on(t.releaseId, t.attempt),
+  ],
+);
+
+export const signOffs = pgTable(
+  "sign_offs",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    releaseId: uuid().notNull(),
+    attempt: integer().notNull(),
+    signerId: uuid().notNull(),
+    decision: text().notNull(),
+    note: text(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [releaseRef(t, "sign_offs_release_fk"), index("sign_offs_release_idx").on(t.releaseId, t.attempt)],
+);
+
+export const investigations = pgTable(
+  "investigations",
+  {
+    tenantId: tenantId(),
+    releaseId: uuid().notNull(),
+    attempt: integer().notNull(),
+    status: text().notNull().default("open"),
+    summary: text(),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ name: "investigations_pkey", columns: [t.releaseId, t.attempt] }),
+    releaseRef(t, "investigations_release_fk"),
+  ],
+);
+
+export const correctiveActions = pgTable(
+  "corrective_actions",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    releaseId: uuid().notNull(),
+    attempt: integer().notNull(),
+    description: text().notNull(),
+    status: text().notNull().default("open"),
+    ownerId: uuid(),
+    ...timestamps,
+  },
+  (t) => [
+    releaseRef(t, "corrective_actions_release_fk"),
+    index("corrective_actions_release_idx").on(t.releaseId, t.attempt),
+  ],
+);
+
+/** The append-only audit trail; the database refuses UPDATE and DELETE on it. */
+export const releaseEvents = pgTable(
+  "release_events",
+  {
+    // A global sequence gives a total order even within one millisecond.
+    seq: bigint({ mode: "number" }).generatedAlwaysAsIdentity().primaryKey(),
+    id: uuid().notNull(),
+    tenantId: tenantId(),
+    releaseId: uuid().notNull(),
+    attempt: integer().notNull(),
+    type: text().notNull(),
+    actor: jsonb().notNull(),
+    data: jsonb().notNull(),
+    before: jsonb(),
+    after: jsonb(),
+    requestId: text(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [
+    releaseRef(t, "release_events_release_fk"),
+    index("release_events_release_idx").on(t.tenantId, t.releaseId, t.seq),
+  ],
+);
+
+/** An agency's own checklist template; without one the built-in default applies. */
+export const checklistTemplates = pgTable("checklist_templates", {
+  tenantId: uuid()
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: "cascade" }),
+  items: jsonb().notNull(),
+  ...timestamps,
+});
+
+export type ReleaseRow = typeof releases.$inferSelect;
+export type ChecklistItemRow = typeof checklistItems.$inferSelect;
+export type ReleaseEventRow = typeof releaseEvents.$inferSelect;

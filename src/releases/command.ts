@@ -1,0 +1,28 @@
+import type { IdempotencyRequest } from "../app/idempotency";
+import type { TokenClaims } from "../lib/auth/tokens";
+import type { ProblemCode, ProblemExtras } from "../lib/problem";
+import type { ReleaseOperation } from "./operations";
+
+/** Who is asking: a member (their verified token) or the platform itself. */
+export type Principal = { kind: "token"; claims: TokenClaims } | { kind: "system"; name: "scheduler" | "ci" };
+
+/** One state change of one release, as sent to its Durable Object. Plain data: it crosses RPC. */
+export interface ReleaseCommand {
+  tenantId: string;
+  releaseId: string;
+  principal: Principal;
+  requestId: string;
+  idempotency?: IdempotencyRequest | undefined;
+  operation: ReleaseOperation;
+}
+
+export interface SerializedProblem {
+  code: ProblemCode;
+  detail: string;
+  extras: ProblemExtras;
+  headers: Record<string, string>;
+}
+
+export type ReleaseCommandOutcome =
+  | { ok: true; status: number; body: unknown; replayed: boolean; rowVersion: number | null }
+  | { ok: false; problem: SerializedProblem };

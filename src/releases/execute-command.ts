@@ -1,0 +1,78 @@
+import { toApiError } from "../app/errors";
+import { oncePerKey } from "../app/idempotency";
+import type { DatabaseHandle } from "../db/client";
+import { inTenantScope, type Tx } from "../db/scope";
+import type { Actor } from "../domain/lifecycle";
+import { loadActor, requireRole } from "../lib/auth/actor";
+import type { Role } from "../lib/auth/tokens";
+import { notFound } from "../lib/problem";
+import type { ReleaseCommand, ReleaseCommandOutcome } from "./command";
+import { lifecyclePolicyOf } from "./lifecycle-policy";
+import type { OperationContext } from "./operation-context";
+import { type ReleaseOperation, runOperation } from "./operations";
+import { presentRelease } from "./present";
+import { loadReleaseState } from "./release-state";
+
+/** Roles that may apply each non-lifecycle operation; lifecycle authority is the rules' own (authority.ts). */
+const OPERATION_ROLES: Record<Exclude<ReleaseOperation["name"], "lifecycle">, readonly Role[]> = {
+  patch: ["owner", "release_manager"],
+  set_team: ["owner", "release_manager"],
+  set_window: ["owner", "release_manager"],
+};
+
+async function actorOf(tx: Tx, command: ReleaseCommand): Promise<Actor> {
+  if (command.principal.kind === "system") return { kind: "system", name: command.principal.name };
+  const actor = await loadActor(tx, command.principal.claims);
+  const { name } = command.operation;
+  if (name !== "lifecycle") requireRole(actor, OPERATION_ROLES[name], "Changing this release");
+  return { kind: "member", member_id: actor.memberId, role: actor.role };
+}
+
+/**
+ * Applies one command in one tenant transaction: authenticate the actor, honour
+ * the Idempotency-Key, lock the release row, run the operation, and answer with
+ * the release as it now is. Any failure rolls everything back, outbox and
+ * audit rows included. Returns a plain outcome because it crosses RPC.
+ */
+export async function executeReleaseCommand(
+  database: DatabaseHandle,
+  command: ReleaseCommand,
+  now: Date = new Date(),
+): Promise<ReleaseCommandOutcome> {
+  try {
+    const stored = await inTenantScope(database, command.tenantId, async (tx) => {
+      const actor = await actorOf(tx, command);
+      return oncePerKey(tx, command.tenantId, command.idempotency, async () => {
+        const state = await loadReleaseState(tx, command.tenantId, command.releaseId, true);
+        if (!state) throw notFound("The release");
+        const policy = await lifecyclePolicyOf(tx, command.tenantId);
+        const ctx: OperationContext = {
+          tx,
+          tenantId: command.tenantId,
+          actor,
+          state,
+          now,
+          requestId: command.requestId,
+          policy,
+        };
+        const result = await runOperation(ctx, command.operation);
+        const fresh = await loadReleaseState(tx, command.tenantId, command.releaseId);
+        if (!fresh) throw notFound("The release");
+        return { status: 200, body: { ...presentRelease(fresh, now, policy), result: result ?? null } };
+      });
+    });
+    const rowVersion = (stored.body as { row_version?: number } | null)?.row_version ?? null;
+    return { ok: true, status: stored.status, body: stored.body, replayed: stored.replayed, rowVersion };
+  } catch (error) {
+    const apiError = toApiError(error);
+    return {
+      ok: false,
+      problem: {
+        code: apiError.code,
+        detail: apiError.detail,
+        extras: apiError.extras,
+        headers: apiError.headers,
+      },
+    };
+  }
+}

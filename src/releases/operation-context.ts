@@ -1,0 +1,77 @@
+import { and, eq, sql } from "drizzle-orm";
+import { releaseEvents, releases } from "../db/schema";
+import type { Tx } from "../db/scope";
+import type { Actor, LifecyclePolicy } from "../domain/lifecycle";
+import type { ActorRef } from "../domain/lifecycle/events";
+import { uuidv7 } from "../lib/ids";
+import { ApiError } from "../lib/problem";
+import type { ReleaseState } from "./release-state";
+
+export interface OperationContext {
+  tx: Tx;
+  tenantId: string;
+  actor: Actor;
+  state: ReleaseState;
+  now: Date;
+  requestId: string;
+  policy: LifecyclePolicy;
+}
+
+export function actorRefOf(actor: Actor): ActorRef {
+  return actor.kind === "member" ? { kind: "member", member_id: actor.member_id } : actor;
+}
+
+export function memberIdOf(actor: Actor): string | null {
+  return actor.kind === "member" ? actor.member_id : null;
+}
+
+/**
+ * Writes the release row with a compare-and-set on its version: even a writer
+ * that skipped the Durable Object cannot apply a change based on a stale read.
+ */
+export async function writeRelease(
+  ctx: OperationContext,
+  changes: Partial<typeof releases.$inferInsert>,
+): Promise<number> {
+  const [row] = await ctx.tx
+    .update(releases)
+    .set({ ...changes, rowVersion: sql`${releases.rowVersion} + 1`, updatedAt: ctx.now })
+    .where(
+      and(
+        eq(releases.tenantId, ctx.tenantId),
+        eq(releases.id, ctx.state.id),
+        eq(releases.rowVersion, ctx.state.row_version),
+      ),
+    )
+    .returning({ rowVersion: releases.rowVersion });
+  if (!row) {
+    throw new ApiError(
+      "conflict",
+      "The release changed while this request was being applied; read it again and retry.",
+    );
+  }
+  ctx.state = { ...ctx.state, row_version: row.rowVersion };
+  return row.rowVersion;
+}
+
+/** Appends to the audit trail: who, when, what, and the before/after the change saw. */
+export async function recordEvent(
+  ctx: OperationContext,
+  type: string,
+  data: unknown,
+  change: { before?: unknown; after?: unknown; attempt?: number } = {},
+): Promise<void> {
+  await ctx.tx.insert(releaseEvents).values({
+    id: uuidv7(ctx.now.getTime()),
+    tenantId: ctx.tenantId,
+    releaseId: ctx.state.id,
+    attempt: change.attempt ?? ctx.state.attempt,
+    type,
+    actor: actorRefOf(ctx.actor),
+    data: data ?? {},
+    before: change.before ?? null,
+    after: change.after ?? null,
+    requestId: ctx.requestId,
+    createdAt: ctx.now,
+  });
+}

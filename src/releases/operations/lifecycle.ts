@@ -1,0 +1,142 @@
+import { checklistItems, deploymentLogEntries, investigations, testResults } from "../../db/schema";
+import {
+  decide,
+  LIFECYCLE_ERROR_HTTP_STATUS,
+  type LifecycleCommand,
+  type LifecycleEvent,
+} from "../../domain/lifecycle";
+import { checklistForRelease } from "../../domain/lifecycle/default-checklist";
+import { uuidv7 } from "../../lib/ids";
+import { ApiError, type ProblemCode } from "../../lib/problem";
+import { loadChecklistTemplate } from "../checklist-template";
+import { memberIdOf, type OperationContext, recordEvent, writeRelease } from "../operation-context";
+import { toSnapshot } from "../release-state";
+
+function problemCodeFor(status: number, code: string): ProblemCode {
+  if (code === "gates_unmet") return "gates_unmet";
+  if (status === 403) return "forbidden";
+  if (status === 422) return "unprocessable";
+  return "conflict";
+}
+
+/**
+ * The one path for every lifecycle command (transitions, decisions, reports,
+ * rollback steps, cancel, re-attempt, window ticks): ask the pure rules, then
+ * write the new state, the facts the events carry and the events themselves
+ * in this transaction.
+ */
+export async function applyLifecycleCommand(ctx: OperationContext, command: LifecycleCommand) {
+  const snapshot = toSnapshot(ctx.state, ctx.now);
+  const result = decide(snapshot, command, ctx.actor, { policy: ctx.policy });
+  if (!result.ok) {
+    const status = LIFECYCLE_ERROR_HTTP_STATUS[result.error.code];
+    throw new ApiError(problemCodeFor(status, result.error.code), result.error.message, {
+      lifecycle_code: result.error.code,
+      ...(result.error.unmet_gates ? { unmet_gates: result.error.unmet_gates } : {}),
+    });
+  }
+  const before = { stage: ctx.state.stage, status: ctx.state.status, attempt: ctx.state.attempt };
+  const reattempt = result.events.find((event) => event.type === "release_reattempted");
+  const attempt = reattempt ? reattempt.data.attempt : ctx.state.attempt;
+  const after = { stage: result.next.stage, status: result.next.status, attempt };
+
+  for (const event of result.events) await recordFact(ctx, event);
+  await writeRelease(ctx, { stage: result.next.stage, status: result.next.status, attempt });
+  for (const event of result.events) {
+    await recordEvent(
+      ctx,
+      event.type,
+      { ...event.data, rule: result.rule, capacity: result.capacity },
+      {
+        before,
+        after,
+        attempt: event.type === "release_reattempted" ? attempt : before.attempt,
+      },
+    );
+  }
+  if (reattempt) await startAttempt(ctx, attempt);
+  if ((after.status === "rolled_back" || after.status === "failed") && before.status !== after.status) {
+    // A failed attempt is investigated before it may be re-attempted.
+    await ctx.tx
+      .insert(investigations)
+      .values({ tenantId: ctx.tenantId, releaseId: ctx.state.id, attempt: before.attempt })
+      .onConflictDoNothing();
+  }
+  return {
+    rule: result.rule,
+    capacity: result.capacity,
+    next: after,
+    events: result.events.map((e) => e.type),
+  };
+}
+
+/** Events that carry a fact the gates later read are also written to their fact table. */
+async function recordFact(ctx: OperationContext, event: LifecycleEvent): Promise<void> {
+  const base = {
+    tenantId: ctx.tenantId,
+    releaseId: ctx.state.id,
+    attempt: ctx.state.attempt,
+    createdAt: ctx.now,
+  };
+  const source = ctx.actor.kind === "system" ? ctx.actor.name : "api";
+  switch (event.type) {
+    case "test_result_recorded":
+      await ctx.tx.insert(testResults).values({
+        ...base,
+        id: uuidv7(ctx.now.getTime()),
+        stage: event.data.stage,
+        suite: event.data.suite,
+        status: event.data.status,
+        url: event.data.url,
+        source,
+        reportedBy: memberIdOf(ctx.actor),
+      });
+      return;
+    case "deployment_reported":
+      await ctx.tx.insert(deploymentLogEntries).values({
+        ...base,
+        id: uuidv7(ctx.now.getTime()),
+        kind: event.data.report,
+        detail: event.data.detail,
+        source,
+        recordedBy: memberIdOf(ctx.actor),
+      });
+      return;
+    case "rollback_step_recorded":
+      await ctx.tx.insert(deploymentLogEntries).values({
+        ...base,
+        id: uuidv7(ctx.now.getTime()),
+        kind: "rollback_step",
+        detail: event.data.note ? `${event.data.title}: ${event.data.note}` : event.data.title,
+        rollbackPosition: event.data.position,
+        rollbackOutcome: event.data.outcome,
+        source,
+        recordedBy: memberIdOf(ctx.actor),
+      });
+      return;
+    default:
+      return;
+  }
+}
+
+/** A re-attempt starts with a fresh checklist; the earlier attempt's facts stay as history. */
+async function startAttempt(ctx: OperationContext, attempt: number): Promise<void> {
+  const template = await loadChecklistTemplate(ctx.tx, ctx.tenantId);
+  const items = checklistForRelease(template, ctx.state.compliance);
+  if (items.length === 0) return;
+  await ctx.tx.insert(checklistItems).values(
+    items.map((item, position) => ({
+      id: uuidv7(ctx.now.getTime()),
+      tenantId: ctx.tenantId,
+      releaseId: ctx.state.id,
+      attempt,
+      position,
+      key: item.key,
+      title: item.title,
+      description: item.guidance,
+      stage: item.stage,
+      category: item.category,
+      required: item.required,
+    })),
+  );
+}

@@ -1,0 +1,278 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { ChangeLogEntryJson, ComplianceFlagsJson } from "../../db/schema";
+import { checklistItems, members, releaseTeamMembers } from "../../db/schema";
+import { complianceChecklistItems } from "../../domain/lifecycle/default-checklist";
+import { uuidv7 } from "../../lib/ids";
+import { definedOnly } from "../../lib/objects";
+import { ApiError } from "../../lib/problem";
+import { memberIdOf, type OperationContext, recordEvent, writeRelease } from "../operation-context";
+import { evaluateReleaseWindow } from "../window-policy";
+
+export interface ReleasePatch {
+  title?: string | undefined;
+  version?: string | undefined;
+  scope?: string | undefined;
+  change_log?: ChangeLogEntryJson[] | undefined;
+  risk?: "low" | "high" | undefined;
+  git_ref?: string | null | undefined;
+  commit_sha?: string | null | undefined;
+  compliance?: Partial<ComplianceFlagsJson> | undefined;
+  if_match?: number | undefined;
+}
+
+// What planning settles is frozen once planning is over: the approved plan is what gets verified.
+const PLANNING_FIELDS = ["version", "scope", "change_log", "risk", "compliance"] as const;
+// The release candidate itself may still be pinned during verification, not once it deploys.
+const CANDIDATE_FIELDS = ["git_ref", "commit_sha"] as const;
+
+function assertEditable(ctx: OperationContext, patch: ReleasePatch): void {
+  const { stage, status } = ctx.state;
+  if (status === "closed" || status === "cancelled") {
+    throw new ApiError("conflict", `The release is ${status}; it can no longer be edited.`);
+  }
+  const frozenPlanning = stage !== "planning" ? PLANNING_FIELDS.filter((f) => patch[f] !== undefined) : [];
+  const frozenCandidate =
+    stage !== "planning" && stage !== "pre_deployment_verification"
+      ? CANDIDATE_FIELDS.filter((f) => patch[f] !== undefined)
+      : [];
+  const frozen = [...frozenPlanning, ...frozenCandidate];
+  if (frozen.length > 0) {
+    throw new ApiError(
+      "conflict",
+      `${frozen.join(", ")} ${frozen.length > 1 ? "are" : "is"} frozen once the release has left ${
+        frozenCandidate.length > 0 ? "pre-deployment verification" : "planning"
+      }; move it back to planning (or start a new release) to change ${frozen.length > 1 ? "them" : "it"}.`,
+      { errors: frozen.map((f) => ({ path: `body.${f}`, message: "frozen in this stage" })) },
+    );
+  }
+}
+
+export async function patchRelease(ctx: OperationContext, patch: ReleasePatch) {
+  if (patch.if_match !== undefined && patch.if_match !== ctx.state.row_version) {
+    throw new ApiError(
+      "precondition_failed",
+      `The release has changed since you read it (your If-Match is version ${patch.if_match}, it is now ${ctx.state.row_version}); GET it again and reapply your change.`,
+    );
+  }
+  assertEditable(ctx, patch);
+  const before = {
+    title: ctx.state.title,
+    version: ctx.state.version,
+    scope: ctx.state.scope,
+    change_log: ctx.state.change_log,
+    risk: ctx.state.risk,
+    git_ref: ctx.state.git_ref,
+    commit_sha: ctx.state.commit_sha,
+    compliance: ctx.state.compliance,
+  };
+  const compliance = patch.compliance ? { ...ctx.state.compliance, ...patch.compliance } : undefined;
+  const risk = patch.risk ?? ctx.state.risk;
+  const windowChanges =
+    patch.risk !== undefined && patch.risk !== ctx.state.risk ? recheckWindow(ctx, risk) : {};
+  await writeRelease(ctx, {
+    ...definedOnly({
+      title: patch.title,
+      version: patch.version,
+      scope: patch.scope,
+      changeLog: patch.change_log,
+      risk: patch.risk,
+      gitRef: patch.git_ref,
+      commitSha: patch.commit_sha,
+      compliance,
+    }),
+    ...windowChanges,
+  });
+  if (compliance) await addComplianceItems(ctx, compliance);
+  const after = { ...before, ...definedOnly(patch), compliance: compliance ?? before.compliance };
+  delete (after as { if_match?: number }).if_match;
+  await recordEvent(
+    ctx,
+    "release_updated",
+    { fields: Object.keys(definedOnly({ ...patch, if_match: undefined })) },
+    { before, after },
+  );
+}
+
+/** A changed risk level is judged against the policy again: high risk needs a maintenance window. */
+function recheckWindow(ctx: OperationContext, risk: "low" | "high") {
+  const { window_starts_at: startsAt, window_ends_at: endsAt } = ctx.state;
+  if (!startsAt || !endsAt) return {};
+  const verdict = evaluateReleaseWindow({
+    risk,
+    startsAt: new Date(startsAt),
+    endsAt: new Date(endsAt),
+    timezone: ctx.state.timezone,
+    state: ctx.state.holiday_state,
+    override: ctx.state.window_override_reason
+      ? { role: "owner", reason: ctx.state.window_override_reason }
+      : null,
+  });
+  return {
+    windowPolicyOk: verdict.evaluation.allowed,
+    windowPolicyDetail: verdict.evaluation.allowed ? null : (verdict.evaluation.reasons[0]?.message ?? null),
+  };
+}
+
+/** Flags switched on during planning add their compliance items; items already there are kept. */
+async function addComplianceItems(ctx: OperationContext, flags: ComplianceFlagsJson): Promise<void> {
+  const wanted = complianceChecklistItems(flags);
+  const existing = new Set(ctx.state.checklist.map((item) => item.key));
+  const missing = wanted.filter((item) => !existing.has(item.key));
+  if (missing.length === 0) return;
+  const start = ctx.state.checklist.length;
+  await ctx.tx.insert(checklistItems).values(
+    missing.map((item, index) => ({
+      id: uuidv7(ctx.now.getTime()),
+      tenantId: ctx.tenantId,
+      releaseId: ctx.state.id,
+      attempt: ctx.state.attempt,
+      position: start + index,
+      key: item.key,
+      title: item.title,
+      description: item.guidance,
+      stage: item.stage,
+      category: item.category,
+      required: item.required,
+    })),
+  );
+}
+
+export interface TeamAssignment {
+  release_manager_id: string;
+  members: { member_id: string; role: "engineer" | "tester" | "approver" }[];
+}
+
+export async function setTeam(ctx: OperationContext, team: TeamAssignment) {
+  if (ctx.state.status === "closed" || ctx.state.status === "cancelled") {
+    throw new ApiError("conflict", `The release is ${ctx.state.status}; its team can no longer change.`);
+  }
+  const ids = [...new Set([team.release_manager_id, ...team.members.map((m) => m.member_id)])];
+  const found = await ctx.tx
+    .select({ id: members.id, role: members.role, deactivatedAt: members.deactivatedAt })
+    .from(members)
+    .where(and(eq(members.tenantId, ctx.tenantId), inArray(members.id, ids)));
+  const byId = new Map(found.map((m) => [m.id, m]));
+  const errors: { path: string; message: string }[] = [];
+  const check = (memberId: string, path: string) => {
+    const member = byId.get(memberId);
+    if (!member) errors.push({ path, message: "no such member in your agency" });
+    else if (member.deactivatedAt) errors.push({ path, message: "this member has been removed" });
+    return member;
+  };
+  const manager = check(team.release_manager_id, "body.release_manager_id");
+  if (manager && manager.role !== "owner" && manager.role !== "release_manager") {
+    errors.push({
+      path: "body.release_manager_id",
+      message: "the release manager must have the owner or release_manager role",
+    });
+  }
+  team.members.forEach((m, i) => {
+    const member = check(m.member_id, `body.members.${i}.member_id`);
+    if (member && member.role === "viewer" && m.role !== "approver") {
+      errors.push({ path: `body.members.${i}.role`, message: "a viewer can only be an approver" });
+    }
+  });
+  if (errors.length > 0) {
+    throw new ApiError("unprocessable", errors.map((e) => `${e.path}: ${e.message}`).join("; "), { errors });
+  }
+  const before = { release_manager_id: ctx.state.release_manager_id, members: ctx.state.team };
+  await ctx.tx.delete(releaseTeamMembers).where(eq(releaseTeamMembers.releaseId, ctx.state.id));
+  const rows = [
+    { memberId: team.release_manager_id, role: "release_manager" },
+    ...team.members.map((m) => ({ memberId: m.member_id, role: m.role })),
+  ];
+  const unique = [...new Map(rows.map((r) => [`${r.memberId}:${r.role}`, r])).values()];
+  await ctx.tx
+    .insert(releaseTeamMembers)
+    .values(unique.map((r) => ({ tenantId: ctx.tenantId, releaseId: ctx.state.id, ...r })));
+  await writeRelease(ctx, {});
+  await recordEvent(
+    ctx,
+    "team_assigned",
+    { assigned_by: memberIdOf(ctx.actor) },
+    {
+      before,
+      after: { release_manager_id: team.release_manager_id, members: unique },
+    },
+  );
+}
+
+export interface WindowBooking {
+  starts_at: string;
+  ends_at: string;
+  override_reason?: string | undefined;
+}
+
+export async function setWindow(ctx: OperationContext, booking: WindowBooking) {
+  const { stage, status } = ctx.state;
+  if (
+    !(stage === "planning" || (stage === "pre_deployment_verification" && status === "active")) ||
+    status === "cancelled"
+  ) {
+    throw new ApiError(
+      "conflict",
+      status === "scheduled"
+        ? "The release is scheduled for its window; halt it before moving the window."
+        : `The deployment window is confirmed during planning or pre-deployment verification; the release is ${status} in ${stage}.`,
+    );
+  }
+  const startsAt = new Date(booking.starts_at);
+  const endsAt = new Date(booking.ends_at);
+  if (!(endsAt > startsAt)) {
+    throw new ApiError("validation_failed", "ends_at must be after starts_at.", {
+      errors: [{ path: "body.ends_at", message: "must be after starts_at" }],
+    });
+  }
+  if (endsAt <= ctx.now) {
+    throw new ApiError("validation_failed", "The window is in the past; choose a future slot.", {
+      errors: [{ path: "body.ends_at", message: "must be in the future" }],
+    });
+  }
+  const role = ctx.actor.kind === "member" ? ctx.actor.role : "system";
+  if (booking.override_reason !== undefined && role !== "owner") {
+    throw new ApiError("forbidden", "Only an owner may override the window policy.");
+  }
+  const verdict = evaluateReleaseWindow({
+    risk: ctx.state.risk,
+    startsAt,
+    endsAt,
+    timezone: ctx.state.timezone,
+    state: ctx.state.holiday_state,
+    override: booking.override_reason ? { role, reason: booking.override_reason } : null,
+  });
+  if (!verdict.evaluation.allowed) {
+    const first = verdict.evaluation.reasons[0];
+    throw new ApiError(
+      "unprocessable",
+      `${first?.message ?? "The window breaks the deployment policy."} ${
+        verdict.suggestions.length > 0
+          ? `Next allowed: ${verdict.suggestions.map((s) => s.starts_at).join(", ")}.`
+          : "No allowed slot in the next four weeks; an owner may override with a reason."
+      }`,
+      {
+        policy: { rule: verdict.evaluation.rule, reasons: verdict.evaluation.reasons },
+        suggestions: verdict.suggestions,
+      },
+    );
+  }
+  const before = { starts_at: ctx.state.window_starts_at, ends_at: ctx.state.window_ends_at };
+  await writeRelease(ctx, {
+    windowStartsAt: startsAt,
+    windowEndsAt: endsAt,
+    windowConfirmed: true,
+    windowPolicyOk: true,
+    windowPolicyDetail: verdict.evaluation.overridden ? `Owner override: ${booking.override_reason}` : null,
+    windowOverrideReason: verdict.evaluation.overridden ? (booking.override_reason ?? null) : null,
+  });
+  await recordEvent(
+    ctx,
+    verdict.evaluation.overridden ? "window_confirmed_with_override" : "window_confirmed",
+    {
+      rule: verdict.evaluation.rule,
+      override_reason: verdict.evaluation.overridden ? booking.override_reason : null,
+      broken_rules: verdict.evaluation.overridden ? verdict.evaluation.reasons.map((r) => r.code) : [],
+      matched: verdict.evaluation.matched,
+    },
+    { before, after: { starts_at: startsAt.toISOString(), ends_at: endsAt.toISOString() } },
+  );
+}

@@ -1,0 +1,191 @@
+import { sql } from "drizzle-orm";
+import type {
+  ChangeLogEntryJson,
+  ComplianceFlagsJson,
+  DashboardJson,
+  RollbackStepJson,
+  TestPlanEntryJson,
+} from "../db/schema";
+import type { Tx } from "../db/scope";
+import type {
+  ChecklistItemFact,
+  IssueReportFact,
+  ReleaseSnapshot,
+  RollbackStepRecord,
+  SignOffFact,
+  TeamMemberFacts,
+  TestResultFact,
+} from "../domain/lifecycle";
+import type { Stage, Status } from "../domain/lifecycle/stages";
+
+/** A release row as one query returns it, with the facts of its current attempt. */
+export interface ReleaseState {
+  id: string;
+  tenant_id: string;
+  project_id: string;
+  version: string;
+  title: string;
+  scope: string;
+  change_log: ChangeLogEntryJson[];
+  risk: "low" | "high";
+  git_ref: string | null;
+  commit_sha: string | null;
+  compliance: ComplianceFlagsJson;
+  stage: Stage;
+  status: Status;
+  attempt: number;
+  row_version: number;
+  window_starts_at: string | null;
+  window_ends_at: string | null;
+  window_confirmed: boolean;
+  window_policy_ok: boolean;
+  window_policy_detail: string | null;
+  test_plan: TestPlanEntryJson[];
+  rollback_procedure: RollbackStepJson[];
+  monitoring_dashboards: DashboardJson[];
+  monitoring_confirmed_by: string | null;
+  monitoring_confirmed_at: string | null;
+  notes_markdown: string | null;
+  notes_published_at: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  release_manager_id: string | null;
+  team: TeamMemberFacts[];
+  checklist: ChecklistItemFact[];
+  test_results: TestResultFact[];
+  deployment_log: { kind: string }[];
+  rollback_steps: RollbackStepRecord[];
+  issues: IssueReportFact[];
+  sign_offs: SignOffFact[];
+  investigation: {
+    status: "open" | "closed";
+    corrective_actions: { id: string; status: "open" | "closed" }[];
+  } | null;
+  project_name: string;
+  /** The client's zone, else the agency's: the wall clock the release is planned in. */
+  timezone: string;
+  /** The client's state, else the agency's: whose public holidays freeze deployments. */
+  holiday_state: string;
+  window_override_reason: string | null;
+}
+
+const iso = (column: string) =>
+  sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+
+/**
+ * Loads a release and every fact the lifecycle rules read, in one round trip
+ * (subqueries aggregated to JSON), scoped to the current attempt. Tenant
+ * scoping is explicit here and enforced again by row-level security.
+ */
+export async function loadReleaseState(tx: Tx, tenantId: string, releaseId: string, forUpdate = false) {
+  const result = await tx.execute(sql`
+    select r.id, r.tenant_id, r.project_id, r.version, r.title, r.scope, r.change_log, r.risk, r.git_ref, r.commit_sha,
+      r.compliance, r.stage, r.status, r.attempt, r.row_version,
+      ${iso("r.window_starts_at")} as window_starts_at, ${iso("r.window_ends_at")} as window_ends_at,
+      r.window_confirmed, r.window_policy_ok, r.window_policy_detail, r.test_plan, r.rollback_procedure,
+      r.monitoring_dashboards, r.monitoring_confirmed_by, ${iso("r.monitoring_confirmed_at")} as monitoring_confirmed_at,
+      r.notes_markdown, ${iso("r.notes_published_at")} as notes_published_at, r.created_by,
+      ${iso("r.created_at")} as created_at, ${iso("r.updated_at")} as updated_at,
+      p.name as project_name,
+      coalesce(c.timezone, t.timezone) as timezone,
+      coalesce(c.state, t.state) as holiday_state,
+      r.window_override_reason,
+      (select tm.member_id from release_team_members tm
+        where tm.release_id = r.id and tm.role = 'release_manager' limit 1) as release_manager_id,
+      coalesce((select json_agg(json_build_object('member_id', tm.member_id, 'name', m.name, 'role', tm.role)
+                 order by tm.role, m.name)
+        from release_team_members tm join members m on m.tenant_id = tm.tenant_id and m.id = tm.member_id
+        where tm.release_id = r.id), '[]') as team,
+      coalesce((select json_agg(json_build_object('id', ci.id, 'key', ci.key, 'title', ci.title, 'stage', ci.stage,
+                 'required', ci.required, 'category', ci.category, 'status', ci.status, 'completed_by', ci.completed_by,
+                 'completed_at', ${iso("ci.completed_at")}, 'evidence_url', ci.evidence_url) order by ci.position)
+        from checklist_items ci where ci.release_id = r.id and ci.attempt = r.attempt), '[]') as checklist,
+      coalesce((select json_agg(json_build_object('stage', tr.stage, 'suite', tr.suite, 'status', tr.status,
+                 'at', ${iso("tr.created_at")}, 'url', tr.url) order by tr.created_at, tr.id)
+        from test_results tr where tr.release_id = r.id and tr.attempt = r.attempt), '[]') as test_results,
+      coalesce((select json_agg(json_build_object('kind', dl.kind) order by dl.created_at, dl.id)
+        from deployment_log_entries dl where dl.release_id = r.id and dl.attempt = r.attempt
+          and dl.kind in ('deployment_started', 'deployment_completed', 'deployment_failed')), '[]') as deployment_log,
+      coalesce((select json_agg(json_build_object('position', dl.rollback_position, 'outcome', dl.rollback_outcome,
+                 'recorded_by', coalesce(dl.recorded_by::text, dl.source), 'at', ${iso("dl.created_at")})
+                 order by dl.rollback_position)
+        from deployment_log_entries dl where dl.release_id = r.id and dl.attempt = r.attempt
+          and dl.kind = 'rollback_step'), '[]') as rollback_steps,
+      coalesce((select json_agg(json_build_object('id', ir.id, 'severity', ir.severity, 'status', ir.status,
+                 'description', ir.description, 'link', ir.link) order by ir.created_at)
+        from issue_reports ir where ir.release_id = r.id and ir.attempt = r.attempt), '[]') as issues,
+      coalesce((select json_agg(json_build_object('signer_id', so.signer_id, 'decision', so.decision,
+                 'at', ${iso("so.created_at")}) order by so.created_at)
+        from sign_offs so where so.release_id = r.id and so.attempt = r.attempt), '[]') as sign_offs,
+      (select json_build_object('status', inv.status, 'corrective_actions', coalesce((
+                 select json_agg(json_build_object('id', ca.id, 'status', ca.status) order by ca.created_at)
+                 from corrective_actions ca where ca.release_id = r.id and ca.attempt = inv.attempt), '[]'))
+        from investigations inv where inv.release_id = r.id and inv.attempt = r.attempt) as investigation
+    from releases r
+    join projects p on p.tenant_id = r.tenant_id and p.id = r.project_id
+    join clients c on c.tenant_id = p.tenant_id and c.id = p.client_id
+    join tenants t on t.id = r.tenant_id
+    where r.tenant_id = ${tenantId} and r.id = ${releaseId}
+    ${forUpdate ? sql`for update of r` : sql``}`);
+  return result.rows[0] as ReleaseState | undefined;
+}
+
+/** The lifecycle rules' view of a release at `now`. */
+export function toSnapshot(state: ReleaseState, now: Date): ReleaseSnapshot {
+  const deploymentKinds = new Set(state.deployment_log.map((entry) => entry.kind));
+  const windowOpen =
+    state.window_starts_at !== null &&
+    state.window_ends_at !== null &&
+    Date.parse(state.window_starts_at) <= now.getTime() &&
+    now.getTime() < Date.parse(state.window_ends_at);
+  return {
+    release: {
+      id: state.id,
+      version: state.version,
+      title: state.title,
+      git_ref: state.git_ref,
+      commit_sha: state.commit_sha,
+      stage: state.stage,
+      status: state.status,
+      risk: state.risk,
+      attempt: state.attempt,
+      compliance: state.compliance,
+      scope: state.scope,
+      change_log: state.change_log,
+    },
+    window:
+      state.window_starts_at && state.window_ends_at
+        ? {
+            starts_at: state.window_starts_at,
+            ends_at: state.window_ends_at,
+            confirmed: state.window_confirmed,
+            policy_ok: state.window_policy_ok,
+            policy_detail: state.window_policy_detail,
+          }
+        : null,
+    window_open_now: windowOpen,
+    now: now.toISOString(),
+    team: { release_manager_id: state.release_manager_id, members: state.team },
+    checklist: state.checklist,
+    test_plan: state.test_plan,
+    test_results: state.test_results,
+    deployment: {
+      started: deploymentKinds.has("deployment_started"),
+      completed: deploymentKinds.has("deployment_completed"),
+      failed: deploymentKinds.has("deployment_failed"),
+    },
+    monitoring:
+      state.monitoring_confirmed_by && state.monitoring_confirmed_at
+        ? { confirmed_by: state.monitoring_confirmed_by, confirmed_at: state.monitoring_confirmed_at }
+        : null,
+    issues: state.issues,
+    sign_offs: state.sign_offs,
+    rollback_procedure: state.rollback_procedure,
+    rollback_steps: state.rollback_steps,
+    release_notes: { published: state.notes_published_at !== null },
+    // The stakeholder outbox arrives with notifications; until then nothing is queued for a release.
+    notifications: { prepared: false, pending: 0, sent: 0, skipped: 0 },
+    investigation: state.investigation,
+  };
+}

@@ -1,0 +1,254 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  bearerSecurity,
+  errorResponses,
+  IdempotencyKeyHeader,
+  jsonBody,
+  jsonContent,
+  PaginationQuery,
+  pageOf,
+  TENANT_READ_ERRORS,
+  TENANT_WRITE_ERRORS,
+  UuidParam,
+} from "../../app/openapi";
+import {
+  DecisionSchema,
+  DeploymentLogEntrySchema,
+  DeploymentReportSchema,
+  EventSchema,
+  ReasonSchema,
+  ReleaseCommandResultSchema,
+  ReleaseCreateSchema,
+  ReleasePageSchema,
+  ReleasePatchSchema,
+  ReleaseSchema,
+  RollbackStepReportSchema,
+  StageSchema,
+  StatusSchema,
+  TeamSchema,
+  TestResultCreateSchema,
+  TestResultSchema,
+  TransitionSchema,
+  WindowBookingSchema,
+} from "./schemas";
+
+export const ReleaseParams = z.object({ id: UuidParam("id", "Release id.") });
+const COMMAND_ERRORS = [...TENANT_WRITE_ERRORS] as const;
+const tags = ["Releases"];
+
+const command = <P extends string, S extends z.ZodType>(
+  path: P,
+  summary: string,
+  body: S,
+  description?: string,
+) =>
+  createRoute({
+    method: "post",
+    path,
+    tags,
+    summary,
+    ...(description ? { description } : {}),
+    security: bearerSecurity,
+    request: { params: ReleaseParams, headers: IdempotencyKeyHeader, body: jsonBody(body) },
+    responses: {
+      200: jsonContent(ReleaseCommandResultSchema, "The release after the command, with its gates."),
+      ...errorResponses(...COMMAND_ERRORS),
+    },
+  });
+
+export const createRelease = createRoute({
+  method: "post",
+  path: "/v1/releases",
+  tags,
+  summary: "Plan a release of a project (owner, release manager)",
+  description:
+    "Starts in planning with the agency's checklist (or the default) plus the compliance items its flags call for.",
+  security: bearerSecurity,
+  request: { headers: IdempotencyKeyHeader, body: jsonBody(ReleaseCreateSchema) },
+  responses: {
+    201: jsonContent(ReleaseSchema, "The new release."),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
+  },
+});
+
+export const listReleases = createRoute({
+  method: "get",
+  path: "/v1/releases",
+  tags,
+  summary: "List releases, filtered by project, client, stage or status",
+  security: bearerSecurity,
+  request: {
+    query: PaginationQuery.extend({
+      project_id: z
+        .uuid()
+        .optional()
+        .openapi({ param: { name: "project_id", in: "query" } }),
+      client_id: z
+        .uuid()
+        .optional()
+        .openapi({ param: { name: "client_id", in: "query" } }),
+      stage: StageSchema.optional().openapi({ param: { name: "stage", in: "query" } }),
+      status: StatusSchema.optional().openapi({ param: { name: "status", in: "query" } }),
+    }),
+  },
+  responses: {
+    200: jsonContent(ReleasePageSchema, "A page of releases, newest first."),
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
+export const getRelease = createRoute({
+  method: "get",
+  path: "/v1/releases/{id}",
+  tags,
+  summary: "A release with every gate and the go/no-go recommendation",
+  security: bearerSecurity,
+  request: { params: ReleaseParams },
+  responses: {
+    200: { ...jsonContent(ReleaseSchema, "The release."), headers: { ETag: { schema: { type: "string" } } } },
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
+export const patchRelease = createRoute({
+  method: "patch",
+  path: "/v1/releases/{id}",
+  tags,
+  summary: "Edit a release (owner, release manager); If-Match guards against lost updates",
+  security: bearerSecurity,
+  request: {
+    params: ReleaseParams,
+    headers: z.object({
+      "if-match": z.string().optional().openapi({ description: "The ETag you read; 412 if it changed." }),
+    }),
+    body: jsonBody(ReleasePatchSchema),
+  },
+  responses: {
+    200: jsonContent(ReleaseCommandResultSchema, "The updated release."),
+    ...errorResponses(...TENANT_WRITE_ERRORS, 412),
+  },
+});
+
+export const putTeam = createRoute({
+  method: "put",
+  path: "/v1/releases/{id}/team",
+  tags,
+  summary: "Assign the release manager, engineers, testers and approvers",
+  security: bearerSecurity,
+  request: { params: ReleaseParams, body: jsonBody(TeamSchema) },
+  responses: {
+    200: jsonContent(ReleaseCommandResultSchema, "The release with its team."),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
+  },
+});
+
+export const putWindow = createRoute({
+  method: "put",
+  path: "/v1/releases/{id}/window",
+  tags,
+  summary: "Confirm the deployment window, checked against the risk policy and public holidays",
+  description:
+    "Low-risk releases may deploy in business hours or maintenance windows, high-risk ones only in maintenance windows, none in a freeze or on a public holiday of the client's (or agency's) state. A refusal names the rule and suggests the next allowed slots; an owner may override with a reason.",
+  security: bearerSecurity,
+  request: { params: ReleaseParams, body: jsonBody(WindowBookingSchema) },
+  responses: {
+    200: jsonContent(ReleaseCommandResultSchema, "The release with its window."),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
+  },
+});
+
+export const getPlan = createRoute({
+  method: "get",
+  path: "/v1/releases/{id}/plan",
+  tags,
+  summary: "The release plan document, as JSON or markdown",
+  description: "Send `Accept: text/markdown` (or `?format=markdown`) for the markdown document.",
+  security: bearerSecurity,
+  request: {
+    params: ReleaseParams,
+    query: z.object({
+      format: z
+        .enum(["json", "markdown"])
+        .optional()
+        .openapi({ param: { name: "format", in: "query" } }),
+    }),
+  },
+  responses: {
+    200: {
+      description: "The plan.",
+      content: {
+        "application/json": { schema: z.record(z.string(), z.unknown()).openapi("ReleasePlan") },
+        "text/markdown": { schema: z.string() },
+      },
+    },
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
+export const postTransition = command(
+  "/v1/releases/{id}/transitions",
+  "Move the release to another stage; 409 lists the unmet gates",
+  TransitionSchema,
+);
+export const postDecision = command(
+  "/v1/releases/{id}/decisions",
+  "Decide go/no-go, halt, resume, stability or rollback (the release manager)",
+  DecisionSchema,
+  "Decisions go through the release's Durable Object, one at a time: exclusive decisions have exactly one winner. Only the release's release manager (or an owner acting as one) decides.",
+);
+export const postCancel = command(
+  "/v1/releases/{id}/cancel",
+  "Cancel a release before deployment execution",
+  ReasonSchema,
+);
+export const postReattempt = command(
+  "/v1/releases/{id}/reattempt",
+  "Re-attempt a rolled-back or failed release once its investigation is closed",
+  ReasonSchema,
+);
+export const postTestResult = command(
+  "/v1/releases/{id}/test-results",
+  "Report a test result (staging, smoke, verification, UAT)",
+  TestResultCreateSchema,
+);
+export const postDeploymentReport = command(
+  "/v1/releases/{id}/deployment-log",
+  "Record that the deployment started, completed or failed",
+  DeploymentReportSchema,
+  "A failed deployment opens the rollback decision.",
+);
+export const postRollbackStep = command(
+  "/v1/releases/{id}/rollback-steps",
+  "Record a rollback procedure step as done or failed, in order",
+  RollbackStepReportSchema,
+);
+
+const listOf = <P extends string, S extends z.ZodType>(path: P, summary: string, item: S, name: string) =>
+  createRoute({
+    method: "get",
+    path,
+    tags,
+    summary,
+    security: bearerSecurity,
+    request: { params: ReleaseParams, query: PaginationQuery },
+    responses: { 200: jsonContent(pageOf(item, name), summary), ...errorResponses(...TENANT_READ_ERRORS) },
+  });
+
+export const listTestResults = listOf(
+  "/v1/releases/{id}/test-results",
+  "Test results of the release",
+  TestResultSchema,
+  "TestResultPage",
+);
+export const listDeploymentLog = listOf(
+  "/v1/releases/{id}/deployment-log",
+  "The deployment log: reports, rollback steps and notes",
+  DeploymentLogEntrySchema,
+  "DeploymentLogPage",
+);
+export const listEvents = listOf(
+  "/v1/releases/{id}/events",
+  "The append-only audit trail of the release, oldest first",
+  EventSchema,
+  "ReleaseEventPage",
+);

@@ -1,0 +1,274 @@
+import { z } from "@hono/zod-openapi";
+import { pageOf, Timestamp } from "../../app/openapi";
+import { STAGES, STATUSES } from "../../domain/lifecycle/stages";
+import { HttpsUrlSchema, NameSchema } from "../../lib/validation";
+
+export const StageSchema = z.enum(STAGES, { message: `stage must be one of ${STAGES.join(", ")}` });
+export const StatusSchema = z.enum(STATUSES, { message: `status must be one of ${STATUSES.join(", ")}` });
+const RiskSchema = z.enum(["low", "high"], { message: "risk must be low or high" });
+
+export const ChangeLogEntrySchema = z.strictObject({
+  summary: z.string().trim().min(1, "must not be empty").max(500),
+  kind: z.string().trim().max(50).nullable().default(null).openapi({ example: "feature" }),
+  reference: HttpsUrlSchema.nullable().default(null).openapi({ description: "Ticket or pull-request link." }),
+});
+
+export const ComplianceSchema = z
+  .strictObject({
+    touches_pricing_promotions_or_claims: z.boolean().default(false),
+    touches_personal_data: z.boolean().default(false),
+    sends_commercial_email: z.boolean().default(false),
+  })
+  .openapi("ComplianceFlags", {
+    description:
+      "What the release touches. Pricing, promotions or claims add Australian Consumer Law sign-off items (s18, s29, s48); personal data adds Privacy Act items; commercial email adds Spam Act items. Each needs a named person's sign-off before go.",
+  });
+
+const CommitShaSchema = z.string().regex(/^[0-9a-f]{7,64}$/i, "must be a hex commit SHA (7–64 characters)");
+const VersionSchema = z.string().trim().min(1).max(100).openapi({ example: "2.3.0" });
+const GitRefSchema = z.string().trim().min(1).max(255).openapi({ example: "v2.3.0" });
+
+export const ReleaseCreateSchema = z
+  .strictObject({
+    project_id: z.uuid({ message: "project_id must be a UUID" }),
+    version: VersionSchema,
+    title: NameSchema,
+    scope: z.string().max(20_000).default(""),
+    change_log: z.array(ChangeLogEntrySchema).max(500).default([]),
+    risk: RiskSchema,
+    git_ref: GitRefSchema.optional(),
+    commit_sha: CommitShaSchema.optional(),
+    compliance: ComplianceSchema.optional(),
+  })
+  .openapi("ReleaseCreate");
+
+export const ReleasePatchSchema = z
+  .strictObject({
+    title: NameSchema.optional(),
+    version: VersionSchema.optional(),
+    scope: z.string().max(20_000).optional(),
+    change_log: z.array(ChangeLogEntrySchema).max(500).optional(),
+    risk: RiskSchema.optional(),
+    git_ref: GitRefSchema.nullable().optional(),
+    commit_sha: CommitShaSchema.nullable().optional(),
+    compliance: ComplianceSchema.partial().optional(),
+  })
+  .openapi("ReleasePatch", {
+    description:
+      "version, scope, change_log, risk and compliance are frozen after planning; git_ref and commit_sha after pre-deployment verification.",
+  });
+
+export const GateSchema = z
+  .object({ id: z.string(), stage: z.string(), ok: z.boolean(), detail: z.string() })
+  .openapi("Gate");
+
+const TeamMemberSchema = z.object({ member_id: z.uuid(), name: z.string(), role: z.string() });
+
+export const ReleaseSchema = z
+  .object({
+    id: z.uuid(),
+    project_id: z.uuid(),
+    version: z.string(),
+    title: z.string(),
+    scope: z.string(),
+    change_log: z.array(
+      z.object({ summary: z.string(), kind: z.string().nullable(), reference: z.string().nullable() }),
+    ),
+    risk: RiskSchema,
+    git_ref: z.string().nullable(),
+    commit_sha: z.string().nullable(),
+    compliance: z.object({
+      touches_pricing_promotions_or_claims: z.boolean(),
+      touches_personal_data: z.boolean(),
+      sends_commercial_email: z.boolean(),
+    }),
+    stage: StageSchema,
+    status: StatusSchema,
+    attempt: z.number().int(),
+    row_version: z
+      .number()
+      .int()
+      .openapi({ description: "Also sent as the ETag; send it back in If-Match." }),
+    window: z
+      .object({
+        starts_at: Timestamp,
+        ends_at: Timestamp,
+        timezone: z.string(),
+        confirmed: z.boolean(),
+        policy_ok: z.boolean(),
+        policy_detail: z.string().nullable(),
+        override_reason: z.string().nullable(),
+      })
+      .nullable(),
+    team: z.object({ release_manager_id: z.uuid().nullable(), members: z.array(TeamMemberSchema) }),
+    test_plan: z.array(
+      z.object({ stage: z.string(), suite: z.string(), description: z.string().nullable() }),
+    ),
+    rollback_procedure: z.array(
+      z.object({ position: z.number().int(), title: z.string(), details: z.string().nullable() }),
+    ),
+    monitoring_dashboards: z.array(z.object({ name: z.string(), url: z.string() })),
+    gates: z.array(GateSchema),
+    recommendation: z
+      .object({
+        recommendation: z.enum(["go", "no_go"]),
+        reasons: z.array(z.object({ code: z.string(), effect: z.string(), message: z.string() })),
+      })
+      .nullable()
+      .openapi({ description: "The go/no-go recommendation while the release awaits its decision." }),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .openapi("Release");
+
+export const ReleaseCommandResultSchema = ReleaseSchema.extend({
+  result: z
+    .unknown()
+    .openapi({ description: "What the command did (the rule that applied, events recorded)." }),
+}).openapi("ReleaseAfterCommand");
+
+export const ReleaseSummarySchema = z
+  .object({
+    id: z.uuid(),
+    project_id: z.uuid(),
+    version: z.string(),
+    title: z.string(),
+    risk: RiskSchema,
+    stage: StageSchema,
+    status: StatusSchema,
+    attempt: z.number().int(),
+    window_starts_at: Timestamp.nullable(),
+    window_ends_at: Timestamp.nullable(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .openapi("ReleaseSummary");
+
+export const ReleasePageSchema = pageOf(ReleaseSummarySchema, "ReleasePage");
+
+export const TeamSchema = z
+  .strictObject({
+    release_manager_id: z.uuid({ message: "release_manager_id must be a UUID" }),
+    members: z
+      .array(
+        z.strictObject({
+          member_id: z.uuid({ message: "member_id must be a UUID" }),
+          role: z.enum(["engineer", "tester", "approver"], {
+            message: "role must be engineer, tester or approver",
+          }),
+        }),
+      )
+      .max(100)
+      .default([]),
+  })
+  .openapi("ReleaseTeam");
+
+export const WindowBookingSchema = z
+  .strictObject({
+    starts_at: z.iso.datetime({ offset: true, message: "starts_at must be an RFC 3339 timestamp" }),
+    ends_at: z.iso.datetime({ offset: true, message: "ends_at must be an RFC 3339 timestamp" }),
+    override_reason: z
+      .string()
+      .trim()
+      .min(1)
+      .max(1000)
+      .optional()
+      .openapi({ description: "Owners only: book a slot the policy refuses, saying why (audited)." }),
+  })
+  .openapi("WindowBooking");
+
+export const TransitionSchema = z
+  .strictObject({ to: StageSchema, reason: z.string().trim().max(2000).optional() })
+  .openapi("Transition");
+
+export const DecisionSchema = z
+  .discriminatedUnion("kind", [
+    z.strictObject({
+      kind: z.literal("go_no_go"),
+      outcome: z.enum(["go", "no_go"]),
+      rationale: z.string().trim().min(1, "say why").max(4000),
+      return_to: z.enum(["planning", "pre_deployment_verification"]).optional(),
+    }),
+    z.strictObject({
+      kind: z.literal("stability"),
+      outcome: z.enum(["stable", "unstable"]),
+      rationale: z.string().trim().min(1, "say why").max(4000),
+    }),
+    z.strictObject({
+      kind: z.enum(["halt", "resume", "rollback"]),
+      rationale: z.string().trim().min(1, "say why").max(4000),
+    }),
+  ])
+  .openapi("Decision");
+
+export const ReasonSchema = z
+  .strictObject({ reason: z.string().trim().min(1, "say why").max(4000) })
+  .openapi("Reason");
+
+export const TestResultCreateSchema = z
+  .strictObject({
+    stage: z.enum(["staging", "smoke", "verification", "uat"]),
+    suite: z.string().trim().min(1).max(200),
+    status: z.enum(["passed", "failed", "running", "skipped"]),
+    url: HttpsUrlSchema.optional(),
+  })
+  .openapi("TestResultCreate");
+
+export const TestResultSchema = z
+  .object({
+    id: z.uuid(),
+    attempt: z.number().int(),
+    stage: z.string(),
+    suite: z.string(),
+    status: z.string(),
+    url: z.string().nullable(),
+    source: z.string(),
+    reported_by: z.uuid().nullable(),
+    created_at: Timestamp,
+  })
+  .openapi("TestResult");
+
+export const DeploymentReportSchema = z
+  .strictObject({
+    kind: z.enum(["deployment_started", "deployment_completed", "deployment_failed"]),
+    detail: z.string().trim().max(4000).optional(),
+  })
+  .openapi("DeploymentReport");
+
+export const DeploymentLogEntrySchema = z
+  .object({
+    id: z.uuid(),
+    attempt: z.number().int(),
+    kind: z.string(),
+    detail: z.string().nullable(),
+    url: z.string().nullable(),
+    rollback_position: z.number().int().nullable(),
+    rollback_outcome: z.string().nullable(),
+    source: z.string(),
+    recorded_by: z.uuid().nullable(),
+    created_at: Timestamp,
+  })
+  .openapi("DeploymentLogEntry");
+
+export const RollbackStepReportSchema = z
+  .strictObject({
+    position: z.number().int().min(1),
+    outcome: z.enum(["done", "failed"]),
+    note: z.string().trim().max(4000).optional(),
+  })
+  .openapi("RollbackStepReport");
+
+export const EventSchema = z
+  .object({
+    id: z.uuid(),
+    seq: z.number().int(),
+    attempt: z.number().int(),
+    type: z.string(),
+    actor: z.unknown(),
+    data: z.unknown(),
+    before: z.unknown().nullable(),
+    after: z.unknown().nullable(),
+    request_id: z.string().nullable(),
+    created_at: Timestamp,
+  })
+  .openapi("ReleaseEvent");
