@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { connect, type Socket } from "node:net";
 import type { WebSocket, WebSocketServer as WebSocketServerType } from "ws";
+import { FrontendMessageTracker } from "./frontend-messages.ts";
 
 // Loaded through Node's own resolver: the test runner's bundler would
 // otherwise pick the package's browser build, which has no server.
@@ -83,11 +84,17 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     // as a closed socket; they are expected in fault tests, so stay quiet.
     tcp.on("error", () => ws.terminate());
 
+    const frontend = new FrontendMessageTracker();
     ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
       const chunk = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       stats.framesToDatabase++;
       if (tcpReady) tcp.write(chunk);
       else pending.push(chunk);
+      // After Terminate the session is over: close our side as PostgreSQL would.
+      if (frontend.feed(chunk)) {
+        if (tcpReady) tcp.end();
+        else tcp.once("connect", () => tcp.end());
+      }
     });
     ws.on("close", () => tcp.end());
     ws.on("error", () => tcp.destroy());

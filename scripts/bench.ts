@@ -1,0 +1,293 @@
+// npm run bench — a report, not a test: numbers without thresholds.
+//
+// Starts a throwaway database + bridge, the real Worker and the bare Worker
+// (bench/bare-worker.ts: the same query with nothing around it) side by side,
+// seeds one agency through the API, runs each measurement below, prints a
+// table and writes bench-results/latest.json. Every measurement returns rows;
+// add new ones (decisions/s, cron tick time, webhooks/s) to MEASUREMENTS.
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { gzipSync } from "node:zlib";
+import { type BenchEnvironment, startBenchEnvironment } from "./lib/bench-env.ts";
+import { runClosedLoop, runSequential } from "./lib/bench-load.ts";
+import { type BenchMeasurement, type BenchReport, type BenchRow, renderTable } from "./lib/bench-report.ts";
+import { projectRoot } from "./lib/paths.ts";
+import { type SeededAgency, seedAgency } from "./lib/seed-agency.ts";
+
+const SETTINGS = {
+  concurrency: envInt("BENCH_CONCURRENCY", 10),
+  requests: envInt("BENCH_REQUESTS", 2_000),
+  warmup: envInt("BENCH_WARMUP", 200),
+  sequential: envInt("BENCH_SEQUENTIAL", 100),
+};
+/** Hard stop for the whole run, whatever hangs. */
+const RUN_LIMIT_MS = 10 * 60_000;
+
+interface BenchContext {
+  env: BenchEnvironment;
+  agency: SeededAgency;
+  targets: BenchTarget[];
+}
+
+interface BenchTarget {
+  name: "api" | "bare";
+  url: string;
+  headers?: Record<string, string>;
+}
+
+const PROJECT_LATENCY = "GET /v1/projects/{id} latency";
+const PROJECT_ROUND_TRIPS = "GET /v1/projects/{id} DB round trips";
+
+const MEASUREMENTS: BenchMeasurement<BenchContext>[] = [
+  {
+    name: PROJECT_LATENCY,
+    async run({ targets }) {
+      const rows: BenchRow[] = [];
+      const results = new Map<string, Awaited<ReturnType<typeof runClosedLoop>>>();
+      for (const target of targets) {
+        const result = await runClosedLoop({
+          url: target.url,
+          ...(target.headers ? { headers: target.headers } : {}),
+          concurrency: SETTINGS.concurrency,
+          requests: SETTINGS.requests,
+          warmup: SETTINGS.warmup,
+        });
+        results.set(target.name, result);
+        const row = (metric: string, value: number, unit: string, note?: string): BenchRow => ({
+          measurement: PROJECT_LATENCY,
+          target: target.name,
+          metric,
+          value,
+          unit,
+          ...(note ? { note } : {}),
+        });
+        rows.push(
+          row("p50", result.p50, "ms"),
+          row("p95", result.p95, "ms"),
+          row("p99", result.p99, "ms"),
+          row("throughput", result.requestsPerSecond, "req/s", `${SETTINGS.concurrency} closed loops`),
+          row(
+            "errors",
+            result.errors,
+            `of ${result.requests}`,
+            result.firstError ? `first: ${result.firstError}` : undefined,
+          ),
+        );
+      }
+      const api = results.get("api");
+      const bare = results.get("bare");
+      if (api && bare) {
+        const ratio = (metric: string, value: number, note: string): BenchRow => ({
+          measurement: PROJECT_LATENCY,
+          target: "api ÷ bare",
+          metric,
+          value,
+          unit: "×",
+          note,
+        });
+        rows.push(
+          ratio("p50 overhead", api.p50 / bare.p50, "auth + transaction + RLS + framework vs the bare query"),
+          ratio("p99 overhead", api.p99 / bare.p99, ""),
+          ratio("throughput", api.requestsPerSecond / bare.requestsPerSecond, "below 1 means slower"),
+        );
+      }
+      return rows;
+    },
+  },
+  {
+    name: PROJECT_ROUND_TRIPS,
+    async run({ env, targets }) {
+      const rows: BenchRow[] = [];
+      for (const target of targets) {
+        await settle();
+        env.bridge.resetStats();
+        const ok = await runSequential(target.url, target.headers, SETTINGS.sequential);
+        // The pool is ended after the response (waitUntil); let its goodbye land.
+        await settle();
+        const { framesToDatabase, connections } = env.bridge.stats;
+        rows.push(
+          {
+            measurement: PROJECT_ROUND_TRIPS,
+            target: target.name,
+            metric: "frames to DB / request",
+            value: framesToDatabase / SETTINGS.sequential,
+            unit: "frames",
+            note: "1 frame ≈ 1 protocol write ≈ 1 round trip; counts connection startup and the final Terminate",
+          },
+          {
+            measurement: PROJECT_ROUND_TRIPS,
+            target: target.name,
+            metric: "connections / request",
+            value: connections / SETTINGS.sequential,
+            unit: "conns",
+            note: `${SETTINGS.sequential} sequential requests, ${ok} answered 200`,
+          },
+        );
+      }
+      return rows;
+    },
+  },
+  {
+    name: "Worker bundle",
+    async run() {
+      const { gzipBytes, rawBytes, reported } = await bundleSize();
+      return [
+        {
+          measurement: "Worker bundle",
+          target: "bundle",
+          metric: "gzip size",
+          value: Math.round((gzipBytes / 1024) * 100) / 100,
+          unit: "KiB",
+          note: reported ?? "gzipped here with node:zlib",
+        },
+        {
+          measurement: "Worker bundle",
+          target: "bundle",
+          metric: "raw size",
+          value: Math.round((rawBytes / 1024) * 100) / 100,
+          unit: "KiB",
+          note: "wrangler deploy --dry-run output",
+        },
+      ];
+    },
+  },
+];
+
+const hardStop = setTimeout(() => {
+  console.error(`bench: still running after ${RUN_LIMIT_MS / 60_000} minutes; giving up`);
+  process.exit(1);
+}, RUN_LIMIT_MS);
+hardStop.unref();
+
+const startedAt = new Date();
+console.log("bench: starting the database, the bridge and both Workers…");
+const env = await startBenchEnvironment();
+const failures: BenchReport["failures"] = [];
+const rows: BenchRow[] = [];
+try {
+  const agency = await seedAgency(env.apiUrl, env.adminToken, {
+    slug: `bench-${Date.now().toString(36)}`,
+    name: "Bench Agency",
+    emailDomain: "bench-agency.example",
+  });
+  const context: BenchContext = {
+    env,
+    agency,
+    targets: [
+      {
+        name: "api",
+        url: `${env.apiUrl}/v1/projects/${agency.projectId}`,
+        headers: { authorization: `Bearer ${agency.tokens.owner}` },
+      },
+      { name: "bare", url: `${env.bareUrl}/bare/tenants/${agency.tenantId}/projects/${agency.projectId}` },
+    ],
+  };
+  for (const measurement of MEASUREMENTS) {
+    console.log(`bench: ${measurement.name}…`);
+    try {
+      rows.push(...(await measurement.run(context)));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      console.error(`bench: ${measurement.name} failed: ${message}`);
+      failures.push({ measurement: measurement.name, error: message });
+    }
+  }
+} finally {
+  await env.close();
+}
+
+const report: BenchReport = {
+  started_at: startedAt.toISOString(),
+  finished_at: new Date().toISOString(),
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`,
+  database: env.database,
+  settings: { ...SETTINGS },
+  rows,
+  failures,
+};
+const resultsDir = join(projectRoot, "bench-results");
+mkdirSync(resultsDir, { recursive: true });
+const resultsFile = join(resultsDir, "latest.json");
+writeFileSync(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
+
+console.log(
+  `\nRelease Pilot bench — ${report.database}; ${SETTINGS.requests} requests per target after ${SETTINGS.warmup} warm-up, ${SETTINGS.concurrency} concurrent\n`,
+);
+console.log(renderTable(rows));
+console.log(`\nwritten to ${relative(projectRoot, resultsFile)}`);
+process.exit(failures.length > 0 ? 1 : 0);
+
+/** Bundles the Worker as a deploy would (offline) and measures it. */
+async function bundleSize(): Promise<{ gzipBytes: number; rawBytes: number; reported?: string }> {
+  const outdir = mkdtempSync(join(tmpdir(), "release-pilot-bundle-"));
+  try {
+    const output = await run(
+      join(projectRoot, "node_modules", ".bin", "wrangler"),
+      ["deploy", "--dry-run", "--outdir", outdir],
+      120_000,
+    );
+    const files = listFiles(outdir).filter((file) => !file.endsWith(".map") && !file.endsWith("README.md"));
+    let rawBytes = 0;
+    let gzipBytes = 0;
+    for (const file of files) {
+      const contents = readFileSync(file);
+      rawBytes += contents.length;
+      gzipBytes += gzipSync(contents, { level: 9 }).length;
+    }
+    // wrangler's own figure, e.g. "Total Upload: 812.34 KiB / gzip: 160.12 KiB".
+    const line = /Total Upload:\s*([\d.]+)\s*KiB\s*\/\s*gzip:\s*([\d.]+)\s*KiB/.exec(output);
+    if (line) {
+      return {
+        gzipBytes: Number(line[2]) * 1024,
+        rawBytes: Number(line[1]) * 1024,
+        reported: `wrangler: ${line[0]}`,
+      };
+    }
+    return { gzipBytes, rawBytes };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function run(command: string, args: string[], timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: projectRoot,
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: timeoutMs,
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.once("error", reject);
+    child.once("exit", (code) =>
+      code === 0
+        ? resolve(output)
+        : reject(new Error(`${args.join(" ")} exited ${code}: ${output.slice(-500)}`)),
+    );
+  });
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? listFiles(path) : [path];
+  });
+}
+
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 300));
+}
+
+function envInt(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}

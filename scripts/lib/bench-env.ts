@@ -1,0 +1,106 @@
+// What `npm run bench` runs against: a throwaway database (in-memory PGlite,
+// or DATABASE_URL's server), the WebSocket bridge whose frame counter measures
+// round trips, throwaway secrets, and two local Workers side by side: the
+// real API and the bare floor (bench/bare-worker.ts).
+import { join } from "node:path";
+import { exportJWK, generateKeyPair } from "jose";
+import { unstable_startWorker } from "wrangler";
+import { connectScriptDatabase, databaseTarget } from "./database-connection.ts";
+import { startEmbeddedPostgres } from "./embedded-postgres.ts";
+import { applyMigrations } from "./migrate.ts";
+import { projectRoot } from "./paths.ts";
+import { type Bridge, startBridge } from "./ws-bridge.ts";
+
+const HOST = "127.0.0.1";
+
+type LocalWorker = Awaited<ReturnType<typeof unstable_startWorker>>;
+
+export interface BenchEnvironment {
+  database: string;
+  bridge: Bridge;
+  adminToken: string;
+  /** Base URL of the real Worker (wrangler.toml, workers/index.ts). */
+  apiUrl: string;
+  /** Base URL of the bare Worker (bench/wrangler.toml). */
+  bareUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startBenchEnvironment(): Promise<BenchEnvironment> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        console.error("bench clean-up failed:", error);
+      }
+    }
+  };
+  try {
+    let embedded: { databaseUrl: string } | undefined;
+    if (!process.env.DATABASE_URL) {
+      const started = await startEmbeddedPostgres();
+      embedded = started;
+      cleanups.push(() => started.close());
+    }
+    const databaseUrl = process.env.DATABASE_URL ?? embedded?.databaseUrl ?? "";
+    const bridge = await startBridge({ host: HOST, allowedTargets: [databaseTarget(databaseUrl)] });
+    cleanups.push(() => bridge.close());
+    const migrator = await connectScriptDatabase(databaseUrl, bridge);
+    try {
+      await applyMigrations(migrator.pool);
+    } finally {
+      await migrator.pool.end();
+    }
+
+    const { privateKey } = await generateKeyPair("ES256", { extractable: true });
+    const signingKey = JSON.stringify({ ...(await exportJWK(privateKey)), kid: "bench", alg: "ES256" });
+    const adminToken = `bench-admin-${crypto.randomUUID()}-${crypto.randomUUID()}`;
+    const secret = (value: string) => ({ type: "secret_text" as const, value });
+    const shared = { DATABASE_URL: secret(databaseUrl), DB_WS_PROXY: secret(bridge.proxyAddress) };
+
+    const api = await startLocalWorker(join(projectRoot, "wrangler.toml"), {
+      ...shared,
+      JWT_SIGNING_KEY: secret(signingKey),
+      ADMIN_TOKEN: secret(adminToken),
+    });
+    cleanups.push(() => api.dispose());
+    const bare = await startLocalWorker(join(projectRoot, "bench", "wrangler.toml"), shared);
+    cleanups.push(() => bare.dispose());
+
+    return {
+      database: embedded ? "embedded PGlite (in memory), same Node process" : "DATABASE_URL",
+      bridge,
+      adminToken,
+      apiUrl: origin(await api.url),
+      bareUrl: origin(await bare.url),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function startLocalWorker(
+  config: string,
+  bindings: Record<string, { type: "secret_text"; value: string }>,
+): Promise<LocalWorker> {
+  const worker = await unstable_startWorker({
+    config,
+    bindings,
+    dev: {
+      server: { hostname: HOST, port: 0 },
+      inspector: false,
+      watch: false,
+      logLevel: "error",
+    },
+  });
+  await worker.ready;
+  return worker;
+}
+
+function origin(url: URL): string {
+  return url.origin.replace("localhost", HOST);
+}
