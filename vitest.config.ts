@@ -15,6 +15,7 @@ export default defineConfig({
           JWT_SIGNING_KEY: inject<string>("jwtSigningKey"),
           JWT_VERIFY_KEYS: inject<string>("jwtVerifyKeys"),
           ADMIN_TOKEN: inject<string>("adminToken"),
+          DATA_ENCRYPTION_KEY: inject<string>("dataEncryptionKey"),
           TEST_JWT_FOREIGN_KEY: inject<string>("jwtForeignKey"),
         },
       },

@@ -19,11 +19,19 @@ import { type Bridge, startBridge } from "./lib/ws-bridge.ts";
 const HOST = "127.0.0.1";
 const devVarsFile = join(dataDir, "dev.vars");
 const wranglerBin = join(projectRoot, "node_modules", ".bin", "wrangler");
-const SECRET_NAMES = ["DATABASE_URL", "DB_WS_PROXY", "JWT_SIGNING_KEY", "JWT_VERIFY_KEYS", "ADMIN_TOKEN"];
+const SECRET_NAMES = [
+  "DATABASE_URL",
+  "DB_WS_PROXY",
+  "JWT_SIGNING_KEY",
+  "JWT_VERIFY_KEYS",
+  "ADMIN_TOKEN",
+  "DATA_ENCRYPTION_KEY",
+];
 
 interface DevSecrets {
   jwt_signing_key: Record<string, unknown> & { kid: string };
   admin_token: string;
+  data_encryption_key: string;
 }
 
 interface DevTokens {
@@ -101,6 +109,7 @@ async function main(): Promise<void> {
       `DB_WS_PROXY=${dotenvValue(bridge?.proxyAddress ?? "")}`,
       `JWT_SIGNING_KEY=${dotenvValue(JSON.stringify(secrets.jwt_signing_key))}`,
       `ADMIN_TOKEN=${dotenvValue(secrets.admin_token)}`,
+      `DATA_ENCRYPTION_KEY=${dotenvValue(secrets.data_encryption_key)}`,
       "",
     ].join("\n"),
   );
@@ -239,13 +248,18 @@ async function loadOrCreateSecrets(): Promise<DevSecrets> {
     typeof existing.jwt_signing_key?.kid === "string" &&
     typeof existing.jwt_signing_key.d === "string"
   ) {
-    return existing;
+    if (typeof existing.data_encryption_key === "string") return existing;
+    // Secrets written before the encryption key existed keep their tokens valid.
+    const upgraded = { ...existing, data_encryption_key: randomKey() };
+    writePrivateFile(devSecretsFile, `${JSON.stringify(upgraded, null, 2)}\n`);
+    return upgraded;
   }
   const { privateKey } = await generateKeyPair("ES256", { extractable: true });
   const kid = `dev-${crypto.randomUUID().slice(0, 8)}`;
   const secrets: DevSecrets = {
     jwt_signing_key: { ...(await exportJWK(privateKey)), kid, alg: "ES256" },
     admin_token: `dev-admin-${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url")}`,
+    data_encryption_key: randomKey(),
   };
   writePrivateFile(devSecretsFile, `${JSON.stringify(secrets, null, 2)}\n`);
   console.log(`dev secrets: generated ${relative(projectRoot, devSecretsFile)} (signing key ${kid})`);
@@ -331,4 +345,9 @@ function dotenvValue(value: string): string {
     throw new Error("a dev setting contains a quote or newline; it cannot be written to .data/dev.vars");
   }
   return `'${value.replaceAll("$", "\\$")}'`;
+}
+
+/** 32 random bytes, base64: the AES-256 key for secrets stored at rest. */
+function randomKey(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64");
 }

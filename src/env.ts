@@ -15,12 +15,26 @@ const RuntimeConfigSchema = z.object({
   JWT_ISSUER: z.string().min(1),
   JWT_AUDIENCE: z.string().min(1),
   ADMIN_TOKEN: z.string().min(32, "ADMIN_TOKEN must be at least 32 characters"),
+  DATA_ENCRYPTION_KEY: z
+    .string()
+    .refine(
+      (value) => decodedLength(value) === 32,
+      "DATA_ENCRYPTION_KEY must be 32 random bytes, base64-encoded",
+    ),
   TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   PUBLIC_BASE_URL: z
     .url()
     .optional()
     .or(z.literal("").transform(() => undefined)),
 });
+
+function decodedLength(base64: string): number {
+  try {
+    return atob(base64).length;
+  } catch {
+    return -1;
+  }
+}
 
 export type RuntimeConfig = z.infer<typeof RuntimeConfigSchema>;
 

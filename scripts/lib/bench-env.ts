@@ -64,6 +64,7 @@ export async function startBenchEnvironment(): Promise<BenchEnvironment> {
       ...shared,
       JWT_SIGNING_KEY: secret(signingKey),
       ADMIN_TOKEN: secret(adminToken),
+      DATA_ENCRYPTION_KEY: secret(Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64")),
     });
     cleanups.push(() => api.dispose());
     const bare = await startLocalWorker(join(projectRoot, "bench", "wrangler.toml"), shared);

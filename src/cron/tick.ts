@@ -1,10 +1,13 @@
 import { DatabaseHandle } from "../db/client";
 import { inSystemScope } from "../db/scope";
 import { runtimeConfig } from "../env";
+import { releaseCoordinator } from "../releases/coordinator-client";
 import { pruneIdempotencyKeys } from "./prune-idempotency-keys";
+import { type ScheduledReleaseReport, startScheduledReleases } from "./start-scheduled-releases";
 
 export interface TickReport {
   scheduled_time: string;
+  scheduled_releases: ScheduledReleaseReport;
   idempotency_keys_pruned: number;
 }
 
@@ -17,8 +20,13 @@ export async function runTick(env: Env, scheduledTime: number): Promise<TickRepo
   const database = new DatabaseHandle({ url: config.DATABASE_URL, wsProxy: config.DB_WS_PROXY });
   try {
     const now = new Date(scheduledTime);
+    const scheduled = await startScheduledReleases(database, releaseCoordinator(env), now);
     const pruned = await inSystemScope(database, (tx) => pruneIdempotencyKeys(tx, now));
-    return { scheduled_time: now.toISOString(), idempotency_keys_pruned: pruned };
+    return {
+      scheduled_time: now.toISOString(),
+      scheduled_releases: scheduled,
+      idempotency_keys_pruned: pruned,
+    };
   } finally {
     await database.end();
   }

@@ -13,6 +13,8 @@ export interface ReleaseCommand {
   principal: Principal;
   requestId: string;
   idempotency?: IdempotencyRequest | undefined;
+  /** The scheduler's tick time, used as "now" for its commands (a late tick judges by when it was due). */
+  scheduledAt?: string | undefined;
   operation: ReleaseOperation;
 }
 

@@ -35,6 +35,10 @@ export default async function setup(project: TestProject) {
   project.provide("jwtVerifyKeys", JSON.stringify([previousPublic]));
   project.provide("jwtPreviousPrivateKey", JSON.stringify(previous));
   project.provide("jwtForeignKey", await privateJwk("test-current"));
+  project.provide(
+    "dataEncryptionKey",
+    Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64"),
+  );
   project.provide("adminToken", `admin-${crypto.randomUUID()}-${crypto.randomUUID()}`);
 
   return async () => {

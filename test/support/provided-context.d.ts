@@ -10,5 +10,6 @@ declare module "vitest" {
     jwtPreviousPrivateKey: string;
     jwtForeignKey: string;
     adminToken: string;
+    dataEncryptionKey: string;
   }
 }

@@ -1,4 +1,4 @@
-import { foreignKey, index, pgTable, text, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, foreignKey, index, pgTable, text, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { id, tenantId, timestamps } from "./columns";
 import { tenants } from "./tenancy";
 
@@ -12,6 +12,8 @@ export const clients = pgTable(
     // and wall clock are the ones its releases are judged by.
     timezone: text(),
     state: text(),
+    // Null: follow the agency's setting.
+    holidaysEnabled: boolean(),
     ...timestamps,
   },
   (t) => [

@@ -1,4 +1,6 @@
 export * from "./clients";
 export * from "./idempotency";
+export * from "./integrations";
 export * from "./releases";
 export * from "./tenancy";
+export * from "./windows";

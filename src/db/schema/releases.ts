@@ -74,6 +74,8 @@ export const releases = pgTable(
     windowPolicyDetail: text(),
     // An owner may book a window the policy refuses, with a reason; kept here and in the audit trail.
     windowOverrideReason: text(),
+    // Set when the slot was booked as an occurrence of a stored window.
+    windowSourceId: uuid(),
     testPlan: jsonb().$type<TestPlanEntryJson[]>().notNull().default([]),
     rollbackProcedure: jsonb().$type<RollbackStepJson[]>().notNull().default([]),
     monitoringDashboards: jsonb().$type<DashboardJson[]>().notNull().default([]),
@@ -94,6 +96,10 @@ export const releases = pgTable(
     uniqueIndex("releases_project_version_key").on(t.tenantId, t.projectId, t.version),
     index("releases_tenant_stage_idx").on(t.tenantId, t.stage, t.status),
     index("releases_project_commit_idx").on(t.projectId, t.commitSha),
+    // The cron finds scheduled releases by window time across all agencies: its cost follows what is due.
+    index("releases_scheduled_window_idx")
+      .on(t.windowStartsAt, t.windowEndsAt)
+      .where(sql`${t.status} = 'scheduled'`),
     check("releases_risk_check", sql`${t.risk} in ('low', 'high')`),
   ],
 );

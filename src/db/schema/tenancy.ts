@@ -27,6 +27,8 @@ export const tenants = pgTable(
     senderPhone: text(),
     // Agency policy: a high-risk go also needs an approver other than the person deciding.
     secondApproverForHighRisk: boolean().notNull().default(false),
+    // The state's public holidays are deployment freezes unless switched off.
+    holidaysEnabled: boolean().notNull().default(true),
     ...timestamps,
   },
   (t) => [uniqueIndex("tenants_slug_key").on(t.slug)],

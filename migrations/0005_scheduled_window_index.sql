@@ -1,0 +1,1 @@
+CREATE INDEX "releases_scheduled_window_idx" ON "releases" USING btree ("window_starts_at","window_ends_at") WHERE "releases"."status" = 'scheduled';

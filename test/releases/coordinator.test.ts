@@ -1,0 +1,148 @@
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DatabaseHandle } from "../../src/db/client";
+import type { ReleaseCommand } from "../../src/releases/command";
+import { coordinatorName } from "../../src/releases/coordinator-client";
+import { executeReleaseCommand } from "../../src/releases/execute-command";
+import type { ReleaseCoordinator } from "../../workers/release-coordinator";
+import { api } from "../support/api";
+import { type SeededAgency, seedAgency } from "../support/harness";
+import { createRelease, decide, planAndVerify } from "../support/releases";
+
+let agency: SeededAgency;
+beforeAll(async () => {
+  agency = await seedAgency();
+});
+
+async function claimsOf(token: string) {
+  const { verifyToken } = await import("../../src/lib/auth/tokens");
+  const { runtimeConfig } = await import("../../src/env");
+  return verifyToken(runtimeConfig(env), token);
+}
+
+async function haltCommand(releaseId: string, kind: "halt" | "resume"): Promise<ReleaseCommand> {
+  return {
+    tenantId: agency.tenantId,
+    releaseId,
+    principal: { kind: "token", claims: await claimsOf(agency.tokens.release_manager) },
+    requestId: crypto.randomUUID(),
+    operation: {
+      name: "lifecycle",
+      input: { type: "decision", kind, outcome: null, rationale: `${kind} for test` },
+    },
+  };
+}
+
+async function eventTypes(releaseId: string): Promise<string[]> {
+  const res = await api(`/v1/releases/${releaseId}/events?limit=200`, { token: agency.tokens.viewer });
+  return res.body.items.map((e: { type: string }) => e.type);
+}
+
+describe("ReleaseCoordinator", () => {
+  it("queues commands and applies them one at a time, in arrival order", async () => {
+    const releaseId = await createRelease(agency);
+    await planAndVerify(agency, releaseId);
+    const stub = env.RELEASE_COORDINATOR.get(
+      env.RELEASE_COORDINATOR.idFromName(coordinatorName(agency.tenantId, releaseId)),
+    );
+    const commands = [
+      await haltCommand(releaseId, "halt"),
+      await haltCommand(releaseId, "resume"),
+      await haltCommand(releaseId, "halt"),
+    ];
+    const outcomes = await runInDurableObject(stub, async (instance: ReleaseCoordinator) => {
+      const pending = commands.map((command) => instance.execute(command));
+      expect(await instance.queueLength()).toBe(3);
+      const settled = await Promise.all(pending);
+      expect(await instance.queueLength()).toBe(0);
+      return settled;
+    });
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, true]);
+    const decisions = (await eventTypes(releaseId)).filter(
+      (t) => t === "release_halted" || t === "release_resumed",
+    );
+    expect(decisions).toEqual(["release_halted", "release_resumed", "release_halted"]);
+  });
+
+  it("a reset object loses no accepted decision and a retried one applies once", async () => {
+    const releaseId = await createRelease(agency);
+    await planAndVerify(agency, releaseId);
+    const key = crypto.randomUUID();
+    const body = { kind: "halt", rationale: "Client asked to pause" };
+    const first = await api(`/v1/releases/${releaseId}/decisions`, {
+      token: agency.tokens.release_manager,
+      body,
+      headers: { "Idempotency-Key": key },
+    });
+    expect(first.status, first.text).toBe(200);
+    await abortAllDurableObjects();
+    const retried = await api(`/v1/releases/${releaseId}/decisions`, {
+      token: agency.tokens.release_manager,
+      body,
+      headers: { "Idempotency-Key": key },
+    });
+    expect(retried.status).toBe(200);
+    expect(retried.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(retried.body.row_version).toBe(first.body.row_version);
+    const release = await api(`/v1/releases/${releaseId}`, { token: agency.tokens.viewer });
+    expect(release.body.status).toBe("halted");
+    expect((await eventTypes(releaseId)).filter((t) => t === "release_halted")).toHaveLength(1);
+  });
+
+  it("answers 503 with nothing written when Postgres cannot be reached", async () => {
+    const releaseId = await createRelease(agency);
+    const before = await api(`/v1/releases/${releaseId}`, { token: agency.tokens.viewer });
+    const unreachable = new DatabaseHandle({ url: env.DATABASE_URL, wsProxy: "127.0.0.1:9" });
+    const outcome = await executeReleaseCommand(unreachable, await haltCommand(releaseId, "halt"));
+    expect(outcome).toMatchObject({
+      ok: false,
+      problem: { code: "database_unavailable", headers: { "Retry-After": "5" } },
+    });
+    const after = await api(`/v1/releases/${releaseId}`, { token: agency.tokens.viewer });
+    expect(after.body.row_version).toBe(before.body.row_version);
+    expect(after.body.status).toBe("active");
+  });
+
+  it("a write that skips the Durable Object still cannot apply a stale change (row version)", async () => {
+    const releaseId = await createRelease(agency);
+    await planAndVerify(agency, releaseId);
+    const database = new DatabaseHandle({ url: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY });
+    try {
+      // Two writers racing outside the object: the row lock and version check let one through at a time.
+      const results = await Promise.all([
+        executeReleaseCommand(database, await haltCommand(releaseId, "halt")),
+        executeReleaseCommand(
+          new DatabaseHandle({ url: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY }),
+          await haltCommand(releaseId, "halt"),
+        ),
+      ]);
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      const loser = results.find((r) => !r.ok);
+      expect(loser).toMatchObject({ ok: false, problem: { code: "conflict" } });
+    } finally {
+      await database.end();
+    }
+    expect((await eventTypes(releaseId)).filter((t) => t === "release_halted")).toHaveLength(1);
+  });
+
+  it("only the release manager (or an owner acting as one) decides; engineers and viewers get 403", async () => {
+    const releaseId = await createRelease(agency);
+    await planAndVerify(agency, releaseId);
+    for (const role of ["engineer", "viewer"] as const) {
+      const res = await decide(agency, releaseId, { kind: "halt", rationale: "no" }, agency.tokens[role]);
+      expect(res.status, res.text).toBe(403);
+    }
+    const owner = await decide(
+      agency,
+      releaseId,
+      { kind: "halt", rationale: "Owner stepping in" },
+      agency.tokens.owner,
+    );
+    expect(owner.status, owner.text).toBe(200);
+    const events = await api(`/v1/releases/${releaseId}/events?limit=200`, { token: agency.tokens.viewer });
+    const halted = events.body.items.find((e: { type: string }) => e.type === "release_halted");
+    expect(halted.data.capacity).toBe("owner_as_release_manager");
+    expect(halted.actor).toEqual({ kind: "member", member_id: agency.members.owner.id });
+  });
+});
