@@ -169,6 +169,9 @@ export const testResults = pgTable(
     status: text().notNull(),
     url: text(),
     source: text().notNull(),
+    // The CI run or deployment this came from (e.g. "workflow_run:123"), so a late
+    // "running" cannot overwrite the final result of the same run.
+    externalId: text(),
     reportedBy: uuid(),
     createdAt: timestamps.createdAt,
   },
@@ -192,6 +195,7 @@ export const deploymentLogEntries = pgTable(
     rollbackPosition: integer(),
     rollbackOutcome: text(),
     source: text().notNull(),
+    externalId: text(),
     recordedBy: uuid(),
     createdAt: timestamps.createdAt,
   },
