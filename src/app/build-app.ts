@@ -1,9 +1,11 @@
+import { checklistTemplateRouter } from "../routes/checklist-template";
 import { clientsRouter } from "../routes/clients";
 import { membersRouter } from "../routes/members";
 import { type OpenApiDocumentShape, renderDocsPage } from "../routes/meta/docs-page";
 import { healthRouter } from "../routes/meta/health";
 import { jwksRouter } from "../routes/meta/jwks";
 import { projectsRouter } from "../routes/projects";
+import { releaseFactsRouter } from "../routes/release-facts";
 import { releasesRouter } from "../routes/releases";
 import { tenantRouter } from "../routes/tenant";
 import { tenantsRouter } from "../routes/tenants";
@@ -44,7 +46,9 @@ export function buildApp() {
     .route("/", tokensRouter)
     .route("/", clientsRouter)
     .route("/", projectsRouter)
-    .route("/", releasesRouter);
+    .route("/", releasesRouter)
+    .route("/", releaseFactsRouter)
+    .route("/", checklistTemplateRouter);
 
   app.get("/openapi.json", (c) => c.json(openApiDocument(app)));
   app.get("/docs", (c) => c.html(renderDocsPage(openApiDocument(app) as unknown as OpenApiDocumentShape)));

@@ -13,11 +13,29 @@ import { type ReleaseOperation, runOperation } from "./operations";
 import { presentRelease } from "./present";
 import { loadReleaseState } from "./release-state";
 
+const WRITERS: readonly Role[] = ["owner", "release_manager", "engineer"];
+
 /** Roles that may apply each non-lifecycle operation; lifecycle authority is the rules' own (authority.ts). */
 const OPERATION_ROLES: Record<Exclude<ReleaseOperation["name"], "lifecycle">, readonly Role[]> = {
   patch: ["owner", "release_manager"],
   set_team: ["owner", "release_manager"],
   set_window: ["owner", "release_manager"],
+  // Finer checks live in the operations: compliance checklist items and closing an
+  // investigation need an owner or release manager; a sign-off needs an approver on the team.
+  update_checklist_item: WRITERS,
+  set_test_plan: ["owner", "release_manager"],
+  set_rollback_procedure: ["owner", "release_manager"],
+  set_monitoring_dashboards: ["owner", "release_manager"],
+  confirm_monitoring: WRITERS,
+  report_issue: WRITERS,
+  update_issue: WRITERS,
+  // Viewers may sit on a release team as approvers (client stakeholders), so every role may try.
+  sign_off: ["owner", "release_manager", "engineer", "viewer"],
+  update_investigation: WRITERS,
+  add_corrective_action: WRITERS,
+  update_corrective_action: WRITERS,
+  set_notes: ["owner", "release_manager"],
+  publish_notes: ["owner", "release_manager"],
 };
 
 async function actorOf(tx: Tx, command: ReleaseCommand): Promise<Actor> {
@@ -37,8 +55,10 @@ async function actorOf(tx: Tx, command: ReleaseCommand): Promise<Actor> {
 export async function executeReleaseCommand(
   database: DatabaseHandle,
   command: ReleaseCommand,
-  now: Date = new Date(),
+  clock: Date = new Date(),
 ): Promise<ReleaseCommandOutcome> {
+  const now =
+    command.principal.kind === "system" && command.scheduledAt ? new Date(command.scheduledAt) : clock;
   try {
     const stored = await inTenantScope(database, command.tenantId, async (tx) => {
       const actor = await actorOf(tx, command);

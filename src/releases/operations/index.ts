@@ -1,6 +1,32 @@
 import type { LifecycleCommand } from "../../domain/lifecycle";
 import type { OperationContext } from "../operation-context";
+import { type ChecklistItemUpdate, updateChecklistItem } from "./checklist";
+import {
+  confirmMonitoring,
+  type DashboardsInput,
+  type IssueReportInput,
+  type IssueUpdateInput,
+  type MonitoringConfirmationInput,
+  type RollbackProcedureInput,
+  reportIssue,
+  type SignOffInput,
+  setMonitoringDashboards,
+  setRollbackProcedure,
+  setTestPlan,
+  signOff,
+  type TestPlanInput,
+  updateIssue,
+} from "./facts";
+import {
+  addCorrectiveAction,
+  type CorrectiveActionInput,
+  type CorrectiveActionUpdate,
+  type InvestigationUpdate,
+  updateCorrectiveAction,
+  updateInvestigation,
+} from "./investigation";
 import { applyLifecycleCommand } from "./lifecycle";
+import { type NotesInput, publishNotes, setNotes } from "./notes";
 import {
   patchRelease,
   type ReleasePatch,
@@ -19,7 +45,20 @@ export type ReleaseOperation =
   | { name: "lifecycle"; input: LifecycleCommand }
   | { name: "patch"; input: ReleasePatch }
   | { name: "set_team"; input: TeamAssignment }
-  | { name: "set_window"; input: WindowBooking };
+  | { name: "set_window"; input: WindowBooking }
+  | { name: "update_checklist_item"; input: ChecklistItemUpdate }
+  | { name: "set_test_plan"; input: TestPlanInput }
+  | { name: "set_rollback_procedure"; input: RollbackProcedureInput }
+  | { name: "set_monitoring_dashboards"; input: DashboardsInput }
+  | { name: "confirm_monitoring"; input: MonitoringConfirmationInput }
+  | { name: "report_issue"; input: IssueReportInput }
+  | { name: "update_issue"; input: IssueUpdateInput }
+  | { name: "sign_off"; input: SignOffInput }
+  | { name: "update_investigation"; input: InvestigationUpdate }
+  | { name: "add_corrective_action"; input: CorrectiveActionInput }
+  | { name: "update_corrective_action"; input: CorrectiveActionUpdate }
+  | { name: "set_notes"; input: NotesInput }
+  | { name: "publish_notes"; input: Record<string, never> };
 
 export async function runOperation(ctx: OperationContext, operation: ReleaseOperation): Promise<unknown> {
   switch (operation.name) {
@@ -31,5 +70,31 @@ export async function runOperation(ctx: OperationContext, operation: ReleaseOper
       return setTeam(ctx, operation.input);
     case "set_window":
       return setWindow(ctx, operation.input);
+    case "update_checklist_item":
+      return updateChecklistItem(ctx, operation.input);
+    case "set_test_plan":
+      return setTestPlan(ctx, operation.input);
+    case "set_rollback_procedure":
+      return setRollbackProcedure(ctx, operation.input);
+    case "set_monitoring_dashboards":
+      return setMonitoringDashboards(ctx, operation.input);
+    case "confirm_monitoring":
+      return confirmMonitoring(ctx, operation.input);
+    case "report_issue":
+      return reportIssue(ctx, operation.input);
+    case "update_issue":
+      return updateIssue(ctx, operation.input);
+    case "sign_off":
+      return signOff(ctx, operation.input);
+    case "update_investigation":
+      return updateInvestigation(ctx, operation.input);
+    case "add_corrective_action":
+      return addCorrectiveAction(ctx, operation.input);
+    case "update_corrective_action":
+      return updateCorrectiveAction(ctx, operation.input);
+    case "set_notes":
+      return setNotes(ctx, operation.input);
+    case "publish_notes":
+      return publishNotes(ctx);
   }
 }

@@ -1,0 +1,51 @@
+import { createRoute } from "@hono/zod-openapi";
+import {
+  bearerSecurity,
+  errorResponses,
+  jsonBody,
+  jsonContent,
+  TENANT_READ_ERRORS,
+  TENANT_WRITE_ERRORS,
+} from "../../app/openapi";
+import { TemplatePutSchema, TemplateSchema } from "./schemas";
+
+const tags = ["Checklist"];
+
+export const getChecklistTemplate = createRoute({
+  method: "get",
+  path: "/v1/checklist-template",
+  tags,
+  summary: "The agency's checklist template, or the built-in default",
+  security: bearerSecurity,
+  responses: {
+    200: jsonContent(TemplateSchema, "The template new releases start from."),
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
+export const putChecklistTemplate = createRoute({
+  method: "put",
+  path: "/v1/checklist-template",
+  tags,
+  summary: "Replace the agency's checklist template (owner)",
+  description:
+    "Applies to releases planned (or re-attempted) from now on; existing checklists keep their items. Compliance items (ACL, Privacy Act, Spam Act) are added on top by each release's flags and cannot be replaced here.",
+  security: bearerSecurity,
+  request: { body: jsonBody(TemplatePutSchema) },
+  responses: {
+    200: jsonContent(TemplateSchema, "The agency's template."),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
+  },
+});
+
+export const deleteChecklistTemplate = createRoute({
+  method: "delete",
+  path: "/v1/checklist-template",
+  tags,
+  summary: "Go back to the built-in default checklist (owner)",
+  security: bearerSecurity,
+  responses: {
+    200: jsonContent(TemplateSchema, "The built-in default template."),
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});

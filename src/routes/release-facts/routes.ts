@@ -1,0 +1,326 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  bearerSecurity,
+  errorResponses,
+  IdempotencyKeyHeader,
+  jsonBody,
+  jsonContent,
+  PaginationQuery,
+  TENANT_READ_ERRORS,
+  TENANT_WRITE_ERRORS,
+  UuidParam,
+} from "../../app/openapi";
+import { ReleaseCommandResultSchema } from "../releases/schemas";
+import {
+  AttemptQuery,
+  ChecklistItemPatchSchema,
+  ChecklistItemSchema,
+  ChecklistSchema,
+  CorrectiveActionCreateSchema,
+  CorrectiveActionPatchSchema,
+  CorrectiveActionSchema,
+  DashboardsSchema,
+  InvestigationPatchSchema,
+  InvestigationSchema,
+  IssueCreateSchema,
+  IssuePageSchema,
+  IssuePatchSchema,
+  IssueSchema,
+  MonitoringConfirmationSchema,
+  MonitoringSchema,
+  NotesPutSchema,
+  NotesSchema,
+  RollbackProcedureSchema,
+  SignOffCreateSchema,
+  SignOffPageSchema,
+  SignOffSchema,
+  TestPlanSchema,
+} from "./schemas";
+
+// Every write here goes through the release's Durable Object, bumps the
+// release's row_version (sent back as ETag) and lands in its audit trail.
+
+const ReleaseParams = z.object({ id: UuidParam("id", "Release id.") });
+const WRITE_ERRORS = TENANT_WRITE_ERRORS;
+const etag = { ETag: { schema: { type: "string" as const }, description: "The release's new version." } };
+
+const read = <P extends string, S extends z.ZodType>(tag: string, path: P, summary: string, schema: S) =>
+  createRoute({
+    method: "get",
+    path,
+    tags: [tag],
+    summary,
+    security: bearerSecurity,
+    request: { params: ReleaseParams },
+    responses: { 200: jsonContent(schema, summary), ...errorResponses(...TENANT_READ_ERRORS) },
+  });
+
+// Checklist
+
+export const getChecklist = createRoute({
+  method: "get",
+  path: "/v1/releases/{id}/checklist",
+  tags: ["Checklist"],
+  summary: "The checklist of the release's current attempt, every item with its stage",
+  security: bearerSecurity,
+  request: { params: ReleaseParams, query: AttemptQuery },
+  responses: {
+    200: jsonContent(ChecklistSchema, "The checklist, in order."),
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
+export const patchChecklistItem = createRoute({
+  method: "patch",
+  path: "/v1/releases/{id}/checklist/{item_id}",
+  tags: ["Checklist"],
+  summary: "Mark a checklist item done, n/a or open again",
+  description:
+    "Done and n/a record who (the caller) and when; open clears them. Owners, release managers and engineers may tick general items; compliance items (acl, privacy, spam) are a named sign-off that only an owner or a release manager may give or withdraw. Refused once the release is closed or cancelled.",
+  security: bearerSecurity,
+  request: {
+    params: ReleaseParams.extend({ item_id: UuidParam("item_id", "Checklist item id.") }),
+    body: jsonBody(ChecklistItemPatchSchema),
+  },
+  responses: {
+    200: { ...jsonContent(ChecklistItemSchema, "The item as it now is."), headers: etag },
+    ...errorResponses(...WRITE_ERRORS),
+  },
+});
+
+// Test plan and rollback procedure
+
+export const putTestPlan = createRoute({
+  method: "put",
+  path: "/v1/releases/{id}/test-plan",
+  tags: ["Release facts"],
+  summary: "Replace the test plan (owner, release manager; planning or pre-deployment verification)",
+  security: bearerSecurity,
+  request: { params: ReleaseParams, body: jsonBody(TestPlanSchema) },
+  responses: {
+    200: jsonContent(ReleaseCommandResultSchema, "The release with its test plan and gates."),
+    ...errorResponses(...WRITE_ERRORS),
+  },
+});
+
+export const putRollbackProcedure = createRoute({
+  method: "put",
+  path: "/v1/releases/{id}/rollback-procedure",
+  tags: ["Release facts"],
+  summary: "Replace the rollback procedure (owner, release manager; not while a rollback runs)",
+  security: bearerSecurity,
+  request: { params: ReleaseParams, body: jsonBody(RollbackProcedureSchema) },
+  responses: {
+    200: jsonContent(ReleaseCommandResultSchema, "The release with its rollback procedure and gates."),
+    ...errorResponses(...WRITE_ERRORS),
+  },
+});
+
+// Monitoring
+
+export const getMonitoring = read(
+  "Release facts",
+  "/v1/releases/{id}/monitoring",
+  "The monitoring dashboards and who confirmed them",
+  MonitoringSchema,
+);
+
+export const putMonitoringDashboards = createRoute({
+  method: "put",
+  path: "/v1/releases/{id}/monitoring-dashboards",
+  tags: ["Release facts"],
+  summary: "Name the dashboards watched after deployment (owner, release manager)",
+  security: bearerSecurity,
+  request: { params: ReleaseParams, body: jsonBody(DashboardsSchema) },
+  responses: {
+    200: jsonContent(ReleaseCommandResultSchema, "The release; `result` is its monitoring."),
+    ...errorResponses(...WRITE_ERRORS),
+  },
+});
+
+export const postMonitoringConfirmation = createRoute({
+  method: "post",
+  path: "/v1/releases/{id}/monitoring-confirmation",
+  tags: ["Release facts"],
+  summary: "Confirm the monitoring looks healthy (owner, release manager, engineer)",
+  description:
+    "Records the caller and the time (the monitoring_confirmed gate). Only during post-deployment verification. Answers with the release and its gates; `result` is the monitoring.",
+  security: bearerSecurity,
+  request: {
+    params: ReleaseParams,
+    headers: IdempotencyKeyHeader,
+    body: jsonBody(MonitoringConfirmationSchema),
+  },
+  responses: {
+    200: jsonContent(ReleaseCommandResultSchema, "The release; `result` is its monitoring."),
+    ...errorResponses(...WRITE_ERRORS),
+  },
+});
+
+// Issue reports
+
+export const listIssues = createRoute({
+  method: "get",
+  path: "/v1/releases/{id}/issues",
+  tags: ["Issue reports"],
+  summary: "Issue reports of the current attempt",
+  security: bearerSecurity,
+  request: { params: ReleaseParams, query: PaginationQuery.extend(AttemptQuery.shape) },
+  responses: {
+    200: jsonContent(IssuePageSchema, "A page of issue reports, oldest first."),
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
+export const postIssue = createRoute({
+  method: "post",
+  path: "/v1/releases/{id}/issues",
+  tags: ["Issue reports"],
+  summary: "Report an issue found in post-deployment verification (owner, release manager, engineer)",
+  description:
+    "Open critical and high issues hold the stable decision (no_open_blocking_issues); close them or roll back.",
+  security: bearerSecurity,
+  request: { params: ReleaseParams, headers: IdempotencyKeyHeader, body: jsonBody(IssueCreateSchema) },
+  responses: {
+    201: { ...jsonContent(IssueSchema, "The issue report."), headers: etag },
+    ...errorResponses(...WRITE_ERRORS),
+  },
+});
+
+export const patchIssue = createRoute({
+  method: "patch",
+  path: "/v1/releases/{id}/issues/{issue_id}",
+  tags: ["Issue reports"],
+  summary: "Close, reopen or re-grade an issue report",
+  security: bearerSecurity,
+  request: {
+    params: ReleaseParams.extend({ issue_id: UuidParam("issue_id", "Issue report id.") }),
+    body: jsonBody(IssuePatchSchema),
+  },
+  responses: {
+    200: { ...jsonContent(IssueSchema, "The issue report."), headers: etag },
+    ...errorResponses(...WRITE_ERRORS),
+  },
+});
+
+// Stakeholder sign-offs
+
+export const listSignOffs = createRoute({
+  method: "get",
+  path: "/v1/releases/{id}/sign-offs",
+  tags: ["Sign-offs"],
+  summary: "Stakeholder sign-offs of the current attempt",
+  security: bearerSecurity,
+  request: { params: ReleaseParams, query: PaginationQuery.extend(AttemptQuery.shape) },
+  responses: {
+    200: jsonContent(SignOffPageSchema, "A page of sign-offs, oldest first; a signer's latest one counts."),
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
+export const postSignOff = createRoute({
+  method: "post",
+  path: "/v1/releases/{id}/sign-offs",
+  tags: ["Sign-offs"],
+  summary: "Sign off the release's readiness as one of its approvers",
+  description:
+    "The signer is the caller, who must be an approver on the release team (403 otherwise: only approvers count towards the gates). A high-risk release needs every approver's approval before go. Accepted in planning and pre-deployment verification; a later sign-off replaces the signer's earlier one.",
+  security: bearerSecurity,
+  request: { params: ReleaseParams, headers: IdempotencyKeyHeader, body: jsonBody(SignOffCreateSchema) },
+  responses: {
+    201: { ...jsonContent(SignOffSchema, "The sign-off."), headers: etag },
+    ...errorResponses(...WRITE_ERRORS),
+  },
+});
+
+// Investigation
+
+export const getInvestigation = read(
+  "Investigation",
+  "/v1/releases/{id}/investigation",
+  "The investigation of the latest failed attempt, with its corrective actions",
+  InvestigationSchema,
+);
+
+export const patchInvestigation = createRoute({
+  method: "patch",
+  path: "/v1/releases/{id}/investigation",
+  tags: ["Investigation"],
+  summary: "Write the investigation summary, or close or reopen it",
+  description:
+    "While the release is rolled_back or failed. Closing (owner or release manager) needs at least one corrective action, all closed; with the investigation closed the release manager may re-attempt.",
+  security: bearerSecurity,
+  request: { params: ReleaseParams, body: jsonBody(InvestigationPatchSchema) },
+  responses: {
+    200: { ...jsonContent(InvestigationSchema, "The investigation."), headers: etag },
+    ...errorResponses(...WRITE_ERRORS),
+  },
+});
+
+export const postCorrectiveAction = createRoute({
+  method: "post",
+  path: "/v1/releases/{id}/investigation/corrective-actions",
+  tags: ["Investigation"],
+  summary: "Add a corrective action to the open investigation",
+  security: bearerSecurity,
+  request: {
+    params: ReleaseParams,
+    headers: IdempotencyKeyHeader,
+    body: jsonBody(CorrectiveActionCreateSchema),
+  },
+  responses: {
+    201: { ...jsonContent(CorrectiveActionSchema, "The corrective action."), headers: etag },
+    ...errorResponses(...WRITE_ERRORS),
+  },
+});
+
+export const patchCorrectiveAction = createRoute({
+  method: "patch",
+  path: "/v1/releases/{id}/investigation/corrective-actions/{action_id}",
+  tags: ["Investigation"],
+  summary: "Close or reopen a corrective action",
+  security: bearerSecurity,
+  request: {
+    params: ReleaseParams.extend({ action_id: UuidParam("action_id", "Corrective action id.") }),
+    body: jsonBody(CorrectiveActionPatchSchema),
+  },
+  responses: {
+    200: { ...jsonContent(CorrectiveActionSchema, "The corrective action."), headers: etag },
+    ...errorResponses(...WRITE_ERRORS),
+  },
+});
+
+// Release notes
+
+export const getNotes = read(
+  "Release notes",
+  "/v1/releases/{id}/notes",
+  "The release notes (markdown) and when they were published",
+  NotesSchema,
+);
+
+export const putNotes = createRoute({
+  method: "put",
+  path: "/v1/releases/{id}/notes",
+  tags: ["Release notes"],
+  summary: "Write or correct the release notes (owner, release manager)",
+  security: bearerSecurity,
+  request: { params: ReleaseParams, body: jsonBody(NotesPutSchema) },
+  responses: {
+    200: { ...jsonContent(NotesSchema, "The release notes."), headers: etag },
+    ...errorResponses(...WRITE_ERRORS),
+  },
+});
+
+export const postPublishNotes = createRoute({
+  method: "post",
+  path: "/v1/releases/{id}/notes/publish",
+  tags: ["Release notes"],
+  summary: "Publish the release notes (owner, release manager; communication and closure only)",
+  security: bearerSecurity,
+  request: { params: ReleaseParams, headers: IdempotencyKeyHeader },
+  responses: {
+    200: { ...jsonContent(NotesSchema, "The published release notes."), headers: etag },
+    ...errorResponses(...WRITE_ERRORS),
+  },
+});
