@@ -3,6 +3,7 @@ import {
   boolean,
   foreignKey,
   index,
+  integer,
   pgTable,
   text,
   timestamp,
@@ -29,6 +30,10 @@ export const tenants = pgTable(
     secondApproverForHighRisk: boolean().notNull().default(false),
     // The state's public holidays are deployment freezes unless switched off.
     holidaysEnabled: boolean().notNull().default(true),
+    // APP 11: how long message bodies, delivery records and webhook deliveries are kept.
+    retentionDays: integer().notNull().default(90),
+    // Release-notes template (markdown with {{placeholders}}); null uses the built-in one.
+    releaseNotesTemplate: text(),
     ...timestamps,
   },
   (t) => [uniqueIndex("tenants_slug_key").on(t.slug)],
