@@ -253,6 +253,10 @@ describe("release input and state rules", () => {
     expect(md.headers.get("Content-Type")).toContain("text/markdown");
     expect(md.text).toContain("Summer campaign landing page");
     expect(md.text).toContain("Rollback");
+    // Awaiting its go/no-go, the plan carries the recommendation and why.
+    expect(json.body.go_no_go.recommendation).toBe("no_go");
+    expect(json.body.go_no_go.reasons.length).toBeGreaterThan(0);
+    expect(md.text).toContain("## Go/no-go recommendation");
   });
 
   it("lists releases filtered by project, stage and status", async () => {

@@ -6,6 +6,7 @@
  */
 
 import { COMPLIANCE_CATEGORIES } from "./gates";
+import type { GoNoGoRecommendation } from "./recommendation";
 import type {
   ChangeLogEntry,
   ChecklistCategory,
@@ -20,6 +21,8 @@ import type {
 import { STAGE_LABELS, STAGES, type Stage, type Status } from "./stages";
 
 export interface PlanFormatting {
+  /** The go/no-go recommendation to show while the decision is due; null (or absent) otherwise. */
+  recommendation?: GoNoGoRecommendation | null;
   /** IANA zone the local times are in, e.g. "Australia/Sydney". */
   time_zone: string;
   /** Formats an RFC 3339 instant as local wall-clock time in `time_zone`, e.g. "Sat 14 Mar 2026, 22:00 AEDT". */
@@ -62,6 +65,7 @@ export interface ReleasePlan {
     approvers: PlanPerson[];
   };
   rollback_procedure: RollbackProcedureStep[];
+  go_no_go: GoNoGoRecommendation | null;
   test_plan: Array<{ stage: TestStage; suites: Array<{ suite: string; description: string | null }> }>;
   checklist: Array<{
     stage: Stage;
@@ -139,6 +143,7 @@ export function buildReleasePlan(snapshot: ReleaseSnapshot, formatting: PlanForm
     rollback_procedure: [...snapshot.rollback_procedure]
       .sort((a, b) => a.position - b.position)
       .map((step) => ({ ...step })),
+    go_no_go: formatting.recommendation ?? null,
     test_plan: TEST_STAGE_ORDER.map((stage) => ({
       stage,
       suites: snapshot.test_plan
@@ -231,6 +236,17 @@ export function renderReleasePlanMarkdown(plan: ReleasePlan): string {
     const details = step.details === null || step.details.trim() === "" ? "" : `: ${inline(step.details)}`;
     lines.push(`${index + 1}. ${inline(step.title)}${details}`);
   });
+
+  if (plan.go_no_go !== null) {
+    lines.push(
+      "",
+      "## Go/no-go recommendation",
+      "",
+      `**${plan.go_no_go.recommendation === "go" ? "Go" : "No-go"}**`,
+      "",
+    );
+    for (const reason of plan.go_no_go.reasons) lines.push(`- ${reason.effect}: ${inline(reason.message)}`);
+  }
 
   lines.push("", "## Test plan", "");
   if (plan.test_plan.length === 0) lines.push("_No test plan yet._");

@@ -15,6 +15,7 @@ import {
   buildReleasePlan,
   checklistForRelease,
   type LifecycleCommand,
+  recommendGoNoGo,
   renderReleasePlanMarkdown,
   type Stage,
   type Status,
@@ -191,9 +192,14 @@ export const getPlanHandler: AppRouteHandler<typeof routes.getPlan> = async (c) 
       hour12: false,
       timeZoneName: "short",
     });
-    return buildReleasePlan(toSnapshot(state, new Date()), {
+    const snapshot = toSnapshot(state, new Date());
+    const decisionDue = state.stage === "pre_deployment_verification" && state.status === "active";
+    return buildReleasePlan(snapshot, {
       time_zone: state.timezone,
       formatLocal: (instant) => formatter.format(new Date(instant)),
+      recommendation: decisionDue
+        ? recommendGoNoGo(snapshot, { policy: await lifecyclePolicyOf(tx, actor.tenantId) })
+        : null,
     });
   });
   const wantsMarkdown =

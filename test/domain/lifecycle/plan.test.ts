@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   buildReleasePlan,
   type PlanFormatting,
+  recommendGoNoGo,
   renderReleasePlanMarkdown,
 } from "../../../src/domain/lifecycle";
 import { completeSnapshot, emptySnapshot } from "./fixtures";
@@ -99,5 +100,19 @@ describe("release plan", () => {
       "_No checklist yet._",
     ])
       expect(markdown).toContain(text);
+  });
+});
+
+describe("release plan: go/no-go recommendation", () => {
+  it("shows the recommendation and its reasons when one is passed, and none otherwise", () => {
+    const snapshot = completeSnapshot();
+    const recommendation = recommendGoNoGo(snapshot, { policy: { second_approver_for_high_risk: false } });
+    const plan = buildReleasePlan(snapshot, { ...formatting, recommendation });
+    expect(plan.go_no_go).toEqual(recommendation);
+    const markdown = renderReleasePlanMarkdown(plan);
+    expect(markdown).toContain("## Go/no-go recommendation");
+    for (const reason of recommendation.reasons) expect(markdown).toContain(reason.message.slice(0, 20));
+    expect(buildReleasePlan(snapshot, formatting).go_no_go).toBeNull();
+    expect(renderReleasePlanMarkdown(buildReleasePlan(snapshot, formatting))).not.toContain("Go/no-go");
   });
 });
