@@ -7,6 +7,13 @@ import type { AppEnv } from "./context";
 const PLATFORM_ADMIN_ROUTES = new Set(["/v1/tenants"]);
 
 /**
+ * The calendar feed may be fetched with `?token=` (a calendar feed token) by calendar apps that cannot
+ * send headers; the handler looks the token up by its hash. With an Authorization header the bearer
+ * token is checked as everywhere else.
+ */
+const FEED_TOKEN_ROUTE = "/v1/calendar.ics";
+
+/**
  * Checks credentials before anything reads the body, so a request without a
  * valid token is 401 whatever else is wrong with it. Revocation and the
  * member's current role are checked in the request's tenant transaction.
@@ -14,7 +21,9 @@ const PLATFORM_ADMIN_ROUTES = new Set(["/v1/tenants"]);
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const config = c.get("config");
   const authorization = c.req.header("Authorization");
-  if (PLATFORM_ADMIN_ROUTES.has(c.req.path)) {
+  if (c.req.path === FEED_TOKEN_ROUTE && authorization === undefined && c.req.query("token")) {
+    // Authorised by the feed token in the handler.
+  } else if (PLATFORM_ADMIN_ROUTES.has(c.req.path)) {
     await assertPlatformAdmin(config, authorization);
   } else {
     c.set("claims", await verifyToken(config, bearerToken(authorization)));

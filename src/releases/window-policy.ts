@@ -1,22 +1,21 @@
-import { buildCalendar } from "../domain/windows/calendar";
-import { defaultBusinessHoursWindow } from "../domain/windows/default-windows";
-import { isAuState } from "../domain/windows/holidays";
+import type { Tx } from "../db/scope";
 import {
+  buildCalendar,
   evaluateSlot,
   type SlotEvaluation,
   type SuggestedSlot,
   suggestNextSlots,
-} from "../domain/windows/policy";
-import type { ExpandableWindow } from "../domain/windows/types";
+} from "../domain/windows";
+import { type CalendarContext, loadCalendarContext } from "../windows/stored-windows";
 
 const DAY_MS = 86_400_000;
+/** How far ahead refusals look for allowed slots to suggest. */
+const SUGGESTION_DAYS = 28;
 
 export interface WindowPolicyInput {
   risk: "low" | "high";
   startsAt: Date;
   endsAt: Date;
-  timezone: string;
-  state: string;
   override?: { role: string; reason: string } | null;
 }
 
@@ -26,25 +25,19 @@ export interface WindowPolicyVerdict {
 }
 
 /**
- * Checks a release's deployment slot against the agency's windows and its
- * state's public holidays. Agencies start with business hours Monday–Friday
- * 09:00–17:00 in their zone; until stored windows (maintenance windows,
- * freezes) can be managed over the API, that default and the holidays are
- * the calendar, so high-risk releases need an owner's override with a reason.
+ * Checks a slot against the windows that apply to a release's project (agency-, client- and
+ * project-scoped, each in its own zone; see selectWindowsForRelease) and the public holidays of the
+ * client's or agency's state unless switched off. Pure over the loaded context.
  */
-export function evaluateReleaseWindow(input: WindowPolicyInput): WindowPolicyVerdict {
-  const windows: ExpandableWindow[] = [
-    {
-      id: "default-business-hours",
-      ...defaultBusinessHoursWindow(input.timezone, new Date(input.startsAt.getTime() - 7 * DAY_MS)),
-      timezone: input.timezone,
-    },
-  ];
+export function evaluateSlotInContext(
+  context: CalendarContext,
+  input: WindowPolicyInput,
+): WindowPolicyVerdict {
   const from = new Date(input.startsAt.getTime() - DAY_MS);
-  const to = new Date(Math.max(input.endsAt.getTime(), input.startsAt.getTime()) + 28 * DAY_MS);
+  const to = new Date(Math.max(input.endsAt.getTime(), input.startsAt.getTime()) + SUGGESTION_DAYS * DAY_MS);
   const calendar = buildCalendar({
-    windows,
-    holidays: isAuState(input.state) ? { state: input.state, timezone: input.timezone } : null,
+    windows: context.windows,
+    holidays: context.holidays,
     fromUtc: from,
     toUtc: to,
   });
@@ -68,4 +61,15 @@ export function evaluateReleaseWindow(input: WindowPolicyInput): WindowPolicyVer
         limit: 3,
       });
   return { evaluation, suggestions };
+}
+
+/** Loads the release project's calendar context (two or three queries) and evaluates the slot. */
+export async function evaluateReleaseWindow(
+  tx: Tx,
+  tenantId: string,
+  projectId: string,
+  input: WindowPolicyInput,
+): Promise<WindowPolicyVerdict & { context: CalendarContext }> {
+  const context = await loadCalendarContext(tx, tenantId, { projectId });
+  return { ...evaluateSlotInContext(context, input), context };
 }

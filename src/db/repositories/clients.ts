@@ -29,7 +29,7 @@ export async function updateClient(
   tx: Tx,
   tenantId: string,
   clientId: string,
-  changes: Partial<Pick<ClientRow, "name" | "timezone" | "state">>,
+  changes: Partial<Pick<ClientRow, "name" | "timezone" | "state" | "holidaysEnabled">>,
 ): Promise<ClientRow | undefined> {
   const [row] = await tx
     .update(clients)

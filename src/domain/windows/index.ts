@@ -19,6 +19,7 @@ export {
   uncoveredHolidayYears,
 } from "./holidays";
 export { AU_PUBLIC_HOLIDAYS, HOLIDAY_DATA_YEARS, type PublicHoliday } from "./holidays-au";
+export { type NextOccurrenceOptions, nextOccurrence } from "./next";
 export {
   compareOccurrences,
   expandOccurrences,

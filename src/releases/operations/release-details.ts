@@ -1,10 +1,13 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { findWindow } from "../../db/repositories/windows";
 import type { ChangeLogEntryJson, ComplianceFlagsJson } from "../../db/schema";
 import { checklistItems, members, releaseTeamMembers } from "../../db/schema";
 import { complianceChecklistItems } from "../../domain/lifecycle/default-checklist";
+import { expandWindow, type Occurrence } from "../../domain/windows";
 import { uuidv7 } from "../../lib/ids";
 import { definedOnly } from "../../lib/objects";
 import { ApiError } from "../../lib/problem";
+import { toScopedWindow } from "../../windows/stored-windows";
 import { memberIdOf, type OperationContext, recordEvent, writeRelease } from "../operation-context";
 import { evaluateReleaseWindow } from "../window-policy";
 
@@ -68,7 +71,7 @@ export async function patchRelease(ctx: OperationContext, patch: ReleasePatch) {
   const compliance = patch.compliance ? { ...ctx.state.compliance, ...patch.compliance } : undefined;
   const risk = patch.risk ?? ctx.state.risk;
   const windowChanges =
-    patch.risk !== undefined && patch.risk !== ctx.state.risk ? recheckWindow(ctx, risk) : {};
+    patch.risk !== undefined && patch.risk !== ctx.state.risk ? await recheckWindow(ctx, risk) : {};
   await writeRelease(ctx, {
     ...definedOnly({
       title: patch.title,
@@ -93,23 +96,29 @@ export async function patchRelease(ctx: OperationContext, patch: ReleasePatch) {
   );
 }
 
-/** A changed risk level is judged against the policy again: high risk needs a maintenance window. */
-function recheckWindow(ctx: OperationContext, risk: "low" | "high") {
+/**
+ * The booked slot judged again against the windows stored now (a changed risk level, a freeze added since
+ * booking, a holiday switched back on). Returns the columns to write; an owner's recorded override still
+ * stands. Used when the risk changes and at go time.
+ */
+export async function recheckWindow(ctx: OperationContext, risk: "low" | "high" = ctx.state.risk) {
   const { window_starts_at: startsAt, window_ends_at: endsAt } = ctx.state;
   if (!startsAt || !endsAt) return {};
-  const verdict = evaluateReleaseWindow({
+  const verdict = await evaluateReleaseWindow(ctx.tx, ctx.tenantId, ctx.state.project_id, {
     risk,
     startsAt: new Date(startsAt),
     endsAt: new Date(endsAt),
-    timezone: ctx.state.timezone,
-    state: ctx.state.holiday_state,
     override: ctx.state.window_override_reason
       ? { role: "owner", reason: ctx.state.window_override_reason }
       : null,
   });
   return {
     windowPolicyOk: verdict.evaluation.allowed,
-    windowPolicyDetail: verdict.evaluation.allowed ? null : (verdict.evaluation.reasons[0]?.message ?? null),
+    windowPolicyDetail: verdict.evaluation.allowed
+      ? verdict.evaluation.overridden
+        ? `Owner override: ${ctx.state.window_override_reason}`
+        : null
+      : (verdict.evaluation.reasons[0]?.message ?? null),
   };
 }
 
@@ -198,9 +207,79 @@ export async function setTeam(ctx: OperationContext, team: TeamAssignment) {
 }
 
 export interface WindowBooking {
-  starts_at: string;
-  ends_at: string;
+  starts_at?: string | undefined;
+  ends_at?: string | undefined;
+  /** Alternatively: an occurrence of a stored window, named by the window and the occurrence's start. */
+  window_id?: string | undefined;
+  occurrence_starts_at?: string | undefined;
   override_reason?: string | undefined;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Finds the occurrence of a stored window that starts at `occurrenceStartsAt`. The window must be one
+ * that can hold a deployment for this release's project (not a freeze, not another client's).
+ */
+async function resolveOccurrence(
+  ctx: OperationContext,
+  windowId: string,
+  occurrenceStartsAt: string,
+): Promise<Occurrence> {
+  const record = await findWindow(ctx.tx, ctx.tenantId, windowId);
+  const fail = (path: string, message: string, detail: string, extras: Record<string, unknown> = {}) =>
+    new ApiError("unprocessable", detail, { errors: [{ path, message }], ...extras });
+  if (!record)
+    throw fail(
+      "body.window_id",
+      "no such window in your agency",
+      "window_id names no window in your agency.",
+    );
+  if (record.kind === "freeze") {
+    throw fail(
+      "body.window_id",
+      "a freeze cannot be booked",
+      "The window is a freeze; nothing deploys in a freeze. Book a maintenance window or business hours.",
+    );
+  }
+  if (record.projectId ? record.projectId !== ctx.state.project_id : false) {
+    throw fail(
+      "body.window_id",
+      "belongs to another project",
+      "The window belongs to another project; book one of this project's windows.",
+    );
+  }
+  if (!record.projectId && record.clientId) {
+    const client = await ctx.tx.execute(
+      sql`select client_id from projects where tenant_id = ${ctx.tenantId} and id = ${ctx.state.project_id}`,
+    );
+    if ((client.rows[0] as { client_id?: string } | undefined)?.client_id !== record.clientId) {
+      throw fail(
+        "body.window_id",
+        "belongs to another client",
+        "The window belongs to another client; book one of this client's windows.",
+      );
+    }
+  }
+  const at = Date.parse(occurrenceStartsAt);
+  const window = toScopedWindow(record);
+  const around = expandWindow(window, new Date(at - 8 * DAY_MS), new Date(at + 8 * DAY_MS));
+  const match = around.find((o) => Date.parse(o.starts_at) === at);
+  if (!match) {
+    const nearby = around
+      .filter((o) => Date.parse(o.ends_at) > ctx.now.getTime())
+      .slice(0, 3)
+      .map((o) => ({ starts_at: o.starts_at, ends_at: o.ends_at, local_start: o.local_start }));
+    throw fail(
+      "body.occurrence_starts_at",
+      "no occurrence of the window starts then",
+      `The window "${record.name}" has no occurrence starting at ${new Date(at).toISOString()}.${
+        nearby.length > 0 ? ` Nearby: ${nearby.map((o) => o.starts_at).join(", ")}.` : ""
+      }`,
+      { occurrences: nearby },
+    );
+  }
+  return match;
 }
 
 export async function setWindow(ctx: OperationContext, booking: WindowBooking) {
@@ -216,8 +295,23 @@ export async function setWindow(ctx: OperationContext, booking: WindowBooking) {
         : `The deployment window is confirmed during planning or pre-deployment verification; the release is ${status} in ${stage}.`,
     );
   }
-  const startsAt = new Date(booking.starts_at);
-  const endsAt = new Date(booking.ends_at);
+  let startsAt: Date;
+  let endsAt: Date;
+  let sourceId: string | null = null;
+  if (booking.window_id !== undefined && booking.occurrence_starts_at !== undefined) {
+    const occurrence = await resolveOccurrence(ctx, booking.window_id, booking.occurrence_starts_at);
+    startsAt = new Date(occurrence.starts_at);
+    endsAt = new Date(occurrence.ends_at);
+    sourceId = booking.window_id;
+  } else if (booking.starts_at !== undefined && booking.ends_at !== undefined) {
+    startsAt = new Date(booking.starts_at);
+    endsAt = new Date(booking.ends_at);
+  } else {
+    throw new ApiError(
+      "validation_failed",
+      "Send {starts_at, ends_at} or {window_id, occurrence_starts_at}.",
+    );
+  }
   if (!(endsAt > startsAt)) {
     throw new ApiError("validation_failed", "ends_at must be after starts_at.", {
       errors: [{ path: "body.ends_at", message: "must be after starts_at" }],
@@ -232,12 +326,10 @@ export async function setWindow(ctx: OperationContext, booking: WindowBooking) {
   if (booking.override_reason !== undefined && role !== "owner") {
     throw new ApiError("forbidden", "Only an owner may override the window policy.");
   }
-  const verdict = evaluateReleaseWindow({
+  const verdict = await evaluateReleaseWindow(ctx.tx, ctx.tenantId, ctx.state.project_id, {
     risk: ctx.state.risk,
     startsAt,
     endsAt,
-    timezone: ctx.state.timezone,
-    state: ctx.state.holiday_state,
     override: booking.override_reason ? { role, reason: booking.override_reason } : null,
   });
   if (!verdict.evaluation.allowed) {
@@ -255,8 +347,13 @@ export async function setWindow(ctx: OperationContext, booking: WindowBooking) {
       },
     );
   }
-  const before = { starts_at: ctx.state.window_starts_at, ends_at: ctx.state.window_ends_at };
+  const before = {
+    starts_at: ctx.state.window_starts_at,
+    ends_at: ctx.state.window_ends_at,
+    window_id: ctx.state.window_source_id,
+  };
   await writeRelease(ctx, {
+    windowSourceId: sourceId,
     windowStartsAt: startsAt,
     windowEndsAt: endsAt,
     windowConfirmed: true,
@@ -273,6 +370,9 @@ export async function setWindow(ctx: OperationContext, booking: WindowBooking) {
       broken_rules: verdict.evaluation.overridden ? verdict.evaluation.reasons.map((r) => r.code) : [],
       matched: verdict.evaluation.matched,
     },
-    { before, after: { starts_at: startsAt.toISOString(), ends_at: endsAt.toISOString() } },
+    {
+      before,
+      after: { starts_at: startsAt.toISOString(), ends_at: endsAt.toISOString(), window_id: sourceId },
+    },
   );
 }

@@ -13,6 +13,7 @@ import { uuidv7 } from "../../lib/ids";
 import { definedOnly } from "../../lib/objects";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { ApiError, notFound } from "../../lib/problem";
+import { refreshFollowingSchedules } from "../../windows/stored-windows";
 import type { createClient, deleteClient, getClient, listClients, patchClient } from "./routes";
 import { presentClient } from "./schemas";
 
@@ -30,7 +31,13 @@ export const createClientHandler: AppRouteHandler<typeof createClient> = async (
   const result = await withTenant(c, ({ tx, actor }) => {
     requireRole(actor, MANAGERS, "Adding clients");
     return idempotent(c, tx, actor.tenantId, async () => {
-      const row = await insertClient(tx, { id: uuidv7(), tenantId: actor.tenantId, ...body });
+      const { holidays_enabled: holidaysEnabled, ...rest } = body;
+      const row = await insertClient(tx, {
+        id: uuidv7(),
+        tenantId: actor.tenantId,
+        ...rest,
+        holidaysEnabled: holidaysEnabled ?? null,
+      });
       return { status: 201 as const, body: presentClient(row) };
     });
   });
@@ -47,9 +54,14 @@ export const getClientHandler: AppRouteHandler<typeof getClient> = async (c) => 
 export const patchClientHandler: AppRouteHandler<typeof patchClient> = async (c) => {
   const { id } = c.req.valid("param");
   const body = c.req.valid("json");
-  const row = await withTenant(c, ({ tx, actor }) => {
+  const row = await withTenant(c, async ({ tx, actor }) => {
     requireRole(actor, MANAGERS, "Changing clients");
-    return updateClient(tx, actor.tenantId, id, definedOnly(body));
+    const { holidays_enabled: holidaysEnabled, ...rest } = body;
+    const row = await updateClient(tx, actor.tenantId, id, definedOnly({ ...rest, holidaysEnabled }));
+    // Windows of this client without their own zone follow the client's: move their next occurrence.
+    if (row && body.timezone !== undefined)
+      await refreshFollowingSchedules(tx, actor.tenantId, { clientId: id });
+    return row;
   });
   if (!row) throw notFound("The client");
   return c.json(presentClient(row), 200);

@@ -12,6 +12,10 @@ export const ClientSchema = z
       .string()
       .nullable()
       .openapi({ description: "Null: the agency's state's public holidays apply." }),
+    holidays_enabled: z.boolean().nullable().openapi({
+      description:
+        "Whether public holidays freeze this client's deployments; null follows the agency's setting.",
+    }),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
@@ -20,7 +24,12 @@ export const ClientSchema = z
 export const ClientPageSchema = pageOf(ClientSchema, "ClientPage");
 
 export const ClientCreateSchema = z
-  .strictObject({ name: NameSchema, timezone: TimeZoneSchema.optional(), state: AuStateSchema.optional() })
+  .strictObject({
+    name: NameSchema,
+    timezone: TimeZoneSchema.optional(),
+    state: AuStateSchema.optional(),
+    holidays_enabled: z.boolean().nullable().optional(),
+  })
   .openapi("ClientCreate");
 
 export const ClientPatchSchema = z
@@ -28,6 +37,7 @@ export const ClientPatchSchema = z
     name: NameSchema.optional(),
     timezone: TimeZoneSchema.nullable().optional(),
     state: AuStateSchema.nullable().optional(),
+    holidays_enabled: z.boolean().nullable().optional(),
   })
   .openapi("ClientPatch");
 
@@ -37,6 +47,7 @@ export function presentClient(row: ClientRow) {
     name: row.name,
     timezone: row.timezone,
     state: row.state,
+    holidays_enabled: row.holidaysEnabled,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };

@@ -98,6 +98,10 @@ export const ReleaseSchema = z
         policy_ok: z.boolean(),
         policy_detail: z.string().nullable(),
         override_reason: z.string().nullable(),
+        window_id: z
+          .uuid()
+          .nullable()
+          .openapi({ description: "The stored window whose occurrence was booked, if booked that way." }),
       })
       .nullable(),
     team: z.object({ release_manager_id: z.uuid().nullable(), members: z.array(TeamMemberSchema) }),
@@ -165,8 +169,21 @@ export const TeamSchema = z
 
 export const WindowBookingSchema = z
   .strictObject({
-    starts_at: z.iso.datetime({ offset: true, message: "starts_at must be an RFC 3339 timestamp" }),
-    ends_at: z.iso.datetime({ offset: true, message: "ends_at must be an RFC 3339 timestamp" }),
+    starts_at: z.iso
+      .datetime({ offset: true, message: "starts_at must be an RFC 3339 timestamp" })
+      .optional()
+      .openapi({ description: "An explicit slot: its start (with ends_at)." }),
+    ends_at: z.iso
+      .datetime({ offset: true, message: "ends_at must be an RFC 3339 timestamp" })
+      .optional()
+      .openapi({ description: "An explicit slot: its end (with starts_at)." }),
+    window_id: z.uuid({ message: "window_id must be a UUID" }).optional().openapi({
+      description: "Or book an occurrence of a stored window: its id (with occurrence_starts_at).",
+    }),
+    occurrence_starts_at: z.iso
+      .datetime({ offset: true, message: "occurrence_starts_at must be an RFC 3339 timestamp" })
+      .optional()
+      .openapi({ description: "The occurrence's start, as GET /v1/calendar lists it (starts_at)." }),
     override_reason: z
       .string()
       .trim()
@@ -175,7 +192,29 @@ export const WindowBookingSchema = z
       .optional()
       .openapi({ description: "Owners only: book a slot the policy refuses, saying why (audited)." }),
   })
-  .openapi("WindowBooking");
+  .superRefine((body, ctx) => {
+    const explicit = body.starts_at !== undefined || body.ends_at !== undefined;
+    const occurrence = body.window_id !== undefined || body.occurrence_starts_at !== undefined;
+    const message =
+      "send either {starts_at, ends_at} or {window_id, occurrence_starts_at}, not both and not neither";
+    if (explicit === occurrence) {
+      ctx.addIssue({ code: "custom", path: explicit ? ["window_id"] : ["starts_at"], message });
+      return;
+    }
+    const pairs: [keyof typeof body, keyof typeof body][] = explicit
+      ? [["starts_at", "ends_at"]]
+      : [["window_id", "occurrence_starts_at"]];
+    for (const [a, b] of pairs) {
+      if (body[a] === undefined)
+        ctx.addIssue({ code: "custom", path: [a], message: `${a} is required with ${b}` });
+      if (body[b] === undefined)
+        ctx.addIssue({ code: "custom", path: [b], message: `${b} is required with ${a}` });
+    }
+  })
+  .openapi("WindowBooking", {
+    description:
+      "Either an explicit UTC range, or one occurrence of a stored window (GET /v1/calendar lists them with window_id and starts_at).",
+  });
 
 export const TransitionSchema = z
   .strictObject({ to: StageSchema, reason: z.string().trim().max(2000).optional() })

@@ -1,0 +1,237 @@
+import { and, eq, isNull } from "drizzle-orm";
+import type { AppContext, AppRouteHandler } from "../../app/context";
+import { idempotent, withSystem, withTenant } from "../../app/request-scope";
+import {
+  insertFeedToken,
+  listFeedTokens as listFeedTokenRows,
+  revokeFeedToken as revokeFeedTokenRow,
+} from "../../db/repositories/windows";
+import { calendarFeedTokens, members } from "../../db/schema";
+import { inTenantScope, type Tx } from "../../db/scope";
+import { localToUtc, parseLocalDate } from "../../domain/windows";
+import { addDays } from "../../domain/windows/zoned-time";
+import { requireRole } from "../../lib/auth/actor";
+import { unauthorized } from "../../lib/auth/tokens";
+import { randomToken, sha256Hex } from "../../lib/crypto";
+import { uuidv7 } from "../../lib/ids";
+import { decodeCursor, toPage } from "../../lib/pagination";
+import { ApiError, notFound } from "../../lib/problem";
+import { type CalendarView, loadCalendarView } from "../../windows/calendar-view";
+import { formatUtc, type IcsEvent, renderCalendar } from "../../windows/ics";
+import type {
+  createFeedToken,
+  getCalendar,
+  getCalendarFeed,
+  listFeedTokens,
+  revokeFeedToken,
+} from "./routes";
+import { MAX_CALENDAR_DAYS, presentFeedToken } from "./schemas";
+
+const MANAGERS = ["owner", "release_manager"] as const;
+const DAY_MS = 86_400_000;
+/** The feed's range: recent history and a year ahead, enough for calendar apps that refresh daily. */
+const FEED_PAST_DAYS = 31;
+const FEED_FUTURE_DAYS = 366;
+const FEED_TOKEN_PREFIX = "rpcal_";
+
+/** A date means midnight in the calendar's zone (for `to`, the end of that day); an instant is taken as is. */
+function parseBound(text: string, timezone: string, endOfDay: boolean): Date {
+  const date = text.length === 10 ? parseLocalDate(text) : null;
+  if (date) {
+    const day = endOfDay ? addDays(date, 1) : date;
+    return new Date(localToUtc(timezone, { ...day, hour: 0, minute: 0 }).epochMs);
+  }
+  return new Date(text);
+}
+
+export const getCalendarHandler: AppRouteHandler<typeof getCalendar> = async (c) => {
+  const query = c.req.valid("query");
+  const view = await withTenant(c, ({ tx, actor }) =>
+    loadCalendarView(
+      tx,
+      actor.tenantId,
+      { clientId: query.client_id, projectId: query.project_id },
+      (context) => {
+        const from = parseBound(query.from, context.timezone, false);
+        const to = parseBound(query.to, context.timezone, true);
+        const errors: { path: string; message: string }[] = [];
+        if (Number.isNaN(from.getTime()))
+          errors.push({ path: "query.from", message: "not a real date or time" });
+        if (Number.isNaN(to.getTime())) errors.push({ path: "query.to", message: "not a real date or time" });
+        else if (!(to > from)) errors.push({ path: "query.to", message: "must be after from" });
+        else if (to.getTime() - from.getTime() > MAX_CALENDAR_DAYS * DAY_MS) {
+          errors.push({ path: "query.to", message: `at most ${MAX_CALENDAR_DAYS} days after from` });
+        }
+        if (errors.length > 0) {
+          throw new ApiError(
+            "validation_failed",
+            `${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}. Ask for at most ${MAX_CALENDAR_DAYS} days at a time (page through longer spans), or subscribe to /v1/calendar.ics.`,
+            { errors },
+          );
+        }
+        return { from, to };
+      },
+    ),
+  );
+  return c.json(
+    {
+      from: view.from.toISOString(),
+      to: view.to.toISOString(),
+      timezone: view.context.timezone,
+      holidays: view.context.holidays,
+      holiday_years_missing: view.holiday_years_missing,
+      occurrences: view.occurrences,
+      releases: view.releases,
+    },
+    200,
+  );
+};
+
+const KIND_LABEL = { maintenance: "Maintenance window", business_hours: "Business hours", freeze: "Freeze" };
+
+function feedEvents(view: CalendarView, stamp: Date): IcsEvent[] {
+  const events: IcsEvent[] = view.occurrences.map((o) => {
+    const start = new Date(o.starts_at);
+    const holiday = o.holiday;
+    const description = [
+      `${o.local_start} to ${o.local_end} (${o.timezone})`,
+      holiday ? `Public holiday (${holiday.state}); source: ${holiday.source}` : null,
+      holiday?.subject_to_proclamation ? "Subject to proclamation." : null,
+      o.releases.length > 0
+        ? `Releases: ${o.releases.map((r) => `${r.version} (${r.status})`).join(", ")}`
+        : null,
+    ]
+      .filter(Boolean)
+      .join("\n");
+    return {
+      uid: holiday
+        ? `holiday-${holiday.state}-${holiday.id}@release-pilot`
+        : `window-${o.window_id}-${formatUtc(start)}@release-pilot`,
+      stamp,
+      start,
+      end: new Date(o.ends_at),
+      summary: holiday ? `Freeze: ${o.name} (public holiday)` : `${KIND_LABEL[o.kind]}: ${o.name}`,
+      description,
+      categories: holiday ? ["freeze", "holiday"] : [o.kind],
+      transparent: true,
+    };
+  });
+  for (const release of view.releases) {
+    events.push({
+      uid: `release-${release.id}@release-pilot`,
+      stamp,
+      start: new Date(release.starts_at),
+      end: new Date(release.ends_at),
+      summary: `Release ${release.version}: ${release.title}`,
+      description: `Status: ${release.status}, stage: ${release.stage}.`,
+      categories: ["release"],
+      transparent: false,
+    });
+  }
+  return events;
+}
+
+async function renderFeed(
+  tx: Tx,
+  tenantId: string,
+  filter: { clientId?: string | undefined; projectId?: string | undefined },
+): Promise<string> {
+  const now = new Date();
+  const view = await loadCalendarView(tx, tenantId, filter, () => ({
+    from: new Date(now.getTime() - FEED_PAST_DAYS * DAY_MS),
+    to: new Date(now.getTime() + FEED_FUTURE_DAYS * DAY_MS),
+  }));
+  // DTSTAMP to the minute: repeated fetches within a minute are byte-identical.
+  const stamp = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+  return renderCalendar({
+    name: view.context.client ? "Deployment windows (client)" : "Deployment windows",
+    timezone: view.context.timezone,
+    events: feedEvents(view, stamp),
+  });
+}
+
+/** The tenant a feed token belongs to, if it is live and its creator still a member. */
+async function tenantOfFeedToken(c: AppContext, token: string): Promise<string> {
+  const hash = await sha256Hex(token);
+  const row = await withSystem(c, async (tx) => {
+    const [found] = await tx
+      .select({ tenantId: calendarFeedTokens.tenantId })
+      .from(calendarFeedTokens)
+      .innerJoin(
+        members,
+        and(eq(members.tenantId, calendarFeedTokens.tenantId), eq(members.id, calendarFeedTokens.createdBy)),
+      )
+      .where(
+        and(
+          eq(calendarFeedTokens.tokenHash, hash),
+          isNull(calendarFeedTokens.revokedAt),
+          isNull(members.deactivatedAt),
+        ),
+      );
+    return found;
+  });
+  if (!row) throw unauthorized("The calendar feed token is unknown or has been revoked.");
+  return row.tenantId;
+}
+
+export const getCalendarFeedHandler: AppRouteHandler<typeof getCalendarFeed> = async (c) => {
+  const query = c.req.valid("query");
+  const filter = { clientId: query.client_id, projectId: query.project_id };
+  let body: string;
+  if (c.get("claims")) {
+    body = await withTenant(c, ({ tx, actor }) => renderFeed(tx, actor.tenantId, filter));
+  } else {
+    // authenticate() let this request through without a bearer token only because it carries ?token=.
+    if (!query.token) throw unauthorized("Send a bearer token or ?token= with a calendar feed token.");
+    const tenantId = await tenantOfFeedToken(c, query.token);
+    body = await inTenantScope(c.get("database"), tenantId, (tx) => renderFeed(tx, tenantId, filter));
+  }
+  return c.body(body, 200, {
+    "Content-Type": "text/calendar; charset=utf-8",
+    "Content-Disposition": 'inline; filename="deployment-windows.ics"',
+    "Cache-Control": "private, max-age=300",
+  });
+};
+
+export const createFeedTokenHandler: AppRouteHandler<typeof createFeedToken> = async (c) => {
+  const body = c.req.valid("json");
+  const origin = new URL(c.req.url).origin;
+  const result = await withTenant(c, ({ tx, actor }) => {
+    requireRole(actor, MANAGERS, "Issuing calendar feed tokens");
+    return idempotent(c, tx, actor.tenantId, async () => {
+      const token = `${FEED_TOKEN_PREFIX}${randomToken(32)}`;
+      const row = await insertFeedToken(tx, {
+        id: uuidv7(),
+        tenantId: actor.tenantId,
+        tokenHash: await sha256Hex(token),
+        name: body.name,
+        createdBy: actor.memberId,
+      });
+      return {
+        status: 201 as const,
+        body: {
+          ...presentFeedToken(row),
+          token,
+          feed_url: `${origin}/v1/calendar.ics?token=${encodeURIComponent(token)}`,
+        },
+      };
+    });
+  });
+  return c.json(result.body, 201);
+};
+
+export const listFeedTokensHandler: AppRouteHandler<typeof listFeedTokens> = async (c) => {
+  const { limit, cursor } = c.req.valid("query");
+  const after = decodeCursor(cursor);
+  const rows = await withTenant(c, ({ tx, actor }) => listFeedTokenRows(tx, actor.tenantId, after, limit));
+  return c.json(toPage(rows, limit, presentFeedToken), 200);
+};
+
+export const revokeFeedTokenHandler: AppRouteHandler<typeof revokeFeedToken> = async (c) => {
+  const { id } = c.req.valid("param");
+  await withTenant(c, async ({ tx, actor }) => {
+    requireRole(actor, MANAGERS, "Revoking calendar feed tokens");
+    if (!(await revokeFeedTokenRow(tx, actor.tenantId, id))) throw notFound("The feed token");
+  });
+  return c.body(null, 204);
+};

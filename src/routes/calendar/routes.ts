@@ -1,0 +1,92 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  bearerSecurity,
+  errorResponses,
+  IdempotencyKeyHeader,
+  jsonBody,
+  jsonContent,
+  PaginationQuery,
+  TENANT_READ_ERRORS,
+  TENANT_WRITE_ERRORS,
+  UuidParam,
+} from "../../app/openapi";
+import {
+  CalendarQuery,
+  CalendarSchema,
+  FeedQuery,
+  FeedTokenCreateSchema,
+  FeedTokenPageSchema,
+  IssuedFeedTokenSchema,
+  MAX_CALENDAR_DAYS,
+} from "./schemas";
+
+const tags = ["Calendar"];
+/** Either scheme authorises the feed. */
+const feedSecurity: Record<string, string[]>[] = [{ bearerAuth: [] }, { calendarFeedToken: [] }];
+
+export const getCalendar = createRoute({
+  method: "get",
+  path: "/v1/calendar",
+  tags,
+  summary: "Concrete window occurrences, freezes and public holidays between two instants",
+  description: `UTC and local times, freezes and holidays marked, and the releases booked into each occurrence. At most ${MAX_CALENDAR_DAYS} days per request. With \`project_id\` or \`client_id\`, only what applies to that project's or client's releases: the most specific windows per kind, every freeze, and the client's state's holidays.`,
+  security: bearerSecurity,
+  request: { query: CalendarQuery },
+  responses: {
+    200: jsonContent(CalendarSchema, "The calendar."),
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
+export const getCalendarFeed = createRoute({
+  method: "get",
+  path: "/v1/calendar.ics",
+  tags,
+  summary: "Subscribable iCalendar feed (RFC 5545) of windows, freezes, holidays and booked releases",
+  description:
+    "From 31 days ago to a year ahead, all times in UTC. Authorised by the bearer token, or by `?token=` (a calendar feed token) for calendar apps that cannot send headers.",
+  security: feedSecurity,
+  request: { query: FeedQuery },
+  responses: {
+    200: { description: "The feed.", content: { "text/calendar": { schema: z.string() } } },
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
+export const createFeedToken = createRoute({
+  method: "post",
+  path: "/v1/calendar/feed-tokens",
+  tags,
+  summary: "Issue a calendar feed token (owner, release manager)",
+  description:
+    "The token is returned once; only its SHA-256 is stored. It stops working when revoked or when the member who created it is removed.",
+  security: bearerSecurity,
+  request: { headers: IdempotencyKeyHeader, body: jsonBody(FeedTokenCreateSchema) },
+  responses: {
+    201: jsonContent(IssuedFeedTokenSchema, "The token and the feed URL (shown once)."),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
+  },
+});
+
+export const listFeedTokens = createRoute({
+  method: "get",
+  path: "/v1/calendar/feed-tokens",
+  tags,
+  summary: "The agency's calendar feed tokens (never the tokens themselves)",
+  security: bearerSecurity,
+  request: { query: PaginationQuery },
+  responses: {
+    200: jsonContent(FeedTokenPageSchema, "A page of feed tokens."),
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
+export const revokeFeedToken = createRoute({
+  method: "delete",
+  path: "/v1/calendar/feed-tokens/{id}",
+  tags,
+  summary: "Revoke a calendar feed token at once (owner, release manager)",
+  security: bearerSecurity,
+  request: { params: z.object({ id: UuidParam("id", "Feed token id.") }) },
+  responses: { 204: { description: "Revoked." }, ...errorResponses(...TENANT_READ_ERRORS) },
+});

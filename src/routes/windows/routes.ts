@@ -1,0 +1,100 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  bearerSecurity,
+  errorResponses,
+  IdempotencyKeyHeader,
+  jsonBody,
+  jsonContent,
+  PaginationQuery,
+  TENANT_READ_ERRORS,
+  TENANT_WRITE_ERRORS,
+  UuidParam,
+} from "../../app/openapi";
+import {
+  WindowCreateSchema,
+  WindowKindSchema,
+  WindowPageSchema,
+  WindowPatchSchema,
+  WindowSchema,
+} from "./schemas";
+
+const WindowParams = z.object({ id: UuidParam("id", "Window id.") });
+const tags = ["Windows"];
+
+export const listWindows = createRoute({
+  method: "get",
+  path: "/v1/windows",
+  tags,
+  summary: "List maintenance windows, business hours and freezes",
+  description:
+    "Filter by `client_id` (that client's windows, including its projects'), `project_id` or `kind`. For the windows that apply to one project, with holidays, use GET /v1/calendar.",
+  security: bearerSecurity,
+  request: {
+    query: PaginationQuery.extend({
+      client_id: z
+        .uuid({ message: "client_id must be a UUID" })
+        .optional()
+        .openapi({ param: { name: "client_id", in: "query" } }),
+      project_id: z
+        .uuid({ message: "project_id must be a UUID" })
+        .optional()
+        .openapi({ param: { name: "project_id", in: "query" } }),
+      kind: WindowKindSchema.optional().openapi({ param: { name: "kind", in: "query" } }),
+    }),
+  },
+  responses: {
+    200: jsonContent(WindowPageSchema, "A page of windows."),
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
+export const createWindow = createRoute({
+  method: "post",
+  path: "/v1/windows",
+  tags,
+  summary: "Add a window or freeze (owner, release manager)",
+  description:
+    "A local wall-clock start in an IANA zone plus an optional daily/weekly recurrence, like iCalendar's DTSTART;TZID + RRULE. Scoped to the agency, or to a client or project with `client_id`/`project_id`. Problems are 400 with `errors[]`; DST surprises come back as `warnings[]`.",
+  security: bearerSecurity,
+  request: { headers: IdempotencyKeyHeader, body: jsonBody(WindowCreateSchema) },
+  responses: {
+    201: jsonContent(WindowSchema, "The new window, with its next occurrence and any warnings."),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
+  },
+});
+
+export const getWindow = createRoute({
+  method: "get",
+  path: "/v1/windows/{id}",
+  tags,
+  summary: "One window",
+  security: bearerSecurity,
+  request: { params: WindowParams },
+  responses: { 200: jsonContent(WindowSchema, "The window."), ...errorResponses(...TENANT_READ_ERRORS) },
+});
+
+export const patchWindow = createRoute({
+  method: "patch",
+  path: "/v1/windows/{id}",
+  tags,
+  summary: "Change a window (owner, release manager)",
+  description: "Releases already booked keep their slot; the policy is checked again when go is given.",
+  security: bearerSecurity,
+  request: { params: WindowParams, body: jsonBody(WindowPatchSchema) },
+  responses: {
+    200: jsonContent(WindowSchema, "The updated window, with any warnings."),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
+  },
+});
+
+export const deleteWindow = createRoute({
+  method: "delete",
+  path: "/v1/windows/{id}",
+  tags,
+  summary: "Remove a window (owner, release manager)",
+  description:
+    "Releases booked into it keep their slot, but the policy is checked again at go time, so a release whose only allowing window was removed cannot go until it is re-booked.",
+  security: bearerSecurity,
+  request: { params: WindowParams },
+  responses: { 204: { description: "Removed." }, ...errorResponses(...TENANT_READ_ERRORS) },
+});
