@@ -26,6 +26,10 @@ export type ExecutionReportCommand = {
   type: "execution_report";
   report: "deployment_started" | "deployment_completed" | "deployment_failed";
   detail?: string | null;
+  /** Link to the deployment's log or run, when a CI system reported it. */
+  url?: string | null;
+  /** The CI deployment this report is about (e.g. "deployment:145988746"), when CI sent it. */
+  external_id?: string | null;
 };
 
 export type TestResultCommand = {
@@ -34,6 +38,11 @@ export type TestResultCommand = {
   suite: string;
   status: TestStatus;
   url?: string | null;
+  /**
+   * The CI run this result is about (e.g. "workflow_run:30433642"), when CI sent it: a late
+   * "running" for a run whose final result is recorded is refused instead of overwriting it.
+   */
+  external_id?: string | null;
 };
 
 export type RollbackStepCommand = {

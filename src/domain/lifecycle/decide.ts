@@ -290,7 +290,14 @@ function commandEvents(input: EventInput): LifecycleEvent[] {
       return [
         {
           type: "deployment_reported",
-          data: { reported_by: by, capacity, report: command.report, detail: command.detail?.trim() || null },
+          data: {
+            reported_by: by,
+            capacity,
+            report: command.report,
+            detail: command.detail?.trim() || null,
+            ...(command.url ? { url: command.url } : {}),
+            ...(command.external_id ? { external_id: command.external_id } : {}),
+          },
         },
       ];
     case "test_result":
@@ -304,6 +311,7 @@ function commandEvents(input: EventInput): LifecycleEvent[] {
             suite: command.suite,
             status: command.status,
             url: command.url ?? null,
+            ...(command.external_id ? { external_id: command.external_id } : {}),
           },
         },
       ];

@@ -78,6 +78,9 @@ export type LifecycleEvent =
       data: ReportRecord & {
         report: "deployment_started" | "deployment_completed" | "deployment_failed";
         detail: string | null;
+        /** Present only when the report came with a link or a CI id. */
+        url?: string;
+        external_id?: string;
       };
     }
   | {
@@ -86,7 +89,14 @@ export type LifecycleEvent =
     }
   | {
       type: "test_result_recorded";
-      data: ReportRecord & { stage: TestStage; suite: string; status: TestStatus; url: string | null };
+      data: ReportRecord & {
+        stage: TestStage;
+        suite: string;
+        status: TestStatus;
+        url: string | null;
+        /** Present only when CI reported the result with its run id. */
+        external_id?: string;
+      };
     }
   | { type: "release_cancelled"; data: { cancelled_by: ActorRef; capacity: Capacity; reason: string } }
   | {

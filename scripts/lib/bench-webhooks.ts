@@ -1,0 +1,195 @@
+// `npm run bench`: how many signed CI webhooks the receiver accepts per second, and how long a
+// CI system waits for its 202. Each request is a distinct, correctly signed GitHub `workflow_run`
+// delivery (a fresh X-GitHub-Delivery GUID), so every one is verified, normalised and claimed
+// under the unique constraint, then processed after the answer (waitUntil): matched against the
+// agency's releases (none at that commit: outcome `unmatched`) and its delivery row updated. The
+// processing shares the Worker with the load, as it would in production.
+import { createHmac, randomUUID } from "node:crypto";
+import { percentile } from "./bench-load.ts";
+import type { BenchMeasurement, BenchRow } from "./bench-report.ts";
+import { callApi, type SeededAgency } from "./seed-agency.ts";
+
+export interface WebhookBenchSettings {
+  concurrency: number;
+  requests: number;
+  warmup: number;
+}
+
+interface WebhookBenchContext {
+  env: { apiUrl: string };
+  agency: SeededAgency;
+}
+
+const NAME = "POST /hooks/{integration_id} (GitHub workflow_run)";
+
+function randomSha(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(20)), (b) => b.toString(16).padStart(2, "0")).join(
+    "",
+  );
+}
+
+function workflowRun(repository: string): string {
+  const id = Math.floor(Math.random() * 1e10);
+  return JSON.stringify({
+    action: "completed",
+    workflow_run: {
+      id,
+      name: "Staging tests",
+      path: ".github/workflows/staging.yml",
+      head_sha: randomSha(),
+      head_branch: "main",
+      status: "completed",
+      conclusion: "success",
+      html_url: `https://github.com/${repository}/actions/runs/${id}`,
+      run_attempt: 1,
+      actor: { login: "someone", id: 1, type: "User" },
+      head_commit: { author: { name: "A Person", email: "a.person@example.com" } },
+    },
+    repository: { full_name: repository, html_url: `https://github.com/${repository}` },
+  });
+}
+
+interface Outcome {
+  latencies: number[];
+  errors: number;
+  firstError?: string;
+  durationMs: number;
+}
+
+async function load(
+  url: string,
+  secret: string,
+  repository: string,
+  concurrency: number,
+  requests: number,
+): Promise<Outcome> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  let sent = 0;
+  const worker = async () => {
+    while (sent < requests) {
+      sent++;
+      // Signed before the clock starts: the CI system's work, not ours.
+      const body = workflowRun(repository);
+      const headers = {
+        "content-type": "application/json",
+        "x-github-event": "workflow_run",
+        "x-github-delivery": randomUUID(),
+        "x-github-hook-id": "1",
+        "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`,
+      };
+      const start = performance.now();
+      try {
+        const response = await fetch(url, {
+          method: "POST",
+          headers,
+          body,
+          signal: AbortSignal.timeout(10_000),
+        });
+        await response.arrayBuffer();
+        if (response.status !== 202) {
+          errors++;
+          firstError ??= `HTTP ${response.status}`;
+          continue;
+        }
+      } catch (error) {
+        errors++;
+        firstError ??= error instanceof Error ? error.message : String(error);
+        continue;
+      }
+      latencies.push(performance.now() - start);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  latencies.sort((a, b) => a - b);
+  return {
+    latencies,
+    errors,
+    durationMs: performance.now() - started,
+    ...(firstError ? { firstError } : {}),
+  };
+}
+
+/** Waits (bounded) until the deliveries processed after their 202 have all been given an outcome. */
+async function drain(apiUrl: string, token: string, integrationId: string, limitMs: number): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const pending = await callApi(
+      apiUrl,
+      `/v1/integrations/${integrationId}/deliveries?outcome=received&limit=200`,
+      {
+        token,
+      },
+    );
+    const count = Array.isArray(pending.body?.items) ? pending.body.items.length : 0;
+    if (count === 0 || performance.now() - started > limitMs) return count;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export function webhookMeasurement(settings: WebhookBenchSettings): BenchMeasurement<WebhookBenchContext> {
+  return {
+    name: NAME,
+    async run({ env, agency }) {
+      const project = await callApi(env.apiUrl, `/v1/projects/${agency.projectId}`, {
+        token: agency.tokens.owner,
+      });
+      const repository: string = project.body?.repository ?? `${agency.slug}/harbour-cafe-site`;
+      const created = await callApi(env.apiUrl, "/v1/integrations", {
+        token: agency.tokens.owner,
+        body: {
+          provider: "github",
+          name: "Bench GitHub Actions",
+          project_ids: [agency.projectId],
+          stage_map: { "Staging tests": "staging" },
+        },
+      });
+      if (created.status !== 201)
+        throw new Error(`POST /v1/integrations answered ${created.status}: ${created.text}`);
+      const url = `${env.apiUrl}/hooks/${created.body.id}`;
+      const secret: string = created.body.secret;
+
+      if (settings.warmup > 0) await load(url, secret, repository, settings.concurrency, settings.warmup);
+      const result = await load(url, secret, repository, settings.concurrency, settings.requests);
+      const pending = await drain(env.apiUrl, agency.tokens.owner, created.body.id, 60_000);
+
+      const row = (metric: string, value: number, unit: string, note?: string): BenchRow => ({
+        measurement: NAME,
+        target: "api",
+        metric,
+        value,
+        unit,
+        ...(note ? { note } : {}),
+      });
+      return [
+        row(
+          "accepted webhooks",
+          (result.latencies.length / result.durationMs) * 1000,
+          "req/s",
+          `${settings.concurrency} closed loops, each a new signed delivery`,
+        ),
+        row("time to 202 p50", percentile(result.latencies, 50), "ms"),
+        row(
+          "time to 202 p99",
+          percentile(result.latencies, 99),
+          "ms",
+          "verify + normalise + claim; processing after",
+        ),
+        row(
+          "errors",
+          result.errors,
+          `of ${settings.requests}`,
+          result.firstError ? `first: ${result.firstError}` : undefined,
+        ),
+        row(
+          "still unprocessed after 60 s",
+          pending,
+          "deliveries",
+          "processing runs in waitUntil after the 202",
+        ),
+      ];
+    },
+  };
+}

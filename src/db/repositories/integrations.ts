@@ -1,0 +1,275 @@
+import { and, asc, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
+import {
+  type IntegrationRow,
+  integrationProjects,
+  integrations,
+  projects,
+  webhookDeliveries,
+} from "../schema";
+import type { Tx } from "../scope";
+
+export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type DeliveryOutcome =
+  | "received"
+  | "applied"
+  | "duplicate"
+  | "ignored"
+  | "rejected"
+  | "malformed"
+  | "unmatched"
+  | "failed";
+
+export interface IntegrationWithProjects extends IntegrationRow {
+  projectIds: string[];
+}
+
+async function projectIdsOf(tx: Tx, tenantId: string, ids: string[]): Promise<Map<string, string[]>> {
+  const byIntegration = new Map<string, string[]>(ids.map((id) => [id, []]));
+  if (ids.length === 0) return byIntegration;
+  const rows = await tx
+    .select({ integrationId: integrationProjects.integrationId, projectId: integrationProjects.projectId })
+    .from(integrationProjects)
+    .where(and(eq(integrationProjects.tenantId, tenantId), inArray(integrationProjects.integrationId, ids)))
+    .orderBy(asc(integrationProjects.projectId));
+  for (const row of rows) byIntegration.get(row.integrationId)?.push(row.projectId);
+  return byIntegration;
+}
+
+async function withProjects(tx: Tx, tenantId: string, rows: IntegrationRow[]) {
+  const linked = await projectIdsOf(
+    tx,
+    tenantId,
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => ({ ...row, projectIds: linked.get(row.id) ?? [] }));
+}
+
+/** The named projects of the agency with their repository, to check an integration's project_ids. */
+export async function projectsForLinking(tx: Tx, tenantId: string, projectIds: string[]) {
+  if (projectIds.length === 0) return [];
+  return tx
+    .select({ id: projects.id, repository: projects.repository })
+    .from(projects)
+    .where(and(eq(projects.tenantId, tenantId), inArray(projects.id, projectIds)));
+}
+
+export async function insertIntegration(
+  tx: Tx,
+  values: typeof integrations.$inferInsert & { tenantId: string; id: string },
+  projectIds: string[],
+): Promise<IntegrationWithProjects> {
+  const [row] = await tx.insert(integrations).values(values).returning();
+  if (!row) throw new Error("insert returned no row");
+  await setIntegrationProjects(tx, values.tenantId, values.id, projectIds);
+  return { ...row, projectIds: [...projectIds].sort() };
+}
+
+export async function setIntegrationProjects(
+  tx: Tx,
+  tenantId: string,
+  integrationId: string,
+  projectIds: string[],
+): Promise<void> {
+  await tx
+    .delete(integrationProjects)
+    .where(
+      and(eq(integrationProjects.tenantId, tenantId), eq(integrationProjects.integrationId, integrationId)),
+    );
+  if (projectIds.length === 0) return;
+  await tx
+    .insert(integrationProjects)
+    .values(projectIds.map((projectId) => ({ tenantId, integrationId, projectId })));
+}
+
+export async function listIntegrations(tx: Tx, tenantId: string, after: string | undefined, limit: number) {
+  const rows = await tx
+    .select()
+    .from(integrations)
+    .where(and(eq(integrations.tenantId, tenantId), after ? gt(integrations.id, after) : undefined))
+    .orderBy(asc(integrations.id))
+    .limit(limit + 1);
+  return withProjects(tx, tenantId, rows);
+}
+
+export async function findIntegration(
+  tx: Tx,
+  tenantId: string,
+  id: string,
+  forUpdate = false,
+): Promise<IntegrationWithProjects | undefined> {
+  const query = tx
+    .select()
+    .from(integrations)
+    .where(and(eq(integrations.tenantId, tenantId), eq(integrations.id, id)));
+  const [row] = forUpdate ? await query.for("update") : await query;
+  if (!row) return undefined;
+  const [found] = await withProjects(tx, tenantId, [row]);
+  return found;
+}
+
+export async function updateIntegration(
+  tx: Tx,
+  tenantId: string,
+  id: string,
+  changes: Partial<typeof integrations.$inferInsert>,
+): Promise<IntegrationRow | undefined> {
+  const [row] = await tx
+    .update(integrations)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(and(eq(integrations.tenantId, tenantId), eq(integrations.id, id)))
+    .returning();
+  return row;
+}
+
+export async function deleteIntegration(tx: Tx, tenantId: string, id: string): Promise<boolean> {
+  const rows = await tx
+    .delete(integrations)
+    .where(and(eq(integrations.tenantId, tenantId), eq(integrations.id, id)))
+    .returning({ id: integrations.id });
+  return rows.length > 0;
+}
+
+/**
+ * The receiver's lookup, across agencies (system scope): the integration named in the URL is the
+ * only source of the secret, never anything in the payload.
+ */
+export async function findIntegrationForReceiver(tx: Tx, id: string) {
+  const [row] = await tx
+    .select({
+      id: integrations.id,
+      tenantId: integrations.tenantId,
+      provider: integrations.provider,
+      stageMap: integrations.stageMap,
+      secretCiphertext: integrations.secretCiphertext,
+      previousSecretCiphertext: integrations.previousSecretCiphertext,
+      previousSecretExpiresAt: integrations.previousSecretExpiresAt,
+      disabledAt: integrations.disabledAt,
+    })
+    .from(integrations)
+    .where(eq(integrations.id, id));
+  return row;
+}
+
+/**
+ * Claims a delivery id under the unique (integration_id, delivery_id) constraint. Returns the new
+ * row, or undefined when the id was already claimed (a redelivery).
+ */
+export async function claimDelivery(
+  tx: Tx,
+  values: typeof webhookDeliveries.$inferInsert,
+): Promise<DeliveryRow | undefined> {
+  const [row] = await tx.insert(webhookDeliveries).values(values).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function findDelivery(tx: Tx, integrationId: string, deliveryId: string) {
+  const [row] = await tx
+    .select()
+    .from(webhookDeliveries)
+    .where(
+      and(eq(webhookDeliveries.integrationId, integrationId), eq(webhookDeliveries.deliveryId, deliveryId)),
+    );
+  return row;
+}
+
+/**
+ * Takes a delivery back for processing when its first processing failed, or never finished
+ * (the isolate went away after the 202). Conditional, so two redeliveries cannot both take it.
+ */
+export async function reclaimDelivery(tx: Tx, id: string, staleBefore: Date): Promise<boolean> {
+  const rows = await tx
+    .update(webhookDeliveries)
+    .set({ outcome: "received", reason: null, processedAt: null })
+    .where(
+      and(
+        eq(webhookDeliveries.id, id),
+        or(
+          eq(webhookDeliveries.outcome, "failed"),
+          and(eq(webhookDeliveries.outcome, "received"), lt(webhookDeliveries.receivedAt, staleBefore)),
+        ),
+      ),
+    )
+    .returning({ id: webhookDeliveries.id });
+  return rows.length > 0;
+}
+
+/**
+ * Records a rejected request (bad signature, stale timestamp…) for the agency's debugging, at
+ * most `perMinute` per integration per minute: the receiver is public, so a flood of forged
+ * requests must not turn into a flood of rows. One statement, no read-then-write race worth a lock.
+ */
+export async function recordRejectedDelivery(
+  tx: Tx,
+  values: { id: string; tenantId: string; integrationId: string; deliveryId: string; reason: string },
+  perMinute: number,
+): Promise<void> {
+  await tx.execute(sql`
+    insert into webhook_deliveries (id, tenant_id, integration_id, delivery_id, outcome, reason, processed_at)
+    select ${values.id}, ${values.tenantId}, ${values.integrationId}, ${values.deliveryId}, 'rejected',
+      ${values.reason}, now()
+    where (select count(*) from webhook_deliveries
+           where integration_id = ${values.integrationId} and outcome = 'rejected'
+             and received_at > now() - interval '1 minute') < ${perMinute}
+    on conflict do nothing`);
+}
+
+export async function finishDelivery(
+  tx: Tx,
+  tenantId: string,
+  id: string,
+  result: { outcome: DeliveryOutcome; reason: string | null; releaseId?: string | null },
+): Promise<void> {
+  await tx
+    .update(webhookDeliveries)
+    .set({
+      outcome: result.outcome,
+      reason: result.reason,
+      releaseId: result.releaseId ?? null,
+      processedAt: new Date(),
+    })
+    .where(and(eq(webhookDeliveries.tenantId, tenantId), eq(webhookDeliveries.id, id)));
+}
+
+/** Newest first; the cursor is the last id of the previous page (ids are UUIDv7). */
+export async function listDeliveries(
+  tx: Tx,
+  tenantId: string,
+  integrationId: string,
+  filter: { outcome?: string | undefined; before?: string | undefined },
+  limit: number,
+): Promise<DeliveryRow[]> {
+  return tx
+    .select()
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.tenantId, tenantId),
+        eq(webhookDeliveries.integrationId, integrationId),
+        filter.outcome ? eq(webhookDeliveries.outcome, filter.outcome) : undefined,
+        filter.before ? lt(webhookDeliveries.id, filter.before) : undefined,
+      ),
+    )
+    .orderBy(desc(webhookDeliveries.id))
+    .limit(limit + 1);
+}
+
+/** Deliveries per outcome since `since`, for the listing's summary (uses the recent-deliveries index). */
+export async function countDeliveries(
+  tx: Tx,
+  tenantId: string,
+  integrationId: string,
+  since: Date,
+): Promise<Record<string, number>> {
+  const rows = await tx
+    .select({ outcome: webhookDeliveries.outcome, count: sql<number>`count(*)::int` })
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.tenantId, tenantId),
+        eq(webhookDeliveries.integrationId, integrationId),
+        gt(webhookDeliveries.receivedAt, since),
+      ),
+    )
+    .groupBy(webhookDeliveries.outcome);
+  return Object.fromEntries(rows.map((row) => [row.outcome, Number(row.count)]));
+}

@@ -1,0 +1,34 @@
+import type { AppRouteHandler } from "../../app/context";
+import { processDelivery } from "../../integrations/process-delivery";
+import { receiveDelivery } from "../../integrations/receive-delivery";
+import { isUuid } from "../../lib/ids";
+import { ApiError } from "../../lib/problem";
+import type { receiveWebhook } from "./routes";
+
+export const receiveWebhookHandler: AppRouteHandler<typeof receiveWebhook> = async (c) => {
+  const { integration_id: integrationId } = c.req.valid("param");
+  if (!isUuid(integrationId)) {
+    throw new ApiError("not_found", "No enabled CI integration has this id. Check the receiver URL.");
+  }
+  // The raw bytes, exactly as signed; nothing parses them before the signature holds.
+  const rawBody = new Uint8Array(await c.req.arrayBuffer());
+  const receipt = await receiveDelivery(c.get("database"), c.get("config").DATA_ENCRYPTION_KEY, {
+    integrationId: integrationId.toLowerCase(),
+    headers: c.req.raw.headers,
+    rawBody,
+    now: new Date(),
+    requestId: c.get("requestId"),
+  });
+  console.info(
+    JSON.stringify({
+      level: "info",
+      event: "webhook_received",
+      integration_id: integrationId,
+      outcome: receipt.body.outcome,
+      request_id: c.get("requestId"),
+    }),
+  );
+  // Providers wait seconds at most (GitHub 10 s, CircleCI 5 s): answer now, change the release after.
+  if (receipt.job) c.executionCtx.waitUntil(processDelivery(c.env, receipt.job));
+  return c.json(receipt.body, receipt.status);
+};

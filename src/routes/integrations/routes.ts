@@ -1,0 +1,126 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  bearerSecurity,
+  errorResponses,
+  IdempotencyKeyHeader,
+  jsonBody,
+  jsonContent,
+  PaginationQuery,
+  TENANT_READ_ERRORS,
+  TENANT_WRITE_ERRORS,
+  UuidParam,
+} from "../../app/openapi";
+import {
+  DELIVERY_OUTCOMES,
+  DeliveryPageSchema,
+  IntegrationCreateSchema,
+  IntegrationPageSchema,
+  IntegrationPatchSchema,
+  IntegrationSchema,
+  IntegrationWithSecretSchema,
+  RotateSecretSchema,
+} from "./schemas";
+
+const IntegrationParams = z.object({ id: UuidParam("id", "Integration id.") });
+const TAGS = ["CI integrations"];
+
+export const listIntegrations = createRoute({
+  method: "get",
+  path: "/v1/integrations",
+  tags: TAGS,
+  summary: "List CI integrations (secrets are never shown again)",
+  security: bearerSecurity,
+  request: { query: PaginationQuery },
+  responses: {
+    200: jsonContent(IntegrationPageSchema, "A page of integrations."),
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
+export const createIntegration = createRoute({
+  method: "post",
+  path: "/v1/integrations",
+  tags: TAGS,
+  summary: "Register a CI webhook source (owner, release manager); returns its receiver URL and secret once",
+  security: bearerSecurity,
+  request: { headers: IdempotencyKeyHeader, body: jsonBody(IntegrationCreateSchema) },
+  responses: {
+    201: jsonContent(IntegrationWithSecretSchema, "The integration, with its secret (shown only now)."),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
+  },
+});
+
+export const getIntegration = createRoute({
+  method: "get",
+  path: "/v1/integrations/{id}",
+  tags: TAGS,
+  summary: "One CI integration",
+  security: bearerSecurity,
+  request: { params: IntegrationParams },
+  responses: {
+    200: jsonContent(IntegrationSchema, "The integration."),
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
+export const patchIntegration = createRoute({
+  method: "patch",
+  path: "/v1/integrations/{id}",
+  tags: TAGS,
+  summary: "Rename, relink projects, change the stage map, or disable/enable (owner, release manager)",
+  security: bearerSecurity,
+  request: { params: IntegrationParams, body: jsonBody(IntegrationPatchSchema) },
+  responses: {
+    200: jsonContent(IntegrationSchema, "The updated integration."),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
+  },
+});
+
+export const deleteIntegration = createRoute({
+  method: "delete",
+  path: "/v1/integrations/{id}",
+  tags: TAGS,
+  summary: "Delete an integration and its delivery history (owner, release manager)",
+  description: "To stop deliveries but keep the history, PATCH `{enabled: false}` instead.",
+  security: bearerSecurity,
+  request: { params: IntegrationParams },
+  responses: { 204: { description: "Deleted." }, ...errorResponses(...TENANT_READ_ERRORS) },
+});
+
+export const rotateIntegrationSecret = createRoute({
+  method: "post",
+  path: "/v1/integrations/{id}/rotate-secret",
+  tags: TAGS,
+  summary: "Issue a new secret; the old one stays accepted for overlap_hours (owner, release manager)",
+  security: bearerSecurity,
+  request: {
+    params: IntegrationParams,
+    headers: IdempotencyKeyHeader,
+    body: { ...jsonBody(RotateSecretSchema), required: false },
+  },
+  responses: {
+    200: jsonContent(IntegrationWithSecretSchema, "The integration with its new secret (shown only now)."),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
+  },
+});
+
+export const listDeliveries = createRoute({
+  method: "get",
+  path: "/v1/integrations/{id}/deliveries",
+  tags: TAGS,
+  summary: "Recent webhook deliveries, newest first, with what happened to each and why",
+  security: bearerSecurity,
+  request: {
+    params: IntegrationParams,
+    query: PaginationQuery.extend({
+      outcome: z
+        .enum(DELIVERY_OUTCOMES, { message: `outcome must be one of ${DELIVERY_OUTCOMES.join(", ")}` })
+        .optional()
+        .openapi({ param: { name: "outcome", in: "query" } }),
+    }),
+  },
+  responses: {
+    200: jsonContent(DeliveryPageSchema, "A page of deliveries."),
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
