@@ -6,6 +6,7 @@ import { connectScriptDatabase, databaseTarget } from "../../scripts/lib/databas
 import { startEmbeddedPostgres } from "../../scripts/lib/embedded-postgres.ts";
 import { applyMigrations } from "../../scripts/lib/migrate.ts";
 import { startBridge } from "../../scripts/lib/ws-bridge.ts";
+import { startFakeResend } from "./fake-resend.ts";
 
 async function privateJwk(kid: string): Promise<string> {
   const { privateKey } = await generateKeyPair("ES256", { extractable: true });
@@ -41,7 +42,17 @@ export default async function setup(project: TestProject) {
   );
   project.provide("adminToken", `admin-${crypto.randomUUID()}-${crypto.randomUUID()}`);
 
+  // Email goes through the real resend SDK to a local fake that records every request.
+  const resend = await startFakeResend();
+  project.provide("resendBaseUrl", resend.url);
+  project.provide("resendApiKey", resend.apiKey);
+  project.provide(
+    "resendWebhookSecret",
+    `whsec_${Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("base64")}`,
+  );
+
   return async () => {
+    await resend.close();
     await bridge.close();
     await embedded?.close();
   };

@@ -11,5 +11,8 @@ declare module "vitest" {
     jwtForeignKey: string;
     adminToken: string;
     dataEncryptionKey: string;
+    resendBaseUrl: string;
+    resendApiKey: string;
+    resendWebhookSecret: string;
   }
 }

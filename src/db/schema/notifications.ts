@@ -120,6 +120,8 @@ export const outboxMessages = pgTable(
     index("outbox_messages_due_idx").on(t.nextAttemptAt).where(sql`${t.status} in ('queued', 'failed')`),
     index("outbox_messages_release_idx").on(t.tenantId, t.releaseId),
     index("outbox_messages_created_idx").on(t.createdAt),
+    // Resend's bounce/complaint webhooks name the message by the provider's id.
+    index("outbox_messages_provider_id_idx").on(t.providerMessageId),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_messages_provider_id_idx" ON "outbox_messages" USING btree ("provider_message_id");

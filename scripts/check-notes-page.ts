@@ -1,0 +1,238 @@
+// Opens a published release-notes page in a real browser (headless Chromium via
+// playwright-core), checks its content and accessibility basics, and saves a
+// screenshot. Starts its own stack like `npm run bench`: embedded PGlite (or
+// DATABASE_URL), the WebSocket bridge, migrations and the real Worker.
+//
+//   node scripts/check-notes-page.ts <screenshot.png>
+//
+// Needs `playwright-core` (a devDependency CI installs) and Chromium at
+// CHROMIUM_PATH (default /usr/bin/chromium: `apt-get install -y chromium`).
+// Exits non-zero when anything is off.
+
+import { join } from "node:path";
+import { exportJWK, generateKeyPair } from "jose";
+import { unstable_startWorker } from "wrangler";
+import { connectScriptDatabase, databaseTarget } from "./lib/database-connection.ts";
+import { startEmbeddedPostgres } from "./lib/embedded-postgres.ts";
+import { applyMigrations } from "./lib/migrate.ts";
+import { projectRoot } from "./lib/paths.ts";
+import { callApi, seedAgency } from "./lib/seed-agency.ts";
+import { startBridge } from "./lib/ws-bridge.ts";
+
+// playwright-core is loaded by name so the project type-checks without it installed.
+interface Page {
+  goto(url: string): Promise<{ status(): number } | null>;
+  title(): Promise<string>;
+  locator(selector: string): {
+    count(): Promise<number>;
+    first(): { textContent(): Promise<string | null>; getAttribute(name: string): Promise<string | null> };
+    allInnerTexts(): Promise<string[]>;
+  };
+  evaluate<T>(fn: () => T): Promise<T>;
+  screenshot(options: { path: string; fullPage: boolean }): Promise<unknown>;
+  on(event: "request", listener: (request: { url(): string }) => void): void;
+}
+interface Browser {
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+interface Playwright {
+  chromium: { launch(options: { executablePath: string; args: string[] }): Promise<Browser> };
+}
+
+const HOST = "127.0.0.1";
+
+function check(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(`check failed: ${message}`);
+}
+
+async function ok(base: string, path: string, token: string, body?: unknown, method?: string) {
+  const res = await callApi(base, path, { token, body, ...(method ? { method } : {}) });
+  check(
+    res.status >= 200 && res.status < 300,
+    `${method ?? (body ? "POST" : "GET")} ${path} → ${res.status} ${res.text}`,
+  );
+  return res.body;
+}
+
+async function main() {
+  const screenshotPath = process.argv[2];
+  if (!screenshotPath) {
+    console.error("usage: node scripts/check-notes-page.ts <screenshot.png>");
+    process.exit(2);
+  }
+  const cleanups: (() => Promise<unknown>)[] = [];
+  try {
+    const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres();
+    if (embedded) cleanups.push(() => embedded.close());
+    const databaseUrl = process.env.DATABASE_URL ?? embedded?.databaseUrl ?? "";
+    const bridge = await startBridge({ host: HOST, allowedTargets: [databaseTarget(databaseUrl)] });
+    cleanups.push(() => bridge.close());
+    const migrator = await connectScriptDatabase(databaseUrl, bridge);
+    await applyMigrations(migrator.pool);
+    await migrator.pool.end();
+
+    const { privateKey } = await generateKeyPair("ES256", { extractable: true });
+    const secret = (value: string) => ({ type: "secret_text" as const, value });
+    const adminToken = `check-admin-${crypto.randomUUID()}-${crypto.randomUUID()}`;
+    const worker = await unstable_startWorker({
+      config: join(projectRoot, "wrangler.toml"),
+      bindings: {
+        DATABASE_URL: secret(databaseUrl),
+        DB_WS_PROXY: secret(bridge.proxyAddress),
+        JWT_SIGNING_KEY: secret(
+          JSON.stringify({ ...(await exportJWK(privateKey)), kid: "check", alg: "ES256" }),
+        ),
+        ADMIN_TOKEN: secret(adminToken),
+        DATA_ENCRYPTION_KEY: secret(
+          Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64"),
+        ),
+      },
+      dev: { server: { hostname: HOST, port: 0 }, inspector: false, watch: false, logLevel: "error" },
+    });
+    cleanups.push(() => worker.dispose());
+    await worker.ready;
+    const base = (await worker.url).origin.replace("localhost", HOST);
+
+    // An agency walks one release to communication and closure and publishes its notes.
+    const agency = await seedAgency(base, adminToken, {
+      slug: `notes-check-${Date.now().toString(36)}`,
+      name: "Harbour Digital",
+      emailDomain: "harbour-digital.example",
+    });
+    const { owner, release_manager: rm, engineer } = agency.tokens;
+    const members = (await ok(base, "/v1/members?limit=50", owner)).items as { id: string; role: string }[];
+    const idOf = (role: string) => members.find((m) => m.role === role)?.id;
+    const version = "4.2.0";
+    const release = await ok(base, "/v1/releases", rm, {
+      project_id: agency.projectId,
+      version,
+      title: "Spring menu and online bookings",
+      scope: "Menu page and booking form",
+      change_log: [
+        { summary: "Online table bookings", kind: "feature" },
+        { summary: "Faster menu page", kind: "fix" },
+      ],
+      risk: "low",
+    });
+    const id = release.id as string;
+    const r = (path: string) => `/v1/releases/${id}${path}`;
+    await ok(
+      base,
+      r("/team"),
+      rm,
+      {
+        release_manager_id: idOf("release_manager"),
+        members: [{ member_id: idOf("engineer"), role: "engineer" }],
+      },
+      "PUT",
+    );
+    const now = Date.now();
+    await ok(
+      base,
+      r("/window"),
+      owner,
+      {
+        starts_at: new Date(now - 60_000).toISOString(),
+        ends_at: new Date(now + 2 * 3_600_000).toISOString(),
+        override_reason: "Browser check: deploy now",
+      },
+      "PUT",
+    );
+    await ok(base, r("/transitions"), rm, { to: "pre_deployment_verification" });
+    await ok(base, r("/test-results"), engineer, { stage: "staging", suite: "e2e", status: "passed" });
+    for (const item of (await ok(base, r("/checklist"), rm)).items as { id: string; status: string }[]) {
+      if (item.status === "open") await ok(base, r(`/checklist/${item.id}`), rm, { status: "done" }, "PATCH");
+    }
+    await ok(
+      base,
+      r("/rollback-procedure"),
+      rm,
+      { steps: [{ title: "Redeploy the previous build" }] },
+      "PUT",
+    );
+    await ok(base, r("/decisions"), rm, { kind: "go_no_go", outcome: "go", rationale: "Staging green" });
+    await ok(base, r("/deployment-log"), engineer, { kind: "deployment_started" });
+    await ok(base, r("/deployment-log"), engineer, { kind: "deployment_completed" });
+    await ok(base, r("/test-results"), engineer, { stage: "smoke", suite: "home", status: "passed" });
+    await ok(base, r("/transitions"), rm, { to: "post_deployment_verification" });
+    await ok(base, r("/test-results"), engineer, {
+      stage: "verification",
+      suite: "bookings",
+      status: "passed",
+    });
+    await ok(base, r("/test-results"), engineer, { stage: "uat", suite: "client", status: "passed" });
+    await ok(base, r("/monitoring-confirmation"), engineer, { note: "Error rate flat" });
+    await ok(base, r("/decisions"), rm, {
+      kind: "stability",
+      outcome: "stable",
+      rationale: "Metrics normal",
+    });
+    const markdown = [
+      "## Highlights",
+      "",
+      "- Book a table online, any time",
+      "- The menu page loads twice as fast",
+      "- [See the new menu](https://harbour-cafe.example/menu)",
+      "",
+      "<script>document.title = 'injected'</script>",
+    ].join("\n");
+    await ok(base, r("/notes"), rm, { markdown }, "PUT");
+    await ok(base, r("/notes/publish"), rm, {});
+
+    // The page, in a real browser.
+    const playwrightModule = "playwright-core";
+    const { chromium } = (await import(playwrightModule)) as Playwright;
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    cleanups.push(() => browser.close());
+    const page = await browser.newPage();
+    const outside: string[] = [];
+    page.on("request", (request) => {
+      if (!request.url().startsWith(base)) outside.push(request.url());
+    });
+    const url = `${base}/r/${agency.slug}/harbour-cafe-site/${version}`;
+    const response = await page.goto(url);
+    check(response?.status() === 200, `GET ${url} answered ${response?.status()}`);
+    const title = await page.title();
+    check(title === `Harbour Cafe website ${version} release notes`, `title is "${title}"`);
+    check((await page.locator("h1").count()) === 1, "exactly one h1");
+    const h1 = (await page.locator("h1").first().textContent())?.trim();
+    check(h1 === `Harbour Cafe website ${version}`, `h1 is "${h1}"`);
+    check((await page.locator("html").first().getAttribute("lang")) === "en-AU", "html lang is en-AU");
+    const items = await page.locator("article li").allInnerTexts();
+    for (const expected of [
+      "Book a table online, any time",
+      "The menu page loads twice as fast",
+      "feature: Online table bookings",
+    ]) {
+      check(items.includes(expected), `list item "${expected}" (got ${JSON.stringify(items)})`);
+    }
+    const link = await page.locator('article a[href="https://harbour-cafe.example/menu"]').count();
+    check(link === 1, "the menu link is rendered");
+    check((await page.locator("script").count()) === 0, "no script element");
+    const articleText = (await page.locator("article").first().textContent()) ?? "";
+    check(articleText.includes("<script>"), "the script tag in the notes is shown as text");
+    check((await page.title()) !== "injected", "nothing in the notes ran");
+    check((await page.locator('a[href="feed.atom"]').count()) === 1, "a link to the Atom feed");
+    check(outside.length === 0, `no request left the Worker: ${outside.join(", ")}`);
+    await page.screenshot({ path: screenshotPath, fullPage: true });
+    console.log(`release notes page OK: ${url}; screenshot at ${screenshotPath}`);
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

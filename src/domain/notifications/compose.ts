@@ -1,0 +1,167 @@
+import { escapeHtml, markdownToText, renderMarkdown } from "./markdown";
+import type { Classification, NotificationEvent } from "./policy";
+
+/** Spam Act s17: who sends, and how to reach them (valid for at least 30 days after sending). */
+export interface SenderIdentity {
+  /** The agency's sender name, else its name. */
+  name: string;
+  email: string | null;
+  phone: string | null;
+  postal_address: string | null;
+}
+
+export interface ReleaseFacts {
+  project_name: string;
+  version: string;
+  title: string;
+  timezone: string;
+  window_starts_at: string | null;
+  /** When the event happened (RFC 3339). */
+  occurred_at: string;
+  notes_markdown: string | null;
+  notes_url: string | null;
+}
+
+export interface ComposeInput {
+  event: NotificationEvent;
+  classification: Classification;
+  sender: SenderIdentity;
+  release: ReleaseFacts;
+  /** First name at most: emails carry no other personal data. */
+  first_name: string | null;
+  unsubscribe_url: string;
+}
+
+export interface ComposedMessage {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Subjects carry release facts only, never personal data: they are kept in the outbox history. */
+export function subjectFor(event: NotificationEvent, projectName: string, version: string): string {
+  const name = `${projectName} ${version}`;
+  switch (event) {
+    case "release_scheduled":
+      return `${name} is scheduled`;
+    case "window_opened":
+      return `${name}: deployment starting`;
+    case "deployed":
+      return `${name} was deployed`;
+    case "rolled_back":
+      return `${name} was rolled back`;
+    case "rollback_failed":
+      return `Action needed: the rollback of ${name} did not complete`;
+    case "notes_published":
+      return `${name}: release notes`;
+  }
+}
+
+function localTime(iso: string, timeZone: string): string {
+  try {
+    return new Intl.DateTimeFormat("en-AU", {
+      timeZone,
+      dateStyle: "medium",
+      timeStyle: "short",
+      timeZoneName: "short",
+    }).format(new Date(iso));
+  } catch {
+    return `${iso} (UTC)`;
+  }
+}
+
+function headline(input: ComposeInput): { lines: string[] } {
+  const { release } = input;
+  const name = `${release.project_name} ${release.version}`;
+  const at = localTime(release.occurred_at, release.timezone);
+  switch (input.event) {
+    case "release_scheduled":
+      return {
+        lines: [
+          `Release ${release.version} of ${release.project_name} ("${release.title}") has been approved and is scheduled to deploy${
+            release.window_starts_at ? ` at ${localTime(release.window_starts_at, release.timezone)}` : ""
+          }.`,
+        ],
+      };
+    case "window_opened":
+      return {
+        lines: [
+          `The deployment window for ${name} ("${release.title}") opened at ${at}; deployment is starting.`,
+        ],
+      };
+    case "deployed":
+      return {
+        lines: [`${name} ("${release.title}") was deployed at ${at} and is being verified in production.`],
+      };
+    case "rolled_back":
+      return {
+        lines: [`${name} ("${release.title}") was rolled back at ${at}; the previous version is live again.`],
+      };
+    case "rollback_failed":
+      return {
+        lines: [
+          `The rollback of ${name} ("${release.title}") failed at ${at}. The release team is working on it; production may be partly restored.`,
+        ],
+      };
+    case "notes_published":
+      return {
+        lines: [`The release notes for ${name} ("${release.title}") are published.`],
+      };
+  }
+}
+
+function identification(sender: SenderIdentity): string[] {
+  const contact = [sender.email, sender.phone, sender.postal_address].filter(
+    (part): part is string => !!part,
+  );
+  return [`Sent by ${sender.name}.`, contact.length > 0 ? `Contact: ${contact.join(" · ")}` : ""].filter(
+    Boolean,
+  );
+}
+
+/** Subject, plain text and HTML of one message, with identification and an unsubscribe link. */
+export function composeMessage(input: ComposeInput): ComposedMessage {
+  const { lines } = headline(input);
+  const subject = subjectFor(input.event, input.release.project_name, input.release.version);
+  const greeting = input.first_name ? `Hi ${input.first_name},` : "Hello,";
+  const notes =
+    input.event === "notes_published" && input.release.notes_markdown ? input.release.notes_markdown : null;
+  const link = input.event === "notes_published" ? input.release.notes_url : null;
+  const id = identification(input.sender);
+  const why =
+    input.classification === "commercial"
+      ? "You receive this because you agreed to hear about releases of this project."
+      : "You receive this because you are on the communication list of this release.";
+
+  const text = [
+    greeting,
+    "",
+    ...lines,
+    ...(notes ? ["", markdownToText(notes)] : []),
+    ...(link ? ["", `Read them online: ${link}`] : []),
+    "",
+    "--",
+    ...id,
+    why,
+    `Unsubscribe (one click, no login): ${input.unsubscribe_url}`,
+  ].join("\n");
+
+  const html = [
+    "<!doctype html>",
+    `<html lang="en-AU"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
+    '<body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a1a;max-width:40rem">',
+    `<p>${escapeHtml(greeting)}</p>`,
+    ...lines.map((line) => `<p>${escapeHtml(line)}</p>`),
+    notes ? `<div>${renderMarkdown(notes, 1)}</div>` : "",
+    link ? `<p><a href="${escapeHtml(link)}">Read the release notes online</a></p>` : "",
+    '<hr><p style="font-size:0.875rem;color:#444">',
+    id.map(escapeHtml).join("<br>"),
+    `<br>${escapeHtml(why)}`,
+    `<br><a href="${escapeHtml(input.unsubscribe_url)}">Unsubscribe</a> (one click, no login).</p>`,
+    "</body></html>",
+  ]
+    .filter(Boolean)
+    .join("\n");
+
+  return { subject, text, html };
+}

@@ -1,0 +1,4 @@
+export * from "./compose";
+export * from "./markdown";
+export * from "./notes-template";
+export * from "./policy";

@@ -1,0 +1,108 @@
+/**
+ * A deliberately small markdown renderer for release notes: headings, bullet and
+ * numbered lists, paragraphs, emphasis, inline code and links. Everything is
+ * escaped first; a link survives only with an http(s) URL. No raw HTML passes.
+ */
+
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
+}
+
+function safeUrl(raw: string): string | null {
+  try {
+    const url = new URL(raw);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.toString() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Inline markup over already-escaped text: links, `code`, **strong**, *em*. */
+function inline(source: string): string {
+  const parts: string[] = [];
+  // Links are found in the raw text so their URL can be checked before escaping.
+  const linkPattern = /\[([^\]\n]+)\]\(([^)\s]+)\)/g;
+  let last = 0;
+  for (const match of source.matchAll(linkPattern)) {
+    const index = match.index ?? 0;
+    parts.push(emphasis(escapeHtml(source.slice(last, index))));
+    const label = emphasis(escapeHtml(match[1] ?? ""));
+    const url = safeUrl(match[2] ?? "");
+    parts.push(url ? `<a href="${escapeHtml(url)}" rel="noopener noreferrer">${label}</a>` : label);
+    last = index + match[0].length;
+  }
+  parts.push(emphasis(escapeHtml(source.slice(last))));
+  return parts.join("");
+}
+
+function emphasis(escaped: string): string {
+  return escaped
+    .replace(/`([^`]+)`/g, "<code>$1</code>")
+    .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
+    .replace(/(^|[^*])\*([^*\s][^*]*)\*/g, "$1<em>$2</em>");
+}
+
+/**
+ * Renders markdown to HTML. `headingOffset` shifts heading levels so the page's own
+ * title stays the only <h1> (accessibility: one h1, no skipped levels downwards).
+ */
+export function renderMarkdown(markdown: string, headingOffset = 1): string {
+  const lines = markdown.replace(/\r\n?/g, "\n").split("\n");
+  const out: string[] = [];
+  let paragraph: string[] = [];
+  let list: { tag: "ul" | "ol"; items: string[] } | null = null;
+
+  const flushParagraph = () => {
+    if (paragraph.length > 0) out.push(`<p>${inline(paragraph.join(" "))}</p>`);
+    paragraph = [];
+  };
+  const flushList = () => {
+    if (list) out.push(`<${list.tag}>${list.items.map((item) => `<li>${item}</li>`).join("")}</${list.tag}>`);
+    list = null;
+  };
+
+  for (const line of lines) {
+    const trimmed = line.trim();
+    const heading = /^(#{1,6})\s+(.*)$/.exec(trimmed);
+    const bullet = /^[-*+]\s+(.*)$/.exec(trimmed);
+    const numbered = /^\d+[.)]\s+(.*)$/.exec(trimmed);
+    if (trimmed === "") {
+      flushParagraph();
+      flushList();
+    } else if (heading) {
+      flushParagraph();
+      flushList();
+      const level = Math.min(6, (heading[1]?.length ?? 1) + headingOffset);
+      out.push(`<h${level}>${inline((heading[2] ?? "").replace(/\s+#+\s*$/, ""))}</h${level}>`);
+    } else if (bullet || numbered) {
+      flushParagraph();
+      const tag = bullet ? "ul" : "ol";
+      const current = list as { tag: "ul" | "ol"; items: string[] } | null;
+      if (current && current.tag !== tag) flushList();
+      if (!list) list = { tag, items: [] };
+      (list as { items: string[] }).items.push(inline((bullet ?? numbered)?.[1] ?? ""));
+    } else {
+      flushList();
+      paragraph.push(trimmed);
+    }
+  }
+  flushParagraph();
+  flushList();
+  return out.join("\n");
+}
+
+/** Markdown reduced to plain text for emails and feed summaries. */
+export function markdownToText(markdown: string): string {
+  return markdown
+    .replace(/\r\n?/g, "\n")
+    .replace(/^#{1,6}\s+/gm, "")
+    .replace(/\[([^\]\n]+)\]\(([^)\s]+)\)/g, "$1 ($2)")
+    .replace(/\*\*([^*]+)\*\*/g, "$1")
+    .replace(/`([^`]+)`/g, "$1")
+    .trim();
+}

@@ -1,0 +1,99 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  bearerSecurity,
+  errorResponses,
+  IdempotencyKeyHeader,
+  jsonBody,
+  jsonContent,
+  PaginationQuery,
+  TENANT_READ_ERRORS,
+  TENANT_WRITE_ERRORS,
+  UuidParam,
+} from "../../app/openapi";
+import {
+  ContactCreateSchema,
+  ContactExportSchema,
+  ContactListQuery,
+  ContactPageSchema,
+  ContactPatchSchema,
+  ContactSchema,
+} from "./schemas";
+
+const ContactParams = z.object({ id: UuidParam("id", "Contact id.") });
+const TAGS = ["Contacts"];
+
+export const listContacts = createRoute({
+  method: "get",
+  path: "/v1/contacts",
+  tags: TAGS,
+  summary: "List stakeholder contacts (emails masked for engineers and viewers)",
+  security: bearerSecurity,
+  request: { query: PaginationQuery.extend(ContactListQuery.shape) },
+  responses: {
+    200: jsonContent(ContactPageSchema, "A page of contacts."),
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
+export const createContact = createRoute({
+  method: "post",
+  path: "/v1/contacts",
+  tags: TAGS,
+  summary: "Add a stakeholder contact with its consent record (owner, release manager)",
+  description:
+    "Collect only what release communication needs (APP 3): name, email, role. Without a consent record the contact receives factual release messages only; commercial ones (release notes that announce features or touch pricing) need express or inferred consent.",
+  security: bearerSecurity,
+  request: { headers: IdempotencyKeyHeader, body: jsonBody(ContactCreateSchema) },
+  responses: {
+    201: jsonContent(ContactSchema, "The new contact."),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
+  },
+});
+
+export const getContact = createRoute({
+  method: "get",
+  path: "/v1/contacts/{id}",
+  tags: TAGS,
+  summary: "One contact",
+  security: bearerSecurity,
+  request: { params: ContactParams },
+  responses: { 200: jsonContent(ContactSchema, "The contact."), ...errorResponses(...TENANT_READ_ERRORS) },
+});
+
+export const patchContact = createRoute({
+  method: "patch",
+  path: "/v1/contacts/{id}",
+  tags: TAGS,
+  summary: "Correct a contact (APP 13; owner, release manager)",
+  security: bearerSecurity,
+  request: { params: ContactParams, body: jsonBody(ContactPatchSchema) },
+  responses: {
+    200: jsonContent(ContactSchema, "The corrected contact."),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
+  },
+});
+
+export const deleteContact = createRoute({
+  method: "delete",
+  path: "/v1/contacts/{id}",
+  tags: TAGS,
+  summary: "Erase a contact (APP 11.2; owner, release manager)",
+  description:
+    "Blanks the name, email, role and consent details, and the addresses and bodies of every message to them; pending messages are skipped. The row stays as a pseudonymous trace (its id and dates) so the release history still adds up.",
+  security: bearerSecurity,
+  request: { params: ContactParams },
+  responses: { 204: { description: "Erased." }, ...errorResponses(...TENANT_READ_ERRORS) },
+});
+
+export const exportContact = createRoute({
+  method: "get",
+  path: "/v1/contacts/{id}/export",
+  tags: TAGS,
+  summary: "Everything held about the person, for an access request (APP 12; owner, release manager)",
+  security: bearerSecurity,
+  request: { params: ContactParams },
+  responses: {
+    200: jsonContent(ContactExportSchema, "The person's data."),
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});

@@ -1,0 +1,84 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { eq } from "drizzle-orm";
+import { createRouter } from "../../app/create-app";
+import {
+  bearerSecurity,
+  errorResponses,
+  jsonBody,
+  jsonContent,
+  TENANT_READ_ERRORS,
+  TENANT_WRITE_ERRORS,
+} from "../../app/openapi";
+import { withTenant } from "../../app/request-scope";
+import { tenants } from "../../db/schema";
+import { DEFAULT_NOTES_TEMPLATE, TEMPLATE_PLACEHOLDERS } from "../../domain/notifications";
+import { requireRole } from "../../lib/auth/actor";
+
+// Small enough to keep routes and handlers in one file.
+
+const TemplateSchema = z
+  .object({
+    markdown: z
+      .string()
+      .openapi({ description: "The template in effect (the built-in one when none is set)." }),
+    custom: z.boolean().openapi({ description: "False: the built-in template applies." }),
+    placeholders: z.record(z.string(), z.string()),
+  })
+  .openapi("ReleaseNotesTemplate");
+
+const TemplatePutSchema = z
+  .strictObject({
+    markdown: z.string().trim().min(1).max(20_000).nullable().openapi({
+      description: "Markdown with {{placeholders}}; null restores the built-in template.",
+      example: DEFAULT_NOTES_TEMPLATE,
+    }),
+  })
+  .openapi("ReleaseNotesTemplatePut");
+
+const present = (markdown: string | null) => ({
+  markdown: markdown ?? DEFAULT_NOTES_TEMPLATE,
+  custom: markdown !== null,
+  placeholders: { ...TEMPLATE_PLACEHOLDERS },
+});
+
+const getTemplate = createRoute({
+  method: "get",
+  path: "/v1/release-notes-template",
+  tags: ["Release notes"],
+  summary: "The agency's release-notes template, used for the public notes page and feed",
+  security: bearerSecurity,
+  responses: { 200: jsonContent(TemplateSchema, "The template."), ...errorResponses(...TENANT_READ_ERRORS) },
+});
+
+const putTemplate = createRoute({
+  method: "put",
+  path: "/v1/release-notes-template",
+  tags: ["Release notes"],
+  summary: "Set the agency's release-notes template (owner, release manager)",
+  security: bearerSecurity,
+  request: { body: jsonBody(TemplatePutSchema) },
+  responses: { 200: jsonContent(TemplateSchema, "The template."), ...errorResponses(...TENANT_WRITE_ERRORS) },
+});
+
+export const releaseNotesTemplateRouter = createRouter()
+  .openapi(getTemplate, async (c) => {
+    const markdown = await withTenant(c, async ({ tx, actor }) => {
+      const [row] = await tx
+        .select({ template: tenants.releaseNotesTemplate })
+        .from(tenants)
+        .where(eq(tenants.id, actor.tenantId));
+      return row?.template ?? null;
+    });
+    return c.json(present(markdown), 200);
+  })
+  .openapi(putTemplate, async (c) => {
+    const { markdown } = c.req.valid("json");
+    await withTenant(c, async ({ tx, actor }) => {
+      requireRole(actor, ["owner", "release_manager"], "Changing the release-notes template");
+      await tx
+        .update(tenants)
+        .set({ releaseNotesTemplate: markdown, updatedAt: new Date() })
+        .where(eq(tenants.id, actor.tenantId));
+    });
+    return c.json(present(markdown), 200);
+  });

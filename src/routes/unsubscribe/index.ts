@@ -1,0 +1,130 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, eq, isNull } from "drizzle-orm";
+import type { AppContext } from "../../app/context";
+import { createRouter } from "../../app/create-app";
+import { skipPendingFor } from "../../db/repositories/contacts";
+import { contacts, releaseRecipients, tenants } from "../../db/schema";
+import { inTenantScope } from "../../db/scope";
+import { escapeHtml } from "../../domain/notifications";
+import { PAGE_HEADERS, page } from "../../notifications/pages";
+import { type UnsubscribeSubject, verifyUnsubscribeToken } from "../../notifications/unsubscribe-token";
+
+// Unsubscribe without login (Spam Act s18, RFC 8058). GET only shows a page with a
+// button, because mail scanners follow links; POST — the button, or a mail client's
+// one-click `List-Unsubscribe=One-Click` — unsubscribes. The link carries ids only.
+
+const TokenParams = z.object({
+  token: z
+    .string()
+    .max(2000)
+    .openapi({ param: { name: "token", in: "path" }, description: "The signed link token." }),
+});
+
+const html = (description: string) => ({ description, content: { "text/html": { schema: z.string() } } });
+
+const getRoute = createRoute({
+  method: "get",
+  path: "/u/{token}",
+  tags: ["Unsubscribe"],
+  summary: "Unsubscribe confirmation page (does not unsubscribe)",
+  request: { params: TokenParams },
+  responses: {
+    200: html("A page with an Unsubscribe button."),
+    404: html("The link is not valid or has expired."),
+  },
+});
+
+const postRoute = createRoute({
+  method: "post",
+  path: "/u/{token}",
+  tags: ["Unsubscribe"],
+  summary: "Unsubscribe (RFC 8058 one-click; no login)",
+  description:
+    "Takes effect at once: messages still waiting for the person are skipped and nothing more is sent to them. The body (`List-Unsubscribe=One-Click`) is accepted but not required.",
+  request: { params: TokenParams },
+  responses: { 200: html("Unsubscribed."), 404: html("The link is not valid or has expired.") },
+});
+
+function invalid(c: AppContext) {
+  return c.html(
+    page({
+      title: "Link not valid",
+      noindex: true,
+      body: "<h1>This unsubscribe link is not valid</h1><p>It may have been altered or have expired. Reply to the email you received and ask to be removed; the sender must honour it.</p>",
+    }),
+    404,
+    PAGE_HEADERS,
+  );
+}
+
+async function agencyName(c: AppContext, subject: UnsubscribeSubject): Promise<string | null> {
+  return inTenantScope(c.get("database"), subject.tenantId, async (tx) => {
+    const [row] = await tx
+      .select({ name: tenants.name, senderName: tenants.senderName })
+      .from(tenants)
+      .where(eq(tenants.id, subject.tenantId));
+    return row ? (row.senderName ?? row.name) : null;
+  });
+}
+
+export const unsubscribeRouter = createRouter()
+  .openapi(getRoute, async (c) => {
+    const { token } = c.req.valid("param");
+    const subject = await verifyUnsubscribeToken(c.get("config").DATA_ENCRYPTION_KEY, token);
+    const agency = subject ? await agencyName(c, subject) : null;
+    if (!subject || agency === null) return invalid(c) as never;
+    const body = [
+      "<h1>Unsubscribe from release emails</h1>",
+      `<p>Stop receiving release emails from <strong>${escapeHtml(agency)}</strong>? You will not be asked for anything else.</p>`,
+      '<form method="post"><button type="submit">Unsubscribe</button></form>',
+    ].join("\n");
+    return c.html(page({ title: "Unsubscribe", noindex: true, body }), 200, PAGE_HEADERS) as never;
+  })
+  .openapi(postRoute, async (c) => {
+    const { token } = c.req.valid("param");
+    const subject = await verifyUnsubscribeToken(c.get("config").DATA_ENCRYPTION_KEY, token);
+    if (!subject) return invalid(c) as never;
+    const now = new Date();
+    const agency = await inTenantScope(c.get("database"), subject.tenantId, async (tx) => {
+      const [tenant] = await tx
+        .select({ name: tenants.name, senderName: tenants.senderName })
+        .from(tenants)
+        .where(eq(tenants.id, subject.tenantId));
+      if (!tenant) return null;
+      if ("contactId" in subject) {
+        await tx
+          .update(contacts)
+          .set({ unsubscribedAt: now, updatedAt: now })
+          .where(
+            and(
+              eq(contacts.tenantId, subject.tenantId),
+              eq(contacts.id, subject.contactId),
+              isNull(contacts.unsubscribedAt),
+            ),
+          );
+        await skipPendingFor(tx, subject.tenantId, { contactId: subject.contactId }, "unsubscribed", now);
+      } else {
+        // Team members have no subscription of their own: leaving takes them off every communication list.
+        await tx
+          .delete(releaseRecipients)
+          .where(
+            and(
+              eq(releaseRecipients.tenantId, subject.tenantId),
+              eq(releaseRecipients.memberId, subject.memberId),
+            ),
+          );
+        await skipPendingFor(tx, subject.tenantId, { memberId: subject.memberId }, "unsubscribed", now);
+      }
+      return tenant.senderName ?? tenant.name;
+    });
+    if (agency === null) return invalid(c) as never;
+    return c.html(
+      page({
+        title: "Unsubscribed",
+        noindex: true,
+        body: `<h1>You are unsubscribed</h1><p>${escapeHtml(agency)} will not send you release emails any more.</p>`,
+      }),
+      200,
+      PAGE_HEADERS,
+    ) as never;
+  });

@@ -1,0 +1,179 @@
+// A local stand-in for the Resend API, started by the global setup (Node). The real
+// `resend` SDK talks to it through `new Resend(key, { baseUrl })`. It records every
+// request, honours Idempotency-Key like Resend (the same key returns the first
+// answer and delivers nothing new), and can be told to fail with 500s or to hang
+// for the next requests to one address, so retry tests stay independent of other
+// suites running at the same time.
+//
+//   POST /emails                       send (Authorization: Bearer <key> required)
+//   GET  /__fake/requests?to=<addr>    { requests, deliveries } (filtered by recipient)
+//   POST /__fake/fail  {to, count}     the next <count> sends to <to> answer 500
+//   POST /__fake/hang  {to, count}     the next <count> sends to <to> are delivered but never answered
+//   POST /__fake/reset                 forget everything
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: unknown;
+  at: string;
+  answered: number | "hung";
+}
+
+export interface Delivery {
+  id: string;
+  idempotency_key: string | null;
+  to: string[];
+  from: string;
+  subject: string;
+  text: string;
+  html: string;
+  headers: Record<string, string>;
+}
+
+export interface FakeResend {
+  url: string;
+  apiKey: string;
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function json(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { "Content-Type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+export async function startFakeResend(apiKey = `re_test_${crypto.randomUUID()}`): Promise<FakeResend> {
+  let requests: RecordedRequest[] = [];
+  let deliveries: Delivery[] = [];
+  let byKey = new Map<string, Delivery>();
+  let failures = new Map<string, number>();
+  let hangs = new Map<string, number>();
+  const hanging = new Set<ServerResponse>();
+
+  const takeOne = (map: Map<string, number>, to: string[]) => {
+    for (const address of to) {
+      const left = map.get(address.toLowerCase()) ?? 0;
+      if (left > 0) {
+        map.set(address.toLowerCase(), left - 1);
+        return true;
+      }
+    }
+    return false;
+  };
+
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://fake");
+    const raw = await readBody(req);
+    let body: unknown = raw;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      // keep the text
+    }
+    if (url.pathname.startsWith("/__fake/")) {
+      const control = (body ?? {}) as { to?: string; count?: number };
+      if (url.pathname === "/__fake/requests") {
+        const to = url.searchParams.get("to")?.toLowerCase();
+        const matches = (list: string[]) => !to || list.some((address) => address.toLowerCase() === to);
+        return json(res, 200, {
+          requests: requests.filter((r) => matches(((r.body as { to?: string[] })?.to ?? []) as string[])),
+          deliveries: deliveries.filter((d) => matches(d.to)),
+        });
+      }
+      if (url.pathname === "/__fake/fail" && control.to) {
+        failures.set(control.to.toLowerCase(), control.count ?? 1);
+        return json(res, 200, { ok: true });
+      }
+      if (url.pathname === "/__fake/hang" && control.to) {
+        hangs.set(control.to.toLowerCase(), control.count ?? 1);
+        return json(res, 200, { ok: true });
+      }
+      if (url.pathname === "/__fake/reset") {
+        requests = [];
+        deliveries = [];
+        byKey = new Map();
+        failures = new Map();
+        hangs = new Map();
+        return json(res, 200, { ok: true });
+      }
+      return json(res, 404, { message: "unknown control endpoint" });
+    }
+
+    const record: RecordedRequest = {
+      method: req.method ?? "GET",
+      path: url.pathname,
+      headers: Object.fromEntries(
+        Object.entries(req.headers).map(([name, value]) => [
+          name,
+          Array.isArray(value) ? value.join(", ") : (value ?? ""),
+        ]),
+      ),
+      body,
+      at: new Date().toISOString(),
+      answered: 0,
+    };
+    requests.push(record);
+    if (req.headers.authorization !== `Bearer ${apiKey}`) {
+      record.answered = 401;
+      return json(res, 401, { statusCode: 401, name: "missing_api_key", message: "Missing API key" });
+    }
+    if (req.method !== "POST" || url.pathname !== "/emails") {
+      record.answered = 404;
+      return json(res, 404, { statusCode: 404, name: "not_found", message: "Not found" });
+    }
+    const email = body as Partial<Delivery> & { to?: string[] | string };
+    const to = Array.isArray(email.to) ? email.to : email.to ? [email.to] : [];
+    if (takeOne(failures, to)) {
+      record.answered = 500;
+      return json(res, 500, { statusCode: 500, name: "internal_server_error", message: "Try again" });
+    }
+    const key = typeof req.headers["idempotency-key"] === "string" ? req.headers["idempotency-key"] : null;
+    const existing = key ? byKey.get(key) : undefined;
+    const delivery: Delivery = existing ?? {
+      id: crypto.randomUUID(),
+      idempotency_key: key,
+      to,
+      from: String(email.from ?? ""),
+      subject: String(email.subject ?? ""),
+      text: String(email.text ?? ""),
+      html: String(email.html ?? ""),
+      headers: (email.headers as Record<string, string>) ?? {},
+    };
+    if (!existing) {
+      deliveries.push(delivery);
+      if (key) byKey.set(key, delivery);
+    }
+    if (takeOne(hangs, to)) {
+      // Delivered, as Resend may have done, but the answer never arrives: the caller times out.
+      record.answered = "hung";
+      hanging.add(res);
+      return;
+    }
+    record.answered = 200;
+    return json(res, 200, { id: delivery.id });
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    apiKey,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of hanging) res.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
