@@ -10,9 +10,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
+import { CRON_TICK_MEASUREMENT, measureCronTick } from "./lib/bench-cron-tick.ts";
+import { decisionMeasurement } from "./lib/bench-decisions.ts";
 import { type BenchEnvironment, startBenchEnvironment } from "./lib/bench-env.ts";
 import { runClosedLoop, runSequential } from "./lib/bench-load.ts";
 import { type BenchMeasurement, type BenchReport, type BenchRow, renderTable } from "./lib/bench-report.ts";
+import { webhookMeasurement } from "./lib/bench-webhooks.ts";
 import { projectRoot } from "./lib/paths.ts";
 import { type SeededAgency, seedAgency } from "./lib/seed-agency.ts";
 
@@ -128,6 +131,13 @@ const MEASUREMENTS: BenchMeasurement<BenchContext>[] = [
       }
       return rows;
     },
+  },
+  decisionMeasurement({ perRelease: envInt("BENCH_DECISIONS", 200), releases: 50 }),
+  webhookMeasurement(SETTINGS),
+  {
+    name: CRON_TICK_MEASUREMENT,
+    run: ({ env }) =>
+      measureCronTick({ apiUrl: env.apiUrl, databaseUrl: env.databaseUrl, bridge: env.bridge }),
   },
   {
     name: "Worker bundle",

@@ -26,6 +26,23 @@ const RuntimeConfigSchema = z.object({
     .url()
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  // Email (src/notifications). Without RESEND_API_KEY messages stay queued and the API says so.
+  RESEND_API_KEY: z
+    .string()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  RESEND_BASE_URL: z
+    .url({ message: "RESEND_BASE_URL must be a URL" })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  RESEND_WEBHOOK_SECRET: z
+    .string()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  EMAIL_FROM: z
+    .string()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 
 function decodedLength(base64: string): number {

@@ -9,6 +9,14 @@ interface OptionalSettings {
   TOKEN_TTL_DAYS?: string;
   /** Public origin used in links sent to people (unsubscribe, release notes). */
   PUBLIC_BASE_URL?: string;
+  /** Resend API key (secret). Unset: notifications stay queued and GET /v1/notifications says so. */
+  RESEND_API_KEY?: string;
+  /** Resend API origin; set for a local fake in tests and development. */
+  RESEND_BASE_URL?: string;
+  /** Signing secret (`whsec_…`) of the Resend webhook that reports bounces and complaints. */
+  RESEND_WEBHOOK_SECRET?: string;
+  /** From-address (or just its domain) used when an agency has no sender email of its own. */
+  EMAIL_FROM?: string;
 }
 
 interface Env extends OptionalSettings {}

@@ -17,6 +17,8 @@ type LocalWorker = Awaited<ReturnType<typeof unstable_startWorker>>;
 
 export interface BenchEnvironment {
   database: string;
+  /** The database the Workers use, for measurements that seed with SQL. */
+  databaseUrl: string;
   bridge: Bridge;
   adminToken: string;
   /** Base URL of the real Worker (wrangler.toml, workers/index.ts). */
@@ -72,6 +74,7 @@ export async function startBenchEnvironment(): Promise<BenchEnvironment> {
 
     return {
       database: embedded ? "embedded PGlite (in memory), same Node process" : "DATABASE_URL",
+      databaseUrl,
       bridge,
       adminToken,
       apiUrl: origin(await api.url),
@@ -95,6 +98,8 @@ async function startLocalWorker(
       server: { hostname: HOST, port: 0 },
       inspector: false,
       watch: false,
+      // /cdn-cgi/local/scheduled fires the cron handler (the cron-tick measurement).
+      testScheduled: true,
       logLevel: "error",
     },
   });

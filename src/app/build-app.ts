@@ -1,15 +1,25 @@
+import { calendarRouter } from "../routes/calendar";
 import { checklistTemplateRouter } from "../routes/checklist-template";
 import { clientsRouter } from "../routes/clients";
+import { contactsRouter } from "../routes/contacts";
+import { emailEventsRouter } from "../routes/email-events";
+import { hooksRouter } from "../routes/hooks";
+import { integrationsRouter } from "../routes/integrations";
 import { membersRouter } from "../routes/members";
 import { type OpenApiDocumentShape, renderDocsPage } from "../routes/meta/docs-page";
 import { healthRouter } from "../routes/meta/health";
 import { jwksRouter } from "../routes/meta/jwks";
+import { notificationsRouter } from "../routes/notifications";
 import { projectsRouter } from "../routes/projects";
+import { publicNotesRouter } from "../routes/public-notes";
 import { releaseFactsRouter } from "../routes/release-facts";
+import { releaseNotesTemplateRouter } from "../routes/release-notes-template";
 import { releasesRouter } from "../routes/releases";
 import { tenantRouter } from "../routes/tenant";
 import { tenantsRouter } from "../routes/tenants";
 import { tokensRouter } from "../routes/tokens";
+import { unsubscribeRouter } from "../routes/unsubscribe";
+import { windowsRouter } from "../routes/windows";
 import { authenticate } from "./authenticate";
 import { createApp } from "./create-app";
 
@@ -48,7 +58,18 @@ export function buildApp() {
     .route("/", projectsRouter)
     .route("/", releasesRouter)
     .route("/", releaseFactsRouter)
-    .route("/", checklistTemplateRouter);
+    .route("/", checklistTemplateRouter)
+    .route("/", windowsRouter)
+    .route("/", calendarRouter)
+    .route("/", integrationsRouter)
+    .route("/", contactsRouter)
+    .route("/", notificationsRouter)
+    .route("/", releaseNotesTemplateRouter)
+    .route("/", publicNotesRouter)
+    .route("/", unsubscribeRouter)
+    // Before the CI receiver: /hooks/{integration_id} would otherwise take /hooks/resend.
+    .route("/", emailEventsRouter)
+    .route("/", hooksRouter);
 
   app.get("/openapi.json", (c) => c.json(openApiDocument(app)));
   app.get("/docs", (c) => c.html(renderDocsPage(openApiDocument(app) as unknown as OpenApiDocumentShape)));

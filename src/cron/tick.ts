@@ -2,13 +2,17 @@ import { DatabaseHandle } from "../db/client";
 import { inSystemScope } from "../db/scope";
 import { runtimeConfig } from "../env";
 import { releaseCoordinator } from "../releases/coordinator-client";
+import { drainOutboxTick, type OutboxTickReport } from "./drain-outbox";
+import { openWindowOccurrences, type WindowOccurrenceReport } from "./open-window-occurrences";
 import { pruneIdempotencyKeys } from "./prune-idempotency-keys";
 import { type ScheduledReleaseReport, startScheduledReleases } from "./start-scheduled-releases";
 
 export interface TickReport {
   scheduled_time: string;
+  window_occurrences: WindowOccurrenceReport;
   scheduled_releases: ScheduledReleaseReport;
   idempotency_keys_pruned: number;
+  email: OutboxTickReport;
 }
 
 /**
@@ -20,12 +24,17 @@ export async function runTick(env: Env, scheduledTime: number): Promise<TickRepo
   const database = new DatabaseHandle({ url: config.DATABASE_URL, wsProxy: config.DB_WS_PROXY });
   try {
     const now = new Date(scheduledTime);
+    // Occurrences first: what opens or closes now is recorded before scheduled releases move.
+    const windowOccurrences = await openWindowOccurrences(database, now);
     const scheduled = await startScheduledReleases(database, releaseCoordinator(env), now);
     const pruned = await inSystemScope(database, (tx) => pruneIdempotencyKeys(tx, now));
+    const email = await drainOutboxTick(database, config, now);
     return {
       scheduled_time: now.toISOString(),
+      window_occurrences: windowOccurrences,
       scheduled_releases: scheduled,
       idempotency_keys_pruned: pruned,
+      email,
     };
   } finally {
     await database.end();

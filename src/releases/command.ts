@@ -26,5 +26,13 @@ export interface SerializedProblem {
 }
 
 export type ReleaseCommandOutcome =
-  | { ok: true; status: number; body: unknown; replayed: boolean; rowVersion: number | null }
+  | {
+      ok: true;
+      status: number;
+      body: unknown;
+      replayed: boolean;
+      rowVersion: number | null;
+      /** Stakeholder messages the command queued (the route kicks the outbox with waitUntil). */
+      queuedMessages?: number;
+    }
   | { ok: false; problem: SerializedProblem };

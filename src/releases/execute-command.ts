@@ -36,6 +36,7 @@ const OPERATION_ROLES: Record<Exclude<ReleaseOperation["name"], "lifecycle">, re
   update_corrective_action: WRITERS,
   set_notes: ["owner", "release_manager"],
   publish_notes: ["owner", "release_manager"],
+  set_recipients: ["owner", "release_manager"],
 };
 
 async function actorOf(tx: Tx, command: ReleaseCommand): Promise<Actor> {
@@ -59,6 +60,7 @@ export async function executeReleaseCommand(
 ): Promise<ReleaseCommandOutcome> {
   const now =
     command.principal.kind === "system" && command.scheduledAt ? new Date(command.scheduledAt) : clock;
+  let queuedMessages = 0;
   try {
     const stored = await inTenantScope(database, command.tenantId, async (tx) => {
       const actor = await actorOf(tx, command);
@@ -76,13 +78,21 @@ export async function executeReleaseCommand(
           policy,
         };
         const result = await runOperation(ctx, command.operation);
+        queuedMessages = ctx.queuedMessages ?? 0;
         const fresh = await loadReleaseState(tx, command.tenantId, command.releaseId);
         if (!fresh) throw notFound("The release");
         return { status: 200, body: { ...presentRelease(fresh, now, policy), result: result ?? null } };
       });
     });
     const rowVersion = (stored.body as { row_version?: number } | null)?.row_version ?? null;
-    return { ok: true, status: stored.status, body: stored.body, replayed: stored.replayed, rowVersion };
+    return {
+      ok: true,
+      status: stored.status,
+      body: stored.body,
+      replayed: stored.replayed,
+      rowVersion,
+      ...(queuedMessages > 0 && !stored.replayed ? { queuedMessages } : {}),
+    };
   } catch (error) {
     const apiError = toApiError(error);
     return {

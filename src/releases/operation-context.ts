@@ -15,6 +15,8 @@ export interface OperationContext {
   now: Date;
   requestId: string;
   policy: LifecyclePolicy;
+  /** Stakeholder messages this command queued; the caller kicks the outbox when there are any. */
+  queuedMessages?: number;
 }
 
 export function actorRefOf(actor: Actor): ActorRef {

@@ -42,6 +42,7 @@ export function presentRelease(state: ReleaseState, now: Date, policy: Lifecycle
             policy_ok: state.window_policy_ok,
             policy_detail: state.window_policy_detail,
             override_reason: state.window_override_reason,
+            window_id: state.window_source_id ?? null,
           }
         : null,
     team: { release_manager_id: state.release_manager_id, members: state.team },

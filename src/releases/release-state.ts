@@ -68,6 +68,10 @@ export interface ReleaseState {
   /** The client's state, else the agency's: whose public holidays freeze deployments. */
   holiday_state: string;
   window_override_reason: string | null;
+  /** The stored window the slot was booked from, when it was booked as one of its occurrences. */
+  window_source_id: string | null;
+  /** This release's stakeholder messages by outcome (the outbox). */
+  outbox: { pending: number; sent: number; skipped: number };
 }
 
 const iso = (column: string) =>
@@ -90,7 +94,7 @@ export async function loadReleaseState(tx: Tx, tenantId: string, releaseId: stri
       p.name as project_name,
       coalesce(c.timezone, t.timezone) as timezone,
       coalesce(c.state, t.state) as holiday_state,
-      r.window_override_reason,
+      r.window_override_reason, r.window_source_id,
       (select tm.member_id from release_team_members tm
         where tm.release_id = r.id and tm.role = 'release_manager' limit 1) as release_manager_id,
       coalesce((select json_agg(json_build_object('member_id', tm.member_id, 'name', m.name, 'role', tm.role)
@@ -121,7 +125,12 @@ export async function loadReleaseState(tx: Tx, tenantId: string, releaseId: stri
       (select json_build_object('status', inv.status, 'corrective_actions', coalesce((
                  select json_agg(json_build_object('id', ca.id, 'status', ca.status) order by ca.created_at)
                  from corrective_actions ca where ca.release_id = r.id and ca.attempt = inv.attempt), '[]'))
-        from investigations inv where inv.release_id = r.id and inv.attempt = r.attempt) as investigation
+        from investigations inv where inv.release_id = r.id and inv.attempt = r.attempt) as investigation,
+      (select json_build_object(
+                 'pending', count(*) filter (where ob.status in ('queued', 'sending', 'failed')),
+                 'sent', count(*) filter (where ob.status = 'sent'),
+                 'skipped', count(*) filter (where ob.status = 'skipped'))
+        from outbox_messages ob where ob.tenant_id = r.tenant_id and ob.release_id = r.id) as outbox
     from releases r
     join projects p on p.tenant_id = r.tenant_id and p.id = r.project_id
     join clients c on c.tenant_id = p.tenant_id and c.id = p.client_id
@@ -184,8 +193,14 @@ export function toSnapshot(state: ReleaseState, now: Date): ReleaseSnapshot {
     rollback_procedure: state.rollback_procedure,
     rollback_steps: state.rollback_steps,
     release_notes: { published: state.notes_published_at !== null },
-    // The stakeholder outbox arrives with notifications; until then nothing is queued for a release.
-    notifications: { prepared: false, pending: 0, sent: 0, skipped: 0 },
+    // Publishing the notes queues the stakeholder notifications in the same transaction, so a
+    // published release has had them prepared (an empty communication list prepares none).
+    notifications: {
+      prepared: state.notes_published_at !== null,
+      pending: Number(state.outbox?.pending ?? 0),
+      sent: Number(state.outbox?.sent ?? 0),
+      skipped: Number(state.outbox?.skipped ?? 0),
+    },
     investigation: state.investigation,
   };
 }

@@ -116,3 +116,30 @@ describe("GET/PATCH /v1/tenant", () => {
     expect((await api("/v1/tenant", { method: "PATCH", body: { name: "x" } })).status).toBe(401);
   });
 });
+
+describe("agency policy settings", () => {
+  it("the owner sets the second-approver rule and retention; bad values are refused", async () => {
+    const agency = await seedAgency();
+    const initial = await api("/v1/tenant", { token: agency.tokens.viewer });
+    expect(initial.body).toMatchObject({
+      second_approver_for_high_risk: false,
+      retention_days: 90,
+      holidays_enabled: true,
+    });
+    const res = await api("/v1/tenant", {
+      method: "PATCH",
+      token: agency.tokens.owner,
+      body: { second_approver_for_high_risk: true, retention_days: 30 },
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ second_approver_for_high_risk: true, retention_days: 30 });
+    const bad = await api("/v1/tenant", {
+      method: "PATCH",
+      token: agency.tokens.owner,
+      body: { retention_days: 1 },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].path).toBe("body.retention_days");
+    expect((await api("/v1/tenant", { token: agency.tokens.viewer })).body.retention_days).toBe(30);
+  });
+});

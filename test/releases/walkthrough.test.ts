@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { addContact, fakeFor, settle } from "../notifications/support";
 import { api } from "../support/api";
 import { type SeededAgency, seedAgency } from "../support/harness";
 import { decide, releaseInExecution } from "../support/releases";
@@ -20,6 +21,19 @@ async function report(id: string, path: string, body: unknown, token = agency.to
 describe("a release walked through the five stages over HTTP", () => {
   it("planning → verification → execution → post-deployment → communication and closure", async () => {
     const id = await releaseInExecution(agency);
+    const consenting = await addContact(agency, { consent: true });
+    const noConsent = await addContact(agency, { consent: false });
+    const communication = await api(`/v1/releases/${id}/recipients`, {
+      method: "PUT",
+      token: agency.tokens.release_manager,
+      body: {
+        contacts: [
+          { contact_id: consenting.id, role: "client_stakeholder" },
+          { contact_id: noConsent.id, role: "client_stakeholder" },
+        ],
+      },
+    });
+    expect(communication.status, communication.text).toBe(200);
 
     // Deployment execution: the engineer reports; leaving needs completion and a passing smoke test.
     await report(id, "deployment-log", { kind: "deployment_started", detail: "Pipeline 812" });
@@ -74,6 +88,23 @@ describe("a release walked through the five stages over HTTP", () => {
     expect(published.status, published.text).toBe(200);
     const release = await api(`/v1/releases/${id}`, { token: agency.tokens.viewer });
     expect(gate(release.body, "release_notes_published")).toBe(true);
+
+    // Notifications settle (sent, or skipped with a reason), then the release closes.
+    const messages = await settle(agency, id);
+    expect(messages.filter((m) => m.status === "sent")).toHaveLength(3);
+    expect(messages.filter((m) => m.status === "skipped").map((m) => m.skip_reason)).toEqual(["no_consent"]);
+    expect((await fakeFor(consenting.email)).deliveries).toHaveLength(2);
+    expect((await fakeFor(noConsent.email)).deliveries).toHaveLength(1);
+    const closed = await api(`/v1/releases/${id}/transitions`, {
+      token: agency.tokens.release_manager,
+      body: { to: "closed" },
+    });
+    expect(closed.status, closed.text).toBe(200);
+    expect({ stage: closed.body.stage, status: closed.body.status }).toEqual({
+      stage: "closed",
+      status: "closed",
+    });
+    expect(gate(closed.body, "notifications_settled")).toBe(true);
 
     const events = await api(`/v1/releases/${id}/events?limit=200`, { token: agency.tokens.viewer });
     const types = events.body.items.map((e: { type: string }) => e.type);

@@ -5,7 +5,16 @@ import type { Tx } from "../scope";
 export type TenantChanges = Partial<
   Pick<
     TenantRow,
-    "name" | "timezone" | "state" | "senderName" | "senderEmail" | "senderPostalAddress" | "senderPhone"
+    | "name"
+    | "timezone"
+    | "state"
+    | "holidaysEnabled"
+    | "secondApproverForHighRisk"
+    | "retentionDays"
+    | "senderName"
+    | "senderEmail"
+    | "senderPostalAddress"
+    | "senderPhone"
   >
 >;
 

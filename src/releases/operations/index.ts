@@ -27,6 +27,7 @@ import {
 } from "./investigation";
 import { applyLifecycleCommand } from "./lifecycle";
 import { type NotesInput, publishNotes, setNotes } from "./notes";
+import { type RecipientsInput, setRecipients } from "./recipients";
 import {
   patchRelease,
   type ReleasePatch,
@@ -58,7 +59,8 @@ export type ReleaseOperation =
   | { name: "add_corrective_action"; input: CorrectiveActionInput }
   | { name: "update_corrective_action"; input: CorrectiveActionUpdate }
   | { name: "set_notes"; input: NotesInput }
-  | { name: "publish_notes"; input: Record<string, never> };
+  | { name: "publish_notes"; input: Record<string, never> }
+  | { name: "set_recipients"; input: RecipientsInput };
 
 export async function runOperation(ctx: OperationContext, operation: ReleaseOperation): Promise<unknown> {
   switch (operation.name) {
@@ -96,5 +98,7 @@ export async function runOperation(ctx: OperationContext, operation: ReleaseOper
       return setNotes(ctx, operation.input);
     case "publish_notes":
       return publishNotes(ctx);
+    case "set_recipients":
+      return setRecipients(ctx, operation.input);
   }
 }

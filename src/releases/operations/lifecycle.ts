@@ -1,3 +1,4 @@
+import { and, eq, inArray } from "drizzle-orm";
 import { checklistItems, deploymentLogEntries, investigations, testResults } from "../../db/schema";
 import {
   decide,
@@ -8,9 +9,19 @@ import {
 import { checklistForRelease } from "../../domain/lifecycle/default-checklist";
 import { uuidv7 } from "../../lib/ids";
 import { ApiError, type ProblemCode } from "../../lib/problem";
+import { notificationEventsOf, queueForRelease } from "../../notifications/release-events";
 import { loadChecklistTemplate } from "../checklist-template";
 import { memberIdOf, type OperationContext, recordEvent, writeRelease } from "../operation-context";
 import { toSnapshot } from "../release-state";
+import { recheckWindow } from "./release-details";
+
+/** Go, and the cron's "window opened", judge the booked slot against the windows stored now. */
+function rechecksWindow(command: LifecycleCommand): boolean {
+  return (
+    (command.type === "decision" && command.kind === "go_no_go" && command.outcome === "go") ||
+    command.type === "window_opened"
+  );
+}
 
 function problemCodeFor(status: number, code: string): ProblemCode {
   if (code === "gates_unmet") return "gates_unmet";
@@ -26,6 +37,16 @@ function problemCodeFor(status: number, code: string): ProblemCode {
  * in this transaction.
  */
 export async function applyLifecycleCommand(ctx: OperationContext, command: LifecycleCommand) {
+  await refuseLateRunningReport(ctx, command);
+  // A freeze added (or a window removed) since the slot was booked must stop the go; one extra read.
+  const windowChanges = rechecksWindow(command) ? await recheckWindow(ctx) : {};
+  if (windowChanges.windowPolicyOk !== undefined) {
+    ctx.state = {
+      ...ctx.state,
+      window_policy_ok: windowChanges.windowPolicyOk,
+      window_policy_detail: windowChanges.windowPolicyDetail ?? null,
+    };
+  }
   const snapshot = toSnapshot(ctx.state, ctx.now);
   const result = decide(snapshot, command, ctx.actor, { policy: ctx.policy });
   if (!result.ok) {
@@ -41,7 +62,12 @@ export async function applyLifecycleCommand(ctx: OperationContext, command: Life
   const after = { stage: result.next.stage, status: result.next.status, attempt };
 
   for (const event of result.events) await recordFact(ctx, event);
-  await writeRelease(ctx, { stage: result.next.stage, status: result.next.status, attempt });
+  await writeRelease(ctx, {
+    stage: result.next.stage,
+    status: result.next.status,
+    attempt,
+    ...windowChanges,
+  });
   for (const event of result.events) {
     await recordEvent(
       ctx,
@@ -55,6 +81,10 @@ export async function applyLifecycleCommand(ctx: OperationContext, command: Life
     );
   }
   if (reattempt) await startAttempt(ctx, attempt);
+  // Stakeholders hear about the changes that matter, queued in this transaction with the events.
+  for (const notification of notificationEventsOf(before, after, result.events)) {
+    await queueForRelease(ctx, notification);
+  }
   if ((after.status === "rolled_back" || after.status === "failed") && before.status !== after.status) {
     // A failed attempt is investigated before it may be re-attempted.
     await ctx.tx
@@ -68,6 +98,41 @@ export async function applyLifecycleCommand(ctx: OperationContext, command: Life
     next: after,
     events: result.events.map((e) => e.type),
   };
+}
+
+const FINAL_TEST_STATUSES = ["passed", "failed", "skipped"];
+
+/**
+ * CI delivers out of order: a run's `in_progress` can arrive after its `completed`. The gates read
+ * the latest result per suite, so recording that late "running" would undo a final verdict. The
+ * check lives here rather than in the webhook receiver because this runs inside the release's
+ * Durable Object queue and its row-locked transaction: two deliveries for one run processed at
+ * the same time cannot both pass it. It also runs before `decide`, so a refused report leaves no
+ * audit event claiming the run started again. A re-run gets a new external id (the receiver adds
+ * the attempt number), so it is not mistaken for a late report.
+ */
+async function refuseLateRunningReport(ctx: OperationContext, command: LifecycleCommand): Promise<void> {
+  if (command.type !== "test_result" || command.status !== "running" || !command.external_id) return;
+  const [final] = await ctx.tx
+    .select({ status: testResults.status })
+    .from(testResults)
+    .where(
+      and(
+        eq(testResults.tenantId, ctx.tenantId),
+        eq(testResults.releaseId, ctx.state.id),
+        eq(testResults.attempt, ctx.state.attempt),
+        eq(testResults.externalId, command.external_id),
+        inArray(testResults.status, FINAL_TEST_STATUSES),
+      ),
+    )
+    .limit(1);
+  if (final) {
+    throw new ApiError(
+      "conflict",
+      `The final result of ${command.external_id} (${final.status}) is already recorded; a late 'running' report does not replace it.`,
+      { lifecycle_code: "stale_report" },
+    );
+  }
 }
 
 /** Events that carry a fact the gates later read are also written to their fact table. */
@@ -89,6 +154,7 @@ async function recordFact(ctx: OperationContext, event: LifecycleEvent): Promise
         status: event.data.status,
         url: event.data.url,
         source,
+        externalId: event.data.external_id ?? null,
         reportedBy: memberIdOf(ctx.actor),
       });
       return;
@@ -98,7 +164,9 @@ async function recordFact(ctx: OperationContext, event: LifecycleEvent): Promise
         id: uuidv7(ctx.now.getTime()),
         kind: event.data.report,
         detail: event.data.detail,
+        url: event.data.url ?? null,
         source,
+        externalId: event.data.external_id ?? null,
         recordedBy: memberIdOf(ctx.actor),
       });
       return;

@@ -1,4 +1,5 @@
 import { ApiError } from "../../lib/problem";
+import { queueForRelease } from "../../notifications/release-events";
 import { type OperationContext, recordEvent, writeRelease } from "../operation-context";
 import { assertNotTerminal } from "./guards";
 import { presentNotes } from "./views";
@@ -47,5 +48,11 @@ export async function publishNotes(ctx: OperationContext) {
   }
   await writeRelease(ctx, { notesPublishedAt: ctx.now });
   await recordEvent(ctx, "release_notes_published", { characters: ctx.state.notes_markdown.length });
+  // Same transaction: the notes are never public without their stakeholder notifications queued.
+  const notifications = await queueForRelease(ctx, "notes_published");
+  await recordEvent(ctx, "stakeholder_notifications_prepared", {
+    event: "notes_published",
+    ...notifications,
+  });
   return presentNotes({ markdown: ctx.state.notes_markdown, publishedAt: ctx.now });
 }

@@ -1,6 +1,7 @@
 import type { AppContext } from "../../app/context";
 import { idempotencyRequest } from "../../app/request-scope";
 import { ApiError } from "../../lib/problem";
+import { kickOutbox } from "../../notifications/kick";
 import { releaseCoordinator } from "../../releases/coordinator-client";
 import type { ReleaseOperation } from "../../releases/operations";
 import { etagOf } from "../../releases/present";
@@ -27,6 +28,7 @@ export async function sendReleaseCommand(c: AppContext, releaseId: string, opera
     throw new ApiError(code, detail, extras, headers);
   }
   if (outcome.replayed) c.header("Idempotent-Replayed", "true");
+  if (outcome.queuedMessages) kickOutbox(c, releaseId);
   if (outcome.rowVersion !== null) c.header("ETag", etagOf(outcome.rowVersion));
   return outcome;
 }

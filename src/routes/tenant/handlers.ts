@@ -4,6 +4,7 @@ import { findTenant, type TenantChanges, updateTenant } from "../../db/repositor
 import { requireRole } from "../../lib/auth/actor";
 import { definedOnly } from "../../lib/objects";
 import { notFound } from "../../lib/problem";
+import { refreshFollowingSchedules } from "../../windows/stored-windows";
 import type { getTenant, patchTenant } from "./routes";
 import { presentTenant } from "./schemas";
 
@@ -21,12 +22,18 @@ export const patchTenantHandler: AppRouteHandler<typeof patchTenant> = async (c)
       name: body.name,
       timezone: body.timezone,
       state: body.state,
+      holidaysEnabled: body.holidays_enabled,
+      secondApproverForHighRisk: body.second_approver_for_high_risk,
+      retentionDays: body.retention_days,
       senderName: body.sender?.name,
       senderEmail: body.sender?.email,
       senderPostalAddress: body.sender?.postal_address,
       senderPhone: body.sender?.phone,
     };
-    return updateTenant(tx, actor.tenantId, definedOnly(changes));
+    const updated = await updateTenant(tx, actor.tenantId, definedOnly(changes));
+    // Windows without their own zone follow the agency's: their next occurrence moves with it.
+    if (updated && body.timezone !== undefined) await refreshFollowingSchedules(tx, actor.tenantId, {});
+    return updated;
   });
   if (!tenant) throw notFound("The agency");
   return c.json(presentTenant(tenant), 200);

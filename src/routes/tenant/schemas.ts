@@ -22,6 +22,17 @@ export const TenantSchema = z
     name: z.string(),
     timezone: z.string(),
     state: z.string(),
+    second_approver_for_high_risk: z.boolean().openapi({
+      description:
+        "High-risk go decisions also need a sign-off from an approver other than the person deciding.",
+    }),
+    retention_days: z.number().int().openapi({
+      description:
+        "Days message bodies, delivery records and webhook deliveries are kept (Privacy Act APP 11).",
+    }),
+    holidays_enabled: z
+      .boolean()
+      .openapi({ description: "Whether the state's public holidays are deployment freezes (default true)." }),
     sender: SenderSchema,
     created_at: Timestamp,
     updated_at: Timestamp,
@@ -45,6 +56,9 @@ export const TenantPatchSchema = z
     name: NameSchema.optional(),
     timezone: TimeZoneSchema.optional(),
     state: AuStateSchema.optional(),
+    holidays_enabled: z.boolean().optional(),
+    second_approver_for_high_risk: z.boolean().optional(),
+    retention_days: z.number().int().min(7, "must be at least 7 days").max(3650).optional(),
     sender: SenderPatchSchema.optional(),
   })
   .openapi("TenantPatch");
@@ -56,6 +70,9 @@ export function presentTenant(row: TenantRow) {
     name: row.name,
     timezone: row.timezone,
     state: row.state,
+    holidays_enabled: row.holidaysEnabled,
+    second_approver_for_high_risk: row.secondApproverForHighRisk,
+    retention_days: row.retentionDays,
     sender: {
       name: row.senderName,
       email: row.senderEmail,
