@@ -7,7 +7,10 @@ export const id = () => uuid().primaryKey().default(sql`gen_random_uuid()`);
 
 export const tenantId = () => uuid().notNull();
 
+/** A point in time, always with its zone: stored as timestamptz, read as a Date. */
+export const at = () => timestamp({ withTimezone: true, mode: "date" });
+
 export const timestamps = {
-  createdAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
-  updatedAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  createdAt: at().notNull().defaultNow(),
+  updatedAt: at().notNull().defaultNow(),
 };

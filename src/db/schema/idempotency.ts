@@ -1,4 +1,5 @@
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { at } from "./columns";
 
 // A retried POST with the same Idempotency-Key returns the first response. The
 // row is written in the same transaction as the work, so a failed attempt
@@ -12,7 +13,7 @@ export const idempotencyKeys = pgTable(
     fingerprint: text().notNull(),
     responseStatus: integer(),
     responseBody: jsonb(),
-    createdAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    createdAt: at().notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ name: "idempotency_keys_pkey", columns: [t.tenantId, t.key] }),

@@ -7,16 +7,13 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   unique,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 import { projects } from "./clients";
-import { id, tenantId, timestamps } from "./columns";
+import { at, id, tenantId, timestamps } from "./columns";
 import { tenants } from "./tenancy";
-
-const at = () => timestamp({ withTimezone: true, mode: "date" });
 
 /** A CI source (GitHub, GitLab, Bitbucket, CircleCI, any Standard Webhooks sender) and how its names map to stages. */
 export const integrations = pgTable(

@@ -6,16 +6,13 @@ import {
   integer,
   pgTable,
   text,
-  timestamp,
   unique,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 import { clients } from "./clients";
-import { id, tenantId, timestamps } from "./columns";
+import { at, id, tenantId, timestamps } from "./columns";
 import { releases } from "./releases";
-
-const at = () => timestamp({ withTimezone: true, mode: "date" });
 
 /**
  * Stakeholders who are not members: the agency's and its clients' people.

@@ -11,16 +11,13 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   unique,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 import { projects } from "./clients";
-import { id, tenantId, timestamps } from "./columns";
+import { at, id, tenantId, timestamps } from "./columns";
 import { members, tenants } from "./tenancy";
-
-const at = () => timestamp({ withTimezone: true, mode: "date" });
 
 export interface ChangeLogEntryJson {
   summary: string;

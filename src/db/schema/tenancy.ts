@@ -6,12 +6,11 @@ import {
   integer,
   pgTable,
   text,
-  timestamp,
   unique,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { id, tenantId, timestamps } from "./columns";
+import { at, id, tenantId, timestamps } from "./columns";
 
 export const tenants = pgTable(
   "tenants",
@@ -50,7 +49,7 @@ export const members = pgTable(
     // Null only for the owner created with a new agency, until they add it.
     email: text(),
     role: text().notNull(),
-    deactivatedAt: timestamp({ withTimezone: true, mode: "date" }),
+    deactivatedAt: at(),
     ...timestamps,
   },
   (t) => [
@@ -70,8 +69,8 @@ export const apiTokens = pgTable(
     memberId: uuid().notNull(),
     name: text().notNull(),
     createdBy: uuid(),
-    expiresAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
-    revokedAt: timestamp({ withTimezone: true, mode: "date" }),
+    expiresAt: at().notNull(),
+    revokedAt: at(),
     createdAt: timestamps.createdAt,
   },
   (t) => [

@@ -7,16 +7,13 @@ import {
   jsonb,
   pgTable,
   text,
-  timestamp,
   unique,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 import { clients, projects } from "./clients";
-import { id, tenantId, timestamps } from "./columns";
+import { at, id, tenantId, timestamps } from "./columns";
 import { members, tenants } from "./tenancy";
-
-const at = () => timestamp({ withTimezone: true, mode: "date" });
 
 export interface RecurrenceJson {
   freq: "daily" | "weekly";
