@@ -56,6 +56,14 @@ export async function writeRelease(
   return row.rowVersion;
 }
 
+export interface AuditEntry {
+  type: string;
+  data: unknown;
+  before?: unknown;
+  after?: unknown;
+  attempt?: number;
+}
+
 /** Appends to the audit trail: who, when, what, and the before/after the change saw. */
 export async function recordEvent(
   ctx: OperationContext,
@@ -63,17 +71,28 @@ export async function recordEvent(
   data: unknown,
   change: { before?: unknown; after?: unknown; attempt?: number } = {},
 ): Promise<void> {
-  await ctx.tx.insert(releaseEvents).values({
-    id: uuidv7(ctx.now.getTime()),
-    tenantId: ctx.tenantId,
-    releaseId: ctx.state.id,
-    attempt: change.attempt ?? ctx.state.attempt,
-    type,
-    actor: actorRefOf(ctx.actor),
-    data: data ?? {},
-    before: change.before ?? null,
-    after: change.after ?? null,
-    requestId: ctx.requestId,
-    createdAt: ctx.now,
-  });
+  await recordEvents(ctx, [{ type, data, ...change }]);
+}
+
+/**
+ * Appends several entries in one statement (one round trip); their sequence
+ * numbers follow the order given, so the trail replays in the order decided.
+ */
+export async function recordEvents(ctx: OperationContext, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await ctx.tx.insert(releaseEvents).values(
+    entries.map((entry) => ({
+      id: uuidv7(ctx.now.getTime()),
+      tenantId: ctx.tenantId,
+      releaseId: ctx.state.id,
+      attempt: entry.attempt ?? ctx.state.attempt,
+      type: entry.type,
+      actor: actorRefOf(ctx.actor),
+      data: entry.data ?? {},
+      before: entry.before ?? null,
+      after: entry.after ?? null,
+      requestId: ctx.requestId,
+      createdAt: ctx.now,
+    })),
+  );
 }

@@ -11,7 +11,7 @@ import { uuidv7 } from "../../lib/ids";
 import { ApiError, type ProblemCode } from "../../lib/problem";
 import { notificationEventsOf, queueForRelease } from "../../notifications/release-events";
 import { loadChecklistTemplate } from "../checklist-template";
-import { memberIdOf, type OperationContext, recordEvent, writeRelease } from "../operation-context";
+import { memberIdOf, type OperationContext, recordEvents, writeRelease } from "../operation-context";
 import { toSnapshot } from "../release-state";
 import { recheckWindow } from "./release-details";
 
@@ -68,18 +68,16 @@ export async function applyLifecycleCommand(ctx: OperationContext, command: Life
     attempt,
     ...windowChanges,
   });
-  for (const event of result.events) {
-    await recordEvent(
-      ctx,
-      event.type,
-      { ...event.data, rule: result.rule, capacity: result.capacity },
-      {
-        before,
-        after,
-        attempt: event.type === "release_reattempted" ? attempt : before.attempt,
-      },
-    );
-  }
+  await recordEvents(
+    ctx,
+    result.events.map((event) => ({
+      type: event.type,
+      data: { ...event.data, rule: result.rule, capacity: result.capacity },
+      before,
+      after,
+      attempt: event.type === "release_reattempted" ? attempt : before.attempt,
+    })),
+  );
   if (reattempt) await startAttempt(ctx, attempt);
   // Stakeholders hear about the changes that matter, queued in this transaction with the events.
   for (const notification of notificationEventsOf(before, after, result.events)) {
