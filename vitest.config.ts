@@ -27,6 +27,8 @@ export default defineConfig({
   test: {
     globalSetup: ["./test/setup/global-setup.ts"],
     include: ["test/**/*.test.ts"],
+    // The hardening sweeps have their own command (vitest.hardening.config.ts).
+    exclude: ["test/hardening/**", "node_modules/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

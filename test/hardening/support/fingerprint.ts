@@ -1,0 +1,43 @@
+import { env } from "cloudflare:workers";
+import { DatabaseHandle } from "../../../src/db/client";
+
+/** Per table: how many rows one agency has and a digest of their contents. */
+export type Fingerprint = Record<string, { rows: number; digest: string }>;
+
+/**
+ * Everything one agency owns, read as the database owner (no row-level
+ * security, no application filter): every public table with a `tenant_id`
+ * column, found in the catalogue so a table added later is included, plus the
+ * agency's own `tenants` row. Two equal fingerprints mean nothing changed.
+ */
+export async function tenantFingerprint(tenantId: string): Promise<Fingerprint> {
+  const handle = new DatabaseHandle({ url: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY });
+  try {
+    return await handle.withConnection(async (_db, client) => {
+      const tables = await client.query<{ table_name: string }>(
+        `select table_name from information_schema.columns
+          where table_schema = 'public' and column_name = 'tenant_id'
+          order by table_name`,
+      );
+      const fingerprint: Fingerprint = {};
+      const targets = [
+        { table: "tenants", column: "id" },
+        ...tables.rows.map((r) => ({ table: r.table_name, column: "tenant_id" })),
+      ];
+      for (const { table, column } of targets) {
+        const result = await client.query<{ rows: string; digest: string | null }>(
+          `select count(*) as rows, md5(string_agg(t::text, '|' order by t::text)) as digest
+             from public.${quoteIdent(table)} t where ${quoteIdent(column)} = $1`,
+          [tenantId],
+        );
+        const row = result.rows[0];
+        fingerprint[table] = { rows: Number(row?.rows ?? 0), digest: row?.digest ?? "" };
+      }
+      return fingerprint;
+    });
+  } finally {
+    await handle.end();
+  }
+}
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;

@@ -1,0 +1,20 @@
+import { defineConfig, mergeConfig } from "vitest/config";
+import base from "./vitest.config.ts";
+
+// `npm run test:hardening`: the spec-driven sweeps (fuzzing, tenant isolation,
+// token attacks) and fault injection, on the same stack as `npm test` (the
+// real Worker in workerd, the Neon driver through the bridge, a real
+// Postgres). Kept out of `npm test` because it sends thousands of requests.
+// FUZZ_SEED replays a run; the seed in use is printed at the start.
+const config = mergeConfig(
+  base,
+  defineConfig({
+    test: {
+      testTimeout: 300_000,
+      hookTimeout: 300_000,
+    },
+  }),
+);
+// mergeConfig concatenates arrays; the hardening run replaces the file lists.
+config.test = { ...config.test, include: ["test/hardening/**/*.test.ts"], exclude: ["node_modules/**"] };
+export default config;
