@@ -50,6 +50,11 @@ export function errorResponses<S extends ErrorStatus>(...statuses: S[]) {
 export const TENANT_READ_ERRORS = [400, 401, 403, 404] as const;
 export const TENANT_WRITE_ERRORS = [400, 401, 403, 404, 409, 413, 415, 422] as const;
 
+/**
+ * A member's API token. Every route with it also declares `"x-roles"`: the roles that may call it
+ * at all, from the same constant its handler (or the release command) checks, so the hardening
+ * sweeps can read who gets 403 from the document (test/platform/openapi-roles.test.ts).
+ */
 export const bearerSecurity = [{ bearerAuth: [] }];
 
 export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) => ({

@@ -4,40 +4,14 @@ import type { DatabaseHandle } from "../db/client";
 import { inTenantScope, type Tx } from "../db/scope";
 import type { Actor } from "../domain/lifecycle";
 import { loadActor, requireRole } from "../lib/auth/actor";
-import type { Role } from "../lib/auth/tokens";
 import { notFound } from "../lib/problem";
 import type { ReleaseCommand, ReleaseCommandOutcome } from "./command";
 import { lifecyclePolicyOf } from "./lifecycle-policy";
 import type { OperationContext } from "./operation-context";
-import { type ReleaseOperation, runOperation } from "./operations";
+import { OPERATION_ROLES } from "./operation-roles";
+import { runOperation } from "./operations";
 import { presentRelease } from "./present";
 import { loadReleaseState } from "./release-state";
-
-const WRITERS: readonly Role[] = ["owner", "release_manager", "engineer"];
-
-/** Roles that may apply each non-lifecycle operation; lifecycle authority is the rules' own (authority.ts). */
-const OPERATION_ROLES: Record<Exclude<ReleaseOperation["name"], "lifecycle">, readonly Role[]> = {
-  patch: ["owner", "release_manager"],
-  set_team: ["owner", "release_manager"],
-  set_window: ["owner", "release_manager"],
-  // Finer checks live in the operations: compliance checklist items and closing an
-  // investigation need an owner or release manager; a sign-off needs an approver on the team.
-  update_checklist_item: WRITERS,
-  set_test_plan: ["owner", "release_manager"],
-  set_rollback_procedure: ["owner", "release_manager"],
-  set_monitoring_dashboards: ["owner", "release_manager"],
-  confirm_monitoring: WRITERS,
-  report_issue: WRITERS,
-  update_issue: WRITERS,
-  // Viewers may sit on a release team as approvers (client stakeholders), so every role may try.
-  sign_off: ["owner", "release_manager", "engineer", "viewer"],
-  update_investigation: WRITERS,
-  add_corrective_action: WRITERS,
-  update_corrective_action: WRITERS,
-  set_notes: ["owner", "release_manager"],
-  publish_notes: ["owner", "release_manager"],
-  set_recipients: ["owner", "release_manager"],
-};
 
 async function actorOf(tx: Tx, command: ReleaseCommand): Promise<Actor> {
   if (command.principal.kind === "system") return { kind: "system", name: command.principal.name };

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { api } from "../support/api";
-import { type SeededAgency, seedTwoAgencies } from "../support/harness";
+import { type SeededAgency, seedAgency, seedTwoAgencies } from "../support/harness";
 import { businessHoursSlot, createRelease, planAndVerify } from "../support/releases";
 import { securityCases } from "../support/security";
 
@@ -274,5 +274,31 @@ describe("release input and state rules", () => {
     const other = await api(`/v1/releases?limit=200`, { token: b.tokens.viewer });
     expect(other.body.items.map((r: { id: string }) => r.id)).not.toContain(id);
     expect((await api("/v1/releases?stage=nowhere", { token: a.tokens.viewer })).status).toBe(400);
+  });
+
+  it("takes decisions from an assigned release manager as soon as they are demoted", async () => {
+    const agency = await seedAgency();
+    const id = await createRelease(agency);
+    await planAndVerify(agency, id);
+    const demoted = await api(`/v1/members/${agency.members.release_manager.id}`, {
+      method: "PATCH",
+      token: agency.tokens.owner,
+      body: { role: "engineer" },
+    });
+    expect(demoted.status, demoted.text).toBe(200);
+    const before = await api(`/v1/releases/${id}`, { token: agency.tokens.viewer });
+    const halt = await api(`/v1/releases/${id}/decisions`, {
+      token: agency.tokens.release_manager,
+      body: { kind: "halt", rationale: "Trying after demotion" },
+    });
+    expect(halt.status, halt.text).toBe(403);
+    expect(halt.body.code).toBe("forbidden");
+    const after = await api(`/v1/releases/${id}`, { token: agency.tokens.viewer });
+    expect(after.body.row_version).toBe(before.body.row_version);
+    const report = await api(`/v1/releases/${id}/test-results`, {
+      token: agency.tokens.release_manager,
+      body: { stage: "staging", suite: "e2e", status: "passed" },
+    });
+    expect(report.status, report.text).toBe(200);
   });
 });

@@ -40,7 +40,10 @@ export function capacitiesOf(actor: Actor, team: TeamFacts): Capacity[] {
   // A viewer never writes, even if someone put them on a team.
   if (actor.role === "viewer") return [];
   const capacities: Capacity[] = [];
-  if (team.release_manager_id !== null && actor.member_id === team.release_manager_id) {
+  // Being assigned is not enough: a manager demoted to engineer since the
+  // assignment loses the decisions at once, as the role check promises.
+  const assigned = team.release_manager_id !== null && actor.member_id === team.release_manager_id;
+  if (assigned && (actor.role === "release_manager" || actor.role === "owner")) {
     capacities.push("release_manager");
   } else if (actor.role === "owner") {
     capacities.push("owner_as_release_manager");

@@ -18,16 +18,16 @@ import { decodeCursor, toPage } from "../../lib/pagination";
 import { ApiError, notFound } from "../../lib/problem";
 import { type CalendarView, loadCalendarView } from "../../windows/calendar-view";
 import { formatUtc, type IcsEvent, renderCalendar } from "../../windows/ics";
-import type {
-  createFeedToken,
-  getCalendar,
-  getCalendarFeed,
-  listFeedTokens,
-  revokeFeedToken,
+import {
+  type createFeedToken,
+  FEED_TOKEN_WRITE_ROLES,
+  type getCalendar,
+  type getCalendarFeed,
+  type listFeedTokens,
+  type revokeFeedToken,
 } from "./routes";
 import { MAX_CALENDAR_DAYS, presentFeedToken } from "./schemas";
 
-const MANAGERS = ["owner", "release_manager"] as const;
 const DAY_MS = 86_400_000;
 /** The feed's range: recent history and a year ahead, enough for calendar apps that refresh daily. */
 const FEED_PAST_DAYS = 31;
@@ -197,7 +197,7 @@ export const createFeedTokenHandler: AppRouteHandler<typeof createFeedToken> = a
   const body = c.req.valid("json");
   const origin = new URL(c.req.url).origin;
   const result = await withTenant(c, ({ tx, actor }) => {
-    requireRole(actor, MANAGERS, "Issuing calendar feed tokens");
+    requireRole(actor, FEED_TOKEN_WRITE_ROLES, "Issuing calendar feed tokens");
     return idempotent(c, tx, actor.tenantId, async () => {
       const token = `${FEED_TOKEN_PREFIX}${randomToken(32)}`;
       const row = await insertFeedToken(tx, {
@@ -230,7 +230,7 @@ export const listFeedTokensHandler: AppRouteHandler<typeof listFeedTokens> = asy
 export const revokeFeedTokenHandler: AppRouteHandler<typeof revokeFeedToken> = async (c) => {
   const { id } = c.req.valid("param");
   await withTenant(c, async ({ tx, actor }) => {
-    requireRole(actor, MANAGERS, "Revoking calendar feed tokens");
+    requireRole(actor, FEED_TOKEN_WRITE_ROLES, "Revoking calendar feed tokens");
     if (!(await revokeFeedTokenRow(tx, actor.tenantId, id))) throw notFound("The feed token");
   });
   return c.body(null, 204);

@@ -10,6 +10,7 @@ import {
   TENANT_WRITE_ERRORS,
   UuidParam,
 } from "../../app/openapi";
+import { ROLES, type Role } from "../../lib/auth/tokens";
 import {
   CalendarQuery,
   CalendarSchema,
@@ -24,6 +25,9 @@ const tags = ["Calendar"];
 /** Either scheme authorises the feed. */
 const feedSecurity: Record<string, string[]>[] = [{ bearerAuth: [] }, { calendarFeedToken: [] }];
 
+/** Who may issue and revoke calendar feed tokens (`x-roles` and the handlers' role check). */
+export const FEED_TOKEN_WRITE_ROLES = ["owner", "release_manager"] as const satisfies readonly Role[];
+
 export const getCalendar = createRoute({
   method: "get",
   path: "/v1/calendar",
@@ -31,6 +35,7 @@ export const getCalendar = createRoute({
   summary: "Concrete window occurrences, freezes and public holidays between two instants",
   description: `UTC and local times, freezes and holidays marked, and the releases booked into each occurrence. At most ${MAX_CALENDAR_DAYS} days per request. With \`project_id\` or \`client_id\`, only what applies to that project's or client's releases: the most specific windows per kind, every freeze, and the client's state's holidays.`,
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: { query: CalendarQuery },
   responses: {
     200: jsonContent(CalendarSchema, "The calendar."),
@@ -44,8 +49,9 @@ export const getCalendarFeed = createRoute({
   tags,
   summary: "Subscribable iCalendar feed (RFC 5545) of windows, freezes, holidays and booked releases",
   description:
-    "From 31 days ago to a year ahead, all times in UTC. Authorised by the bearer token, or by `?token=` (a calendar feed token) for calendar apps that cannot send headers.",
+    "From 31 days ago to a year ahead, all times in UTC. Authorised by any member's bearer token, or by `?token=` (a calendar feed token) for calendar apps that cannot send headers.",
   security: feedSecurity,
+  "x-roles": ROLES,
   request: { query: FeedQuery },
   responses: {
     200: { description: "The feed.", content: { "text/calendar": { schema: z.string() } } },
@@ -61,6 +67,7 @@ export const createFeedToken = createRoute({
   description:
     "The token is returned once; only its SHA-256 is stored. It stops working when revoked or when the member who created it is removed.",
   security: bearerSecurity,
+  "x-roles": FEED_TOKEN_WRITE_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(FeedTokenCreateSchema) },
   responses: {
     201: jsonContent(IssuedFeedTokenSchema, "The token and the feed URL (shown once)."),
@@ -74,6 +81,7 @@ export const listFeedTokens = createRoute({
   tags,
   summary: "The agency's calendar feed tokens (never the tokens themselves)",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: { query: PaginationQuery },
   responses: {
     200: jsonContent(FeedTokenPageSchema, "A page of feed tokens."),
@@ -87,6 +95,7 @@ export const revokeFeedToken = createRoute({
   tags,
   summary: "Revoke a calendar feed token at once (owner, release manager)",
   security: bearerSecurity,
+  "x-roles": FEED_TOKEN_WRITE_ROLES,
   request: { params: z.object({ id: UuidParam("id", "Feed token id.") }) },
   responses: { 204: { description: "Revoked." }, ...errorResponses(...TENANT_READ_ERRORS) },
 });

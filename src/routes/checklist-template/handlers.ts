@@ -11,6 +11,7 @@ import {
 } from "../../domain/lifecycle/default-checklist";
 import { requireRole } from "../../lib/auth/actor";
 import type * as routes from "./routes";
+import { CHECKLIST_TEMPLATE_WRITE_ROLES } from "./routes";
 
 // The template is the agency's, not a release's: no Durable Object, no release audit event.
 
@@ -46,7 +47,7 @@ export const putChecklistTemplateHandler: AppRouteHandler<typeof routes.putCheck
     guidance: item.guidance ?? null,
   }));
   const row = await withTenant(c, ({ tx, actor }) => {
-    requireRole(actor, ["owner"], "Changing the agency's checklist template");
+    requireRole(actor, CHECKLIST_TEMPLATE_WRITE_ROLES, "Changing the agency's checklist template");
     return upsertChecklistTemplate(tx, actor.tenantId, stored);
   });
   return c.json(present(row) as never, 200);
@@ -56,7 +57,7 @@ export const deleteChecklistTemplateHandler: AppRouteHandler<typeof routes.delet
   c,
 ) => {
   await withTenant(c, async ({ tx, actor }) => {
-    requireRole(actor, ["owner"], "Changing the agency's checklist template");
+    requireRole(actor, CHECKLIST_TEMPLATE_WRITE_ROLES, "Changing the agency's checklist template");
     await deleteChecklistTemplate(tx, actor.tenantId);
   });
   return c.json(defaultTemplate() as never, 200);

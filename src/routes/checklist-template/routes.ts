@@ -7,9 +7,13 @@ import {
   TENANT_READ_ERRORS,
   TENANT_WRITE_ERRORS,
 } from "../../app/openapi";
+import { ROLES, type Role } from "../../lib/auth/tokens";
 import { TemplatePutSchema, TemplateSchema } from "./schemas";
 
 const tags = ["Checklist"];
+
+/** Who may replace or reset the agency's checklist template (`x-roles` and the handlers' role check). */
+export const CHECKLIST_TEMPLATE_WRITE_ROLES = ["owner"] as const satisfies readonly Role[];
 
 export const getChecklistTemplate = createRoute({
   method: "get",
@@ -17,6 +21,7 @@ export const getChecklistTemplate = createRoute({
   tags,
   summary: "The agency's checklist template, or the built-in default",
   security: bearerSecurity,
+  "x-roles": ROLES,
   responses: {
     200: jsonContent(TemplateSchema, "The template new releases start from."),
     ...errorResponses(...TENANT_READ_ERRORS),
@@ -31,6 +36,7 @@ export const putChecklistTemplate = createRoute({
   description:
     "Applies to releases planned (or re-attempted) from now on; existing checklists keep their items. Compliance items (ACL, Privacy Act, Spam Act) are added on top by each release's flags and cannot be replaced here.",
   security: bearerSecurity,
+  "x-roles": CHECKLIST_TEMPLATE_WRITE_ROLES,
   request: { body: jsonBody(TemplatePutSchema) },
   responses: {
     200: jsonContent(TemplateSchema, "The agency's template."),
@@ -44,6 +50,7 @@ export const deleteChecklistTemplate = createRoute({
   tags,
   summary: "Go back to the built-in default checklist (owner)",
   security: bearerSecurity,
+  "x-roles": CHECKLIST_TEMPLATE_WRITE_ROLES,
   responses: {
     200: jsonContent(TemplateSchema, "The built-in default template."),
     ...errorResponses(...TENANT_READ_ERRORS),

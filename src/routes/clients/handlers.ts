@@ -14,10 +14,16 @@ import { definedOnly } from "../../lib/objects";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { ApiError, notFound } from "../../lib/problem";
 import { refreshFollowingSchedules } from "../../windows/stored-windows";
-import type { createClient, deleteClient, getClient, listClients, patchClient } from "./routes";
+import {
+  CLIENT_DELETE_ROLES,
+  CLIENT_WRITE_ROLES,
+  type createClient,
+  type deleteClient,
+  type getClient,
+  type listClients,
+  type patchClient,
+} from "./routes";
 import { presentClient } from "./schemas";
-
-const MANAGERS = ["owner", "release_manager"] as const;
 
 export const listClientsHandler: AppRouteHandler<typeof listClients> = async (c) => {
   const { limit, cursor } = c.req.valid("query");
@@ -29,7 +35,7 @@ export const listClientsHandler: AppRouteHandler<typeof listClients> = async (c)
 export const createClientHandler: AppRouteHandler<typeof createClient> = async (c) => {
   const body = c.req.valid("json");
   const result = await withTenant(c, ({ tx, actor }) => {
-    requireRole(actor, MANAGERS, "Adding clients");
+    requireRole(actor, CLIENT_WRITE_ROLES, "Adding clients");
     return idempotent(c, tx, actor.tenantId, async () => {
       const { holidays_enabled: holidaysEnabled, ...rest } = body;
       const row = await insertClient(tx, {
@@ -55,7 +61,7 @@ export const patchClientHandler: AppRouteHandler<typeof patchClient> = async (c)
   const { id } = c.req.valid("param");
   const body = c.req.valid("json");
   const row = await withTenant(c, async ({ tx, actor }) => {
-    requireRole(actor, MANAGERS, "Changing clients");
+    requireRole(actor, CLIENT_WRITE_ROLES, "Changing clients");
     const { holidays_enabled: holidaysEnabled, ...rest } = body;
     const row = await updateClient(tx, actor.tenantId, id, definedOnly({ ...rest, holidaysEnabled }));
     // Windows of this client without their own zone follow the client's: move their next occurrence.
@@ -70,7 +76,7 @@ export const patchClientHandler: AppRouteHandler<typeof patchClient> = async (c)
 export const deleteClientHandler: AppRouteHandler<typeof deleteClient> = async (c) => {
   const { id } = c.req.valid("param");
   await withTenant(c, async ({ tx, actor }) => {
-    requireRole(actor, ["owner"], "Deleting clients");
+    requireRole(actor, CLIENT_DELETE_ROLES, "Deleting clients");
     if (!(await findClient(tx, actor.tenantId, id))) throw notFound("The client");
     const projects = await listProjects(tx, actor.tenantId, { clientId: id }, undefined, 1);
     if (projects.length > 0) {

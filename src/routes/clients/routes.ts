@@ -10,7 +10,13 @@ import {
   TENANT_WRITE_ERRORS,
   UuidParam,
 } from "../../app/openapi";
+import { ROLES, type Role } from "../../lib/auth/tokens";
 import { ClientCreateSchema, ClientPageSchema, ClientPatchSchema, ClientSchema } from "./schemas";
+
+/** Who may add and change clients (`x-roles` and the handlers' role check). */
+export const CLIENT_WRITE_ROLES = ["owner", "release_manager"] as const satisfies readonly Role[];
+/** Who may delete a client. */
+export const CLIENT_DELETE_ROLES = ["owner"] as const satisfies readonly Role[];
 
 const ClientParams = z.object({ id: UuidParam("id", "Client id.") });
 
@@ -20,6 +26,7 @@ export const listClients = createRoute({
   tags: ["Clients"],
   summary: "List the agency's clients",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: { query: PaginationQuery },
   responses: {
     200: jsonContent(ClientPageSchema, "A page of clients."),
@@ -33,6 +40,7 @@ export const createClient = createRoute({
   tags: ["Clients"],
   summary: "Add a client (owner, release manager)",
   security: bearerSecurity,
+  "x-roles": CLIENT_WRITE_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(ClientCreateSchema) },
   responses: { 201: jsonContent(ClientSchema, "The new client."), ...errorResponses(...TENANT_WRITE_ERRORS) },
 });
@@ -43,6 +51,7 @@ export const getClient = createRoute({
   tags: ["Clients"],
   summary: "One client",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: { params: ClientParams },
   responses: { 200: jsonContent(ClientSchema, "The client."), ...errorResponses(...TENANT_READ_ERRORS) },
 });
@@ -53,6 +62,7 @@ export const patchClient = createRoute({
   tags: ["Clients"],
   summary: "Update a client (owner, release manager)",
   security: bearerSecurity,
+  "x-roles": CLIENT_WRITE_ROLES,
   request: { params: ClientParams, body: jsonBody(ClientPatchSchema) },
   responses: {
     200: jsonContent(ClientSchema, "The updated client."),
@@ -66,6 +76,7 @@ export const deleteClient = createRoute({
   tags: ["Clients"],
   summary: "Delete a client without projects (owner)",
   security: bearerSecurity,
+  "x-roles": CLIENT_DELETE_ROLES,
   request: { params: ClientParams },
   responses: { 204: { description: "Deleted." }, ...errorResponses(...TENANT_READ_ERRORS, 409) },
 });

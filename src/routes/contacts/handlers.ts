@@ -16,20 +16,19 @@ import { type Actor, requireRole } from "../../lib/auth/actor";
 import { uuidv7 } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { ApiError, notFound } from "../../lib/problem";
-import type {
-  createContact,
-  deleteContact,
-  exportContact,
-  getContact,
-  listContacts as listContactsRoute,
-  patchContact,
+import {
+  CONTACT_MANAGER_ROLES,
+  type createContact,
+  type deleteContact,
+  type exportContact,
+  type getContact,
+  type listContacts as listContactsRoute,
+  type patchContact,
 } from "./routes";
 import { presentContact } from "./schemas";
 
-const MANAGERS = ["owner", "release_manager"] as const;
-
 /** Engineers and viewers work with releases, not with people's addresses. */
-const masks = (actor: Actor) => !(MANAGERS as readonly string[]).includes(actor.role);
+const masks = (actor: Actor) => !(CONTACT_MANAGER_ROLES as readonly string[]).includes(actor.role);
 
 async function assertClient(tx: Tx, tenantId: string, clientId: string | null | undefined) {
   if (clientId && !(await findClient(tx, tenantId, clientId))) {
@@ -76,7 +75,7 @@ export const listContactsHandler: AppRouteHandler<typeof listContactsRoute> = as
 export const createContactHandler: AppRouteHandler<typeof createContact> = async (c) => {
   const body = c.req.valid("json");
   const result = await withTenant(c, ({ tx, actor }) => {
-    requireRole(actor, MANAGERS, "Adding contacts");
+    requireRole(actor, CONTACT_MANAGER_ROLES, "Adding contacts");
     return idempotent(c, tx, actor.tenantId, async () => {
       await assertClient(tx, actor.tenantId, body.client_id);
       await assertEmailFree(tx, actor.tenantId, body.email);
@@ -110,7 +109,7 @@ export const patchContactHandler: AppRouteHandler<typeof patchContact> = async (
   const { id } = c.req.valid("param");
   const body = c.req.valid("json");
   const updated = await withTenant(c, async ({ tx, actor }) => {
-    requireRole(actor, MANAGERS, "Correcting contacts");
+    requireRole(actor, CONTACT_MANAGER_ROLES, "Correcting contacts");
     const current = await findContact(tx, actor.tenantId, id);
     if (!current) throw notFound("The contact");
     if (current.erasedAt)
@@ -148,7 +147,7 @@ export const patchContactHandler: AppRouteHandler<typeof patchContact> = async (
 export const deleteContactHandler: AppRouteHandler<typeof deleteContact> = async (c) => {
   const { id } = c.req.valid("param");
   await withTenant(c, async ({ tx, actor }) => {
-    requireRole(actor, MANAGERS, "Erasing contacts");
+    requireRole(actor, CONTACT_MANAGER_ROLES, "Erasing contacts");
     const current = await findContact(tx, actor.tenantId, id);
     if (!current) throw notFound("The contact");
     await eraseContact(tx, actor.tenantId, id, new Date());
@@ -159,7 +158,7 @@ export const deleteContactHandler: AppRouteHandler<typeof deleteContact> = async
 export const exportContactHandler: AppRouteHandler<typeof exportContact> = async (c) => {
   const { id } = c.req.valid("param");
   const body = await withTenant(c, async ({ tx, actor }) => {
-    requireRole(actor, MANAGERS, "Exporting a person's data");
+    requireRole(actor, CONTACT_MANAGER_ROLES, "Exporting a person's data");
     const row = await findContact(tx, actor.tenantId, id);
     if (!row) throw notFound("The contact");
     const lists = await contactLists(tx, actor.tenantId, id);

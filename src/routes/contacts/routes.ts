@@ -10,6 +10,7 @@ import {
   TENANT_WRITE_ERRORS,
   UuidParam,
 } from "../../app/openapi";
+import { ROLES, type Role } from "../../lib/auth/tokens";
 import {
   ContactCreateSchema,
   ContactExportSchema,
@@ -22,12 +23,19 @@ import {
 const ContactParams = z.object({ id: UuidParam("id", "Contact id.") });
 const TAGS = ["Contacts"];
 
+/**
+ * Who may add, correct, erase and export contacts (`x-roles` and the handlers' role check); the
+ * other roles read contacts with their addresses masked.
+ */
+export const CONTACT_MANAGER_ROLES = ["owner", "release_manager"] as const satisfies readonly Role[];
+
 export const listContacts = createRoute({
   method: "get",
   path: "/v1/contacts",
   tags: TAGS,
   summary: "List stakeholder contacts (emails masked for engineers and viewers)",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: { query: PaginationQuery.extend(ContactListQuery.shape) },
   responses: {
     200: jsonContent(ContactPageSchema, "A page of contacts."),
@@ -43,6 +51,7 @@ export const createContact = createRoute({
   description:
     "Collect only what release communication needs (APP 3): name, email, role. Without a consent record the contact receives factual release messages only; commercial ones (release notes that announce features or touch pricing) need express or inferred consent.",
   security: bearerSecurity,
+  "x-roles": CONTACT_MANAGER_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(ContactCreateSchema) },
   responses: {
     201: jsonContent(ContactSchema, "The new contact."),
@@ -54,8 +63,9 @@ export const getContact = createRoute({
   method: "get",
   path: "/v1/contacts/{id}",
   tags: TAGS,
-  summary: "One contact",
+  summary: "One contact (email masked for engineers and viewers)",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: { params: ContactParams },
   responses: { 200: jsonContent(ContactSchema, "The contact."), ...errorResponses(...TENANT_READ_ERRORS) },
 });
@@ -66,6 +76,7 @@ export const patchContact = createRoute({
   tags: TAGS,
   summary: "Correct a contact (APP 13; owner, release manager)",
   security: bearerSecurity,
+  "x-roles": CONTACT_MANAGER_ROLES,
   request: { params: ContactParams, body: jsonBody(ContactPatchSchema) },
   responses: {
     200: jsonContent(ContactSchema, "The corrected contact."),
@@ -81,6 +92,7 @@ export const deleteContact = createRoute({
   description:
     "Blanks the name, email, role and consent details, and the addresses and bodies of every message to them; pending messages are skipped. The row stays as a pseudonymous trace (its id and dates) so the release history still adds up.",
   security: bearerSecurity,
+  "x-roles": CONTACT_MANAGER_ROLES,
   request: { params: ContactParams },
   responses: { 204: { description: "Erased." }, ...errorResponses(...TENANT_READ_ERRORS) },
 });
@@ -91,6 +103,7 @@ export const exportContact = createRoute({
   tags: TAGS,
   summary: "Everything held about the person, for an access request (APP 12; owner, release manager)",
   security: bearerSecurity,
+  "x-roles": CONTACT_MANAGER_ROLES,
   request: { params: ContactParams },
   responses: {
     200: jsonContent(ContactExportSchema, "The person's data."),

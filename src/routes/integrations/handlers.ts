@@ -20,9 +20,9 @@ import { ApiError, notFound } from "../../lib/problem";
 import { openSecret } from "../../lib/secret-box";
 import { generateWebhookSecret, type WebhookProvider } from "../../lib/webhook-signatures";
 import type * as routes from "./routes";
+import { INTEGRATION_WRITE_ROLES } from "./routes";
 import { presentDelivery, presentIntegration } from "./schemas";
 
-const MANAGERS = ["owner", "release_manager"] as const;
 const DEFAULT_OVERLAP_HOURS = 24;
 const WEEK_MS = 7 * 24 * 3_600_000;
 
@@ -76,7 +76,7 @@ export const createIntegrationHandler: AppRouteHandler<typeof routes.createInteg
   const config = c.get("config");
   const base = publicBase(c);
   const result = await withTenant(c, ({ tx, actor }) => {
-    requireRole(actor, MANAGERS, "Adding CI integrations");
+    requireRole(actor, INTEGRATION_WRITE_ROLES, "Adding CI integrations");
     return idempotent(c, tx, actor.tenantId, async () => {
       const projectIds = await checkProjects(tx, actor.tenantId, body.project_ids);
       const id = uuidv7();
@@ -114,7 +114,7 @@ export const patchIntegrationHandler: AppRouteHandler<typeof routes.patchIntegra
   const { id } = c.req.valid("param");
   const body = c.req.valid("json");
   const row = await withTenant(c, async ({ tx, actor }) => {
-    requireRole(actor, MANAGERS, "Changing CI integrations");
+    requireRole(actor, INTEGRATION_WRITE_ROLES, "Changing CI integrations");
     const existing = await findIntegration(tx, actor.tenantId, id, true);
     if (!existing) return undefined;
     const projectIds = body.project_ids
@@ -137,7 +137,7 @@ export const patchIntegrationHandler: AppRouteHandler<typeof routes.patchIntegra
 export const deleteIntegrationHandler: AppRouteHandler<typeof routes.deleteIntegration> = async (c) => {
   const { id } = c.req.valid("param");
   const deleted = await withTenant(c, ({ tx, actor }) => {
-    requireRole(actor, MANAGERS, "Deleting CI integrations");
+    requireRole(actor, INTEGRATION_WRITE_ROLES, "Deleting CI integrations");
     return deleteIntegrationRow(tx, actor.tenantId, id);
   });
   if (!deleted) throw notFound("The integration");
@@ -153,7 +153,7 @@ export const rotateIntegrationSecretHandler: AppRouteHandler<typeof routes.rotat
   const config = c.get("config");
   const base = publicBase(c);
   const result = await withTenant(c, ({ tx, actor }) => {
-    requireRole(actor, MANAGERS, "Rotating CI integration secrets");
+    requireRole(actor, INTEGRATION_WRITE_ROLES, "Rotating CI integration secrets");
     return idempotent(c, tx, actor.tenantId, async () => {
       const existing = await findIntegration(tx, actor.tenantId, id, true);
       if (!existing) throw notFound("The integration");

@@ -10,6 +10,7 @@ import {
   TENANT_WRITE_ERRORS,
   UuidParam,
 } from "../../app/openapi";
+import { ROLES, type Role } from "../../lib/auth/tokens";
 import {
   DELIVERY_OUTCOMES,
   DeliveryPageSchema,
@@ -24,12 +25,16 @@ import {
 const IntegrationParams = z.object({ id: UuidParam("id", "Integration id.") });
 const TAGS = ["CI integrations"];
 
+/** Who may register, change, rotate and delete CI integrations (`x-roles` and the handlers' role check). */
+export const INTEGRATION_WRITE_ROLES = ["owner", "release_manager"] as const satisfies readonly Role[];
+
 export const listIntegrations = createRoute({
   method: "get",
   path: "/v1/integrations",
   tags: TAGS,
   summary: "List CI integrations (secrets are never shown again)",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: { query: PaginationQuery },
   responses: {
     200: jsonContent(IntegrationPageSchema, "A page of integrations."),
@@ -43,6 +48,7 @@ export const createIntegration = createRoute({
   tags: TAGS,
   summary: "Register a CI webhook source (owner, release manager); returns its receiver URL and secret once",
   security: bearerSecurity,
+  "x-roles": INTEGRATION_WRITE_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(IntegrationCreateSchema) },
   responses: {
     201: jsonContent(IntegrationWithSecretSchema, "The integration, with its secret (shown only now)."),
@@ -56,6 +62,7 @@ export const getIntegration = createRoute({
   tags: TAGS,
   summary: "One CI integration",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: { params: IntegrationParams },
   responses: {
     200: jsonContent(IntegrationSchema, "The integration."),
@@ -69,6 +76,7 @@ export const patchIntegration = createRoute({
   tags: TAGS,
   summary: "Rename, relink projects, change the stage map, or disable/enable (owner, release manager)",
   security: bearerSecurity,
+  "x-roles": INTEGRATION_WRITE_ROLES,
   request: { params: IntegrationParams, body: jsonBody(IntegrationPatchSchema) },
   responses: {
     200: jsonContent(IntegrationSchema, "The updated integration."),
@@ -83,6 +91,7 @@ export const deleteIntegration = createRoute({
   summary: "Delete an integration and its delivery history (owner, release manager)",
   description: "To stop deliveries but keep the history, PATCH `{enabled: false}` instead.",
   security: bearerSecurity,
+  "x-roles": INTEGRATION_WRITE_ROLES,
   request: { params: IntegrationParams },
   responses: { 204: { description: "Deleted." }, ...errorResponses(...TENANT_READ_ERRORS) },
 });
@@ -93,6 +102,7 @@ export const rotateIntegrationSecret = createRoute({
   tags: TAGS,
   summary: "Issue a new secret; the old one stays accepted for overlap_hours (owner, release manager)",
   security: bearerSecurity,
+  "x-roles": INTEGRATION_WRITE_ROLES,
   request: {
     params: IntegrationParams,
     headers: IdempotencyKeyHeader,
@@ -110,6 +120,7 @@ export const listDeliveries = createRoute({
   tags: TAGS,
   summary: "Recent webhook deliveries, newest first, with what happened to each and why",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: {
     params: IntegrationParams,
     query: PaginationQuery.extend({

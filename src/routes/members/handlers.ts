@@ -15,7 +15,14 @@ import { uuidv7 } from "../../lib/ids";
 import { definedOnly } from "../../lib/objects";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { ApiError, notFound } from "../../lib/problem";
-import type { createMember, getMember, listMembers, patchMember, removeMember } from "./routes";
+import {
+  type createMember,
+  type getMember,
+  type listMembers,
+  MEMBER_ADMIN_ROLES,
+  type patchMember,
+  type removeMember,
+} from "./routes";
 import { presentMember } from "./schemas";
 
 export const listMembersHandler: AppRouteHandler<typeof listMembers> = async (c) => {
@@ -28,7 +35,7 @@ export const listMembersHandler: AppRouteHandler<typeof listMembers> = async (c)
 export const createMemberHandler: AppRouteHandler<typeof createMember> = async (c) => {
   const body = c.req.valid("json");
   const result = await withTenant(c, ({ tx, actor }) => {
-    requireRole(actor, ["owner"], "Adding members");
+    requireRole(actor, MEMBER_ADMIN_ROLES, "Adding members");
     return idempotent(c, tx, actor.tenantId, async () => {
       const row = await insertMember(tx, { id: uuidv7(), tenantId: actor.tenantId, ...body });
       return { status: 201 as const, body: presentMember(row) };
@@ -58,7 +65,7 @@ export const patchMemberHandler: AppRouteHandler<typeof patchMember> = async (c)
   const { id } = c.req.valid("param");
   const body = c.req.valid("json");
   const row = await withTenant(c, async ({ tx, actor }) => {
-    requireRole(actor, ["owner"], "Changing members");
+    requireRole(actor, MEMBER_ADMIN_ROLES, "Changing members");
     const member = await findMember(tx, actor.tenantId, id);
     if (!member) throw notFound("The member");
     if (body.role && body.role !== "owner") await assertKeepsAnOwner(tx, member, "This role change");
@@ -71,7 +78,7 @@ export const patchMemberHandler: AppRouteHandler<typeof patchMember> = async (c)
 export const removeMemberHandler: AppRouteHandler<typeof removeMember> = async (c) => {
   const { id } = c.req.valid("param");
   const row = await withTenant(c, async ({ tx, actor }) => {
-    requireRole(actor, ["owner"], "Removing members");
+    requireRole(actor, MEMBER_ADMIN_ROLES, "Removing members");
     const member = await findMember(tx, actor.tenantId, id);
     if (!member) throw notFound("The member");
     if (member.deactivatedAt !== null) return member;

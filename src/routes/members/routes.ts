@@ -10,7 +10,11 @@ import {
   TENANT_WRITE_ERRORS,
   UuidParam,
 } from "../../app/openapi";
+import { ROLES, type Role } from "../../lib/auth/tokens";
 import { MemberCreateSchema, MemberPageSchema, MemberPatchSchema, MemberSchema } from "./schemas";
+
+/** Who may add, change and remove members (`x-roles` and the handlers' role check). */
+export const MEMBER_ADMIN_ROLES = ["owner"] as const satisfies readonly Role[];
 
 const MemberParams = z.object({ id: UuidParam("id", "Member id.") });
 
@@ -20,6 +24,7 @@ export const listMembers = createRoute({
   tags: ["Members"],
   summary: "List the agency's members",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: { query: PaginationQuery },
   responses: {
     200: jsonContent(MemberPageSchema, "A page of members."),
@@ -33,6 +38,7 @@ export const createMember = createRoute({
   tags: ["Members"],
   summary: "Add a member (owner)",
   security: bearerSecurity,
+  "x-roles": MEMBER_ADMIN_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(MemberCreateSchema) },
   responses: { 201: jsonContent(MemberSchema, "The new member."), ...errorResponses(...TENANT_WRITE_ERRORS) },
 });
@@ -43,6 +49,7 @@ export const getMember = createRoute({
   tags: ["Members"],
   summary: "One member",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: { params: MemberParams },
   responses: { 200: jsonContent(MemberSchema, "The member."), ...errorResponses(...TENANT_READ_ERRORS) },
 });
@@ -54,6 +61,7 @@ export const patchMember = createRoute({
   summary: "Change a member's name, email or role (owner)",
   description: "The agency always keeps at least one active owner.",
   security: bearerSecurity,
+  "x-roles": MEMBER_ADMIN_ROLES,
   request: { params: MemberParams, body: jsonBody(MemberPatchSchema) },
   responses: {
     200: jsonContent(MemberSchema, "The updated member."),
@@ -69,6 +77,7 @@ export const removeMember = createRoute({
   description:
     "The member is kept, deactivated, so the audit trail still resolves who did what; all their API tokens stop working immediately.",
   security: bearerSecurity,
+  "x-roles": MEMBER_ADMIN_ROLES,
   request: { params: MemberParams },
   responses: {
     200: jsonContent(MemberSchema, "The deactivated member."),

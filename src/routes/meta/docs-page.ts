@@ -8,6 +8,8 @@ interface Operation {
   description?: string;
   tags?: string[];
   security?: Record<string, string[]>[];
+  /** The member roles that may call the operation at all (src/app/openapi.ts). */
+  "x-roles"?: string[];
   parameters?: { name: string; in: string; required?: boolean; description?: string; schema?: unknown }[];
   requestBody?: { content?: Record<string, { schema?: unknown }> };
   responses?: Record<string, { description?: string }>;
@@ -45,10 +47,11 @@ function renderOperation(method: string, path: string, op: Operation): string {
     .map(([status, r]) => `<li><code>${escapeHtml(status)}</code> ${escapeHtml(r.description ?? "")}</li>`)
     .join("");
   const auth = op.security?.length ? Object.keys(op.security[0] ?? {}).join(", ") : "none";
+  const roles = op["x-roles"]?.length ? ` · roles: ${op["x-roles"].join(", ")}` : "";
   return `<section class="op" id="${anchor}">
 <h3><span class="method ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h3>
 <p>${escapeHtml(op.summary ?? "")}</p>${op.description ? `<p class="muted">${escapeHtml(op.description)}</p>` : ""}
-<p class="muted">Auth: ${escapeHtml(auth)}</p>
+<p class="muted">Auth: ${escapeHtml(auth)}${escapeHtml(roles)}</p>
 ${params ? `<h4>Parameters</h4><ul>${params}</ul>` : ""}
 ${body ? `<h4>Body</h4><p><a href="#schema-${escapeHtml(schemaName(body))}">${escapeHtml(schemaName(body) || "JSON")}</a></p>` : ""}
 <h4>Responses</h4><ul>${responses}</ul>

@@ -9,6 +9,8 @@ import {
   TENANT_WRITE_ERRORS,
   UuidParam,
 } from "../../app/openapi";
+import { ROLES } from "../../lib/auth/tokens";
+import { OPERATION_ROLES } from "../../releases/operation-roles";
 import { ReleaseCommandResultSchema } from "../releases/schemas";
 import { NotificationPageSchema, NotificationQuery, RecipientsPutSchema, RecipientsSchema } from "./schemas";
 
@@ -20,6 +22,7 @@ export const getRecipients = createRoute({
   tags: ["Notifications"],
   summary: "The release's communication list: contacts and team members by role",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: { params: ReleaseParams },
   responses: {
     200: jsonContent(
@@ -38,6 +41,7 @@ export const putRecipients = createRoute({
   description:
     "Through the release's Durable Object, like every change to a release. Messages already queued keep their recipients; someone removed before a message is sent is skipped (`no_longer_recipient`).",
   security: bearerSecurity,
+  "x-roles": OPERATION_ROLES.set_recipients,
   request: { params: ReleaseParams, body: jsonBody(RecipientsPutSchema) },
   responses: {
     200: jsonContent(ReleaseCommandResultSchema, "The release; `result` counts the list."),
@@ -51,6 +55,7 @@ export const listNotifications = createRoute({
   tags: ["Notifications"],
   summary: "What was sent to whom (addresses masked), when, and why anything was not sent",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: { query: PaginationQuery.extend(NotificationQuery.shape) },
   responses: {
     200: jsonContent(NotificationPageSchema, "Messages, newest first."),

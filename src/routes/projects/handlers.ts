@@ -13,10 +13,16 @@ import { uuidv7 } from "../../lib/ids";
 import { definedOnly } from "../../lib/objects";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { ApiError, notFound } from "../../lib/problem";
-import type { createProject, deleteProject, getProject, listProjects, patchProject } from "./routes";
+import {
+  type createProject,
+  type deleteProject,
+  type getProject,
+  type listProjects,
+  PROJECT_DELETE_ROLES,
+  PROJECT_WRITE_ROLES,
+  type patchProject,
+} from "./routes";
 import { presentProject } from "./schemas";
-
-const MANAGERS = ["owner", "release_manager"] as const;
 
 export const listProjectsHandler: AppRouteHandler<typeof listProjects> = async (c) => {
   const { limit, cursor, client_id } = c.req.valid("query");
@@ -30,7 +36,7 @@ export const listProjectsHandler: AppRouteHandler<typeof listProjects> = async (
 export const createProjectHandler: AppRouteHandler<typeof createProject> = async (c) => {
   const body = c.req.valid("json");
   const result = await withTenant(c, ({ tx, actor }) => {
-    requireRole(actor, MANAGERS, "Adding projects");
+    requireRole(actor, PROJECT_WRITE_ROLES, "Adding projects");
     return idempotent(c, tx, actor.tenantId, async () => {
       if (!(await findClient(tx, actor.tenantId, body.client_id))) {
         throw new ApiError(
@@ -68,7 +74,7 @@ export const patchProjectHandler: AppRouteHandler<typeof patchProject> = async (
   const { id } = c.req.valid("param");
   const body = c.req.valid("json");
   const row = await withTenant(c, ({ tx, actor }) => {
-    requireRole(actor, MANAGERS, "Changing projects");
+    requireRole(actor, PROJECT_WRITE_ROLES, "Changing projects");
     return updateProject(
       tx,
       actor.tenantId,
@@ -89,7 +95,7 @@ export const patchProjectHandler: AppRouteHandler<typeof patchProject> = async (
 export const deleteProjectHandler: AppRouteHandler<typeof deleteProject> = async (c) => {
   const { id } = c.req.valid("param");
   const deleted = await withTenant(c, ({ tx, actor }) => {
-    requireRole(actor, ["owner"], "Deleting projects");
+    requireRole(actor, PROJECT_DELETE_ROLES, "Deleting projects");
     return deleteProjectRow(tx, actor.tenantId, id);
   });
   if (!deleted) throw notFound("The project");

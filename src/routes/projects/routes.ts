@@ -10,7 +10,13 @@ import {
   TENANT_WRITE_ERRORS,
   UuidParam,
 } from "../../app/openapi";
+import { ROLES, type Role } from "../../lib/auth/tokens";
 import { ProjectCreateSchema, ProjectPageSchema, ProjectPatchSchema, ProjectSchema } from "./schemas";
+
+/** Who may add and change projects (`x-roles` and the handlers' role check). */
+export const PROJECT_WRITE_ROLES = ["owner", "release_manager"] as const satisfies readonly Role[];
+/** Who may delete a project. */
+export const PROJECT_DELETE_ROLES = ["owner"] as const satisfies readonly Role[];
 
 const ProjectParams = z.object({ id: UuidParam("id", "Project id.") });
 
@@ -20,6 +26,7 @@ export const listProjects = createRoute({
   tags: ["Projects"],
   summary: "List projects (sites and apps), optionally of one client",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: {
     query: PaginationQuery.extend({
       client_id: z
@@ -40,6 +47,7 @@ export const createProject = createRoute({
   tags: ["Projects"],
   summary: "Add a project to a client (owner, release manager)",
   security: bearerSecurity,
+  "x-roles": PROJECT_WRITE_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(ProjectCreateSchema) },
   responses: {
     201: jsonContent(ProjectSchema, "The new project."),
@@ -53,6 +61,7 @@ export const getProject = createRoute({
   tags: ["Projects"],
   summary: "One project",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: { params: ProjectParams },
   responses: { 200: jsonContent(ProjectSchema, "The project."), ...errorResponses(...TENANT_READ_ERRORS) },
 });
@@ -63,6 +72,7 @@ export const patchProject = createRoute({
   tags: ["Projects"],
   summary: "Update a project (owner, release manager)",
   security: bearerSecurity,
+  "x-roles": PROJECT_WRITE_ROLES,
   request: { params: ProjectParams, body: jsonBody(ProjectPatchSchema) },
   responses: {
     200: jsonContent(ProjectSchema, "The updated project."),
@@ -76,6 +86,7 @@ export const deleteProject = createRoute({
   tags: ["Projects"],
   summary: "Delete a project (owner)",
   security: bearerSecurity,
+  "x-roles": PROJECT_DELETE_ROLES,
   request: { params: ProjectParams },
   responses: { 204: { description: "Deleted." }, ...errorResponses(...TENANT_READ_ERRORS, 409) },
 });

@@ -10,6 +10,8 @@ import {
   TENANT_WRITE_ERRORS,
   UuidParam,
 } from "../../app/openapi";
+import { ROLES } from "../../lib/auth/tokens";
+import { OPERATION_ROLES } from "../../releases/operation-roles";
 import { ReleaseCommandResultSchema } from "../releases/schemas";
 import {
   AttemptQuery,
@@ -51,6 +53,7 @@ const read = <P extends string, S extends z.ZodType>(tag: string, path: P, summa
     tags: [tag],
     summary,
     security: bearerSecurity,
+    "x-roles": ROLES,
     request: { params: ReleaseParams },
     responses: { 200: jsonContent(schema, summary), ...errorResponses(...TENANT_READ_ERRORS) },
   });
@@ -63,6 +66,7 @@ export const getChecklist = createRoute({
   tags: ["Checklist"],
   summary: "The checklist of the release's current attempt, every item with its stage",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: { params: ReleaseParams, query: AttemptQuery },
   responses: {
     200: jsonContent(ChecklistSchema, "The checklist, in order."),
@@ -78,6 +82,7 @@ export const patchChecklistItem = createRoute({
   description:
     "Done and n/a record who (the caller) and when; open clears them. Owners, release managers and engineers may tick general items; compliance items (acl, privacy, spam) are a named sign-off that only an owner or a release manager may give or withdraw. Refused once the release is closed or cancelled.",
   security: bearerSecurity,
+  "x-roles": OPERATION_ROLES.update_checklist_item,
   request: {
     params: ReleaseParams.extend({ item_id: UuidParam("item_id", "Checklist item id.") }),
     body: jsonBody(ChecklistItemPatchSchema),
@@ -96,6 +101,7 @@ export const putTestPlan = createRoute({
   tags: ["Release facts"],
   summary: "Replace the test plan (owner, release manager; planning or pre-deployment verification)",
   security: bearerSecurity,
+  "x-roles": OPERATION_ROLES.set_test_plan,
   request: { params: ReleaseParams, body: jsonBody(TestPlanSchema) },
   responses: {
     200: jsonContent(ReleaseCommandResultSchema, "The release with its test plan and gates."),
@@ -109,6 +115,7 @@ export const putRollbackProcedure = createRoute({
   tags: ["Release facts"],
   summary: "Replace the rollback procedure (owner, release manager; not while a rollback runs)",
   security: bearerSecurity,
+  "x-roles": OPERATION_ROLES.set_rollback_procedure,
   request: { params: ReleaseParams, body: jsonBody(RollbackProcedureSchema) },
   responses: {
     200: jsonContent(ReleaseCommandResultSchema, "The release with its rollback procedure and gates."),
@@ -131,6 +138,7 @@ export const putMonitoringDashboards = createRoute({
   tags: ["Release facts"],
   summary: "Name the dashboards watched after deployment (owner, release manager)",
   security: bearerSecurity,
+  "x-roles": OPERATION_ROLES.set_monitoring_dashboards,
   request: { params: ReleaseParams, body: jsonBody(DashboardsSchema) },
   responses: {
     200: jsonContent(ReleaseCommandResultSchema, "The release; `result` is its monitoring."),
@@ -146,6 +154,7 @@ export const postMonitoringConfirmation = createRoute({
   description:
     "Records the caller and the time (the monitoring_confirmed gate). Only during post-deployment verification. Answers with the release and its gates; `result` is the monitoring.",
   security: bearerSecurity,
+  "x-roles": OPERATION_ROLES.confirm_monitoring,
   request: {
     params: ReleaseParams,
     headers: IdempotencyKeyHeader,
@@ -165,6 +174,7 @@ export const listIssues = createRoute({
   tags: ["Issue reports"],
   summary: "Issue reports of the current attempt",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: { params: ReleaseParams, query: PaginationQuery.extend(AttemptQuery.shape) },
   responses: {
     200: jsonContent(IssuePageSchema, "A page of issue reports, oldest first."),
@@ -180,6 +190,7 @@ export const postIssue = createRoute({
   description:
     "Open critical and high issues hold the stable decision (no_open_blocking_issues); close them or roll back.",
   security: bearerSecurity,
+  "x-roles": OPERATION_ROLES.report_issue,
   request: { params: ReleaseParams, headers: IdempotencyKeyHeader, body: jsonBody(IssueCreateSchema) },
   responses: {
     201: { ...jsonContent(IssueSchema, "The issue report."), headers: etag },
@@ -191,8 +202,9 @@ export const patchIssue = createRoute({
   method: "patch",
   path: "/v1/releases/{id}/issues/{issue_id}",
   tags: ["Issue reports"],
-  summary: "Close, reopen or re-grade an issue report",
+  summary: "Close, reopen or re-grade an issue report (owner, release manager, engineer)",
   security: bearerSecurity,
+  "x-roles": OPERATION_ROLES.update_issue,
   request: {
     params: ReleaseParams.extend({ issue_id: UuidParam("issue_id", "Issue report id.") }),
     body: jsonBody(IssuePatchSchema),
@@ -211,6 +223,7 @@ export const listSignOffs = createRoute({
   tags: ["Sign-offs"],
   summary: "Stakeholder sign-offs of the current attempt",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: { params: ReleaseParams, query: PaginationQuery.extend(AttemptQuery.shape) },
   responses: {
     200: jsonContent(SignOffPageSchema, "A page of sign-offs, oldest first; a signer's latest one counts."),
@@ -224,8 +237,9 @@ export const postSignOff = createRoute({
   tags: ["Sign-offs"],
   summary: "Sign off the release's readiness as one of its approvers",
   description:
-    "The signer is the caller, who must be an approver on the release team (403 otherwise: only approvers count towards the gates). A high-risk release needs every approver's approval before go. Accepted in planning and pre-deployment verification; a later sign-off replaces the signer's earlier one.",
+    "The signer is the caller, who may have any role (client stakeholders are often viewers) but must be an approver on the release team (403 otherwise: only approvers count towards the gates). A high-risk release needs every approver's approval before go. Accepted in planning and pre-deployment verification; a later sign-off replaces the signer's earlier one.",
   security: bearerSecurity,
+  "x-roles": OPERATION_ROLES.sign_off,
   request: { params: ReleaseParams, headers: IdempotencyKeyHeader, body: jsonBody(SignOffCreateSchema) },
   responses: {
     201: { ...jsonContent(SignOffSchema, "The sign-off."), headers: etag },
@@ -248,8 +262,9 @@ export const patchInvestigation = createRoute({
   tags: ["Investigation"],
   summary: "Write the investigation summary, or close or reopen it",
   description:
-    "While the release is rolled_back or failed. Closing (owner or release manager) needs at least one corrective action, all closed; with the investigation closed the release manager may re-attempt.",
+    "While the release is rolled_back or failed. Owners, release managers and engineers write the summary; only an owner or a release manager may close or reopen it. Closing needs at least one corrective action, all closed; with the investigation closed the release manager may re-attempt.",
   security: bearerSecurity,
+  "x-roles": OPERATION_ROLES.update_investigation,
   request: { params: ReleaseParams, body: jsonBody(InvestigationPatchSchema) },
   responses: {
     200: { ...jsonContent(InvestigationSchema, "The investigation."), headers: etag },
@@ -261,8 +276,9 @@ export const postCorrectiveAction = createRoute({
   method: "post",
   path: "/v1/releases/{id}/investigation/corrective-actions",
   tags: ["Investigation"],
-  summary: "Add a corrective action to the open investigation",
+  summary: "Add a corrective action to the open investigation (owner, release manager, engineer)",
   security: bearerSecurity,
+  "x-roles": OPERATION_ROLES.add_corrective_action,
   request: {
     params: ReleaseParams,
     headers: IdempotencyKeyHeader,
@@ -278,8 +294,9 @@ export const patchCorrectiveAction = createRoute({
   method: "patch",
   path: "/v1/releases/{id}/investigation/corrective-actions/{action_id}",
   tags: ["Investigation"],
-  summary: "Close or reopen a corrective action",
+  summary: "Close or reopen a corrective action (owner, release manager, engineer)",
   security: bearerSecurity,
+  "x-roles": OPERATION_ROLES.update_corrective_action,
   request: {
     params: ReleaseParams.extend({ action_id: UuidParam("action_id", "Corrective action id.") }),
     body: jsonBody(CorrectiveActionPatchSchema),
@@ -305,6 +322,7 @@ export const putNotes = createRoute({
   tags: ["Release notes"],
   summary: "Write or correct the release notes (owner, release manager)",
   security: bearerSecurity,
+  "x-roles": OPERATION_ROLES.set_notes,
   request: { params: ReleaseParams, body: jsonBody(NotesPutSchema) },
   responses: {
     200: { ...jsonContent(NotesSchema, "The release notes."), headers: etag },
@@ -318,6 +336,7 @@ export const postPublishNotes = createRoute({
   tags: ["Release notes"],
   summary: "Publish the release notes (owner, release manager; communication and closure only)",
   security: bearerSecurity,
+  "x-roles": OPERATION_ROLES.publish_notes,
   request: { params: ReleaseParams, headers: IdempotencyKeyHeader },
   responses: {
     200: { ...jsonContent(NotesSchema, "The published release notes."), headers: etag },

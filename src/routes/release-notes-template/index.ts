@@ -13,8 +13,12 @@ import { withTenant } from "../../app/request-scope";
 import { tenants } from "../../db/schema";
 import { DEFAULT_NOTES_TEMPLATE, TEMPLATE_PLACEHOLDERS } from "../../domain/notifications";
 import { requireRole } from "../../lib/auth/actor";
+import { ROLES, type Role } from "../../lib/auth/tokens";
 
 // Small enough to keep routes and handlers in one file.
+
+/** Who may set the template (`x-roles` and the handler's role check). */
+const TEMPLATE_WRITE_ROLES = ["owner", "release_manager"] as const satisfies readonly Role[];
 
 const TemplateSchema = z
   .object({
@@ -47,6 +51,7 @@ const getTemplate = createRoute({
   tags: ["Release notes"],
   summary: "The agency's release-notes template, used for the public notes page and feed",
   security: bearerSecurity,
+  "x-roles": ROLES,
   responses: { 200: jsonContent(TemplateSchema, "The template."), ...errorResponses(...TENANT_READ_ERRORS) },
 });
 
@@ -56,6 +61,7 @@ const putTemplate = createRoute({
   tags: ["Release notes"],
   summary: "Set the agency's release-notes template (owner, release manager)",
   security: bearerSecurity,
+  "x-roles": TEMPLATE_WRITE_ROLES,
   request: { body: jsonBody(TemplatePutSchema) },
   responses: { 200: jsonContent(TemplateSchema, "The template."), ...errorResponses(...TENANT_WRITE_ERRORS) },
 });
@@ -74,7 +80,7 @@ export const releaseNotesTemplateRouter = createRouter()
   .openapi(putTemplate, async (c) => {
     const { markdown } = c.req.valid("json");
     await withTenant(c, async ({ tx, actor }) => {
-      requireRole(actor, ["owner", "release_manager"], "Changing the release-notes template");
+      requireRole(actor, TEMPLATE_WRITE_ROLES, "Changing the release-notes template");
       await tx
         .update(tenants)
         .set({ releaseNotesTemplate: markdown, updatedAt: new Date() })

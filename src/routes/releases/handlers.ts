@@ -31,13 +31,14 @@ import { etagOf, parseIfMatch, presentRelease } from "../../releases/present";
 import { loadReleaseState, toSnapshot } from "../../releases/release-state";
 import { sendReleaseCommand } from "./command-route";
 import type * as routes from "./routes";
+import { RELEASE_CREATE_ROLES } from "./routes";
 
 const iso = (value: Date | null) => value?.toISOString() ?? null;
 
 export const createReleaseHandler: AppRouteHandler<typeof routes.createRelease> = async (c) => {
   const body = c.req.valid("json");
   const result = await withTenant(c, ({ tx, actor }) => {
-    requireRole(actor, ["owner", "release_manager"], "Planning releases");
+    requireRole(actor, RELEASE_CREATE_ROLES, "Planning releases");
     return idempotent(c, tx, actor.tenantId, async () => {
       if (!(await findProject(tx, actor.tenantId, body.project_id))) {
         throw new ApiError("unprocessable", "project_id names no project in your agency.", {

@@ -11,6 +11,8 @@ import {
   TENANT_WRITE_ERRORS,
   UuidParam,
 } from "../../app/openapi";
+import { ROLES, type Role } from "../../lib/auth/tokens";
+import { LIFECYCLE_ROLES, OPERATION_ROLES } from "../../releases/operation-roles";
 import {
   DecisionSchema,
   DeploymentLogEntrySchema,
@@ -36,10 +38,18 @@ export const ReleaseParams = z.object({ id: UuidParam("id", "Release id.") });
 const COMMAND_ERRORS = [...TENANT_WRITE_ERRORS] as const;
 const tags = ["Releases"];
 
+/** Who may plan a release (`x-roles` and the handler's role check). */
+export const RELEASE_CREATE_ROLES = ["owner", "release_manager"] as const satisfies readonly Role[];
+
+/** Only the release's own release manager decides; an owner may act as one, and the rules refuse everyone else. */
+const DECIDED_BY_THE_RELEASE_MANAGER =
+  "Only the release's assigned release manager (or an owner acting as one) may do this; any other release manager is refused with 403.";
+
 const command = <P extends string, S extends z.ZodType>(
   path: P,
   summary: string,
   body: S,
+  roles: readonly Role[],
   description?: string,
 ) =>
   createRoute({
@@ -49,6 +59,7 @@ const command = <P extends string, S extends z.ZodType>(
     summary,
     ...(description ? { description } : {}),
     security: bearerSecurity,
+    "x-roles": roles,
     request: { params: ReleaseParams, headers: IdempotencyKeyHeader, body: jsonBody(body) },
     responses: {
       200: jsonContent(ReleaseCommandResultSchema, "The release after the command, with its gates."),
@@ -64,6 +75,7 @@ export const createRelease = createRoute({
   description:
     "Starts in planning with the agency's checklist (or the default) plus the compliance items its flags call for.",
   security: bearerSecurity,
+  "x-roles": RELEASE_CREATE_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(ReleaseCreateSchema) },
   responses: {
     201: jsonContent(ReleaseSchema, "The new release."),
@@ -77,6 +89,7 @@ export const listReleases = createRoute({
   tags,
   summary: "List releases, filtered by project, client, stage or status",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: {
     query: PaginationQuery.extend({
       project_id: z
@@ -103,6 +116,7 @@ export const getRelease = createRoute({
   tags,
   summary: "A release with every gate and the go/no-go recommendation",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: { params: ReleaseParams },
   responses: {
     200: { ...jsonContent(ReleaseSchema, "The release."), headers: { ETag: { schema: { type: "string" } } } },
@@ -116,6 +130,7 @@ export const patchRelease = createRoute({
   tags,
   summary: "Edit a release (owner, release manager); If-Match guards against lost updates",
   security: bearerSecurity,
+  "x-roles": OPERATION_ROLES.patch,
   request: {
     params: ReleaseParams,
     headers: z.object({
@@ -133,8 +148,9 @@ export const putTeam = createRoute({
   method: "put",
   path: "/v1/releases/{id}/team",
   tags,
-  summary: "Assign the release manager, engineers, testers and approvers",
+  summary: "Assign the release manager, engineers, testers and approvers (owner, release manager)",
   security: bearerSecurity,
+  "x-roles": OPERATION_ROLES.set_team,
   request: { params: ReleaseParams, body: jsonBody(TeamSchema) },
   responses: {
     200: jsonContent(ReleaseCommandResultSchema, "The release with its team."),
@@ -146,10 +162,12 @@ export const putWindow = createRoute({
   method: "put",
   path: "/v1/releases/{id}/window",
   tags,
-  summary: "Confirm the deployment window, checked against the risk policy and public holidays",
+  summary:
+    "Confirm the deployment window, checked against the risk policy and public holidays (owner, release manager)",
   description:
     "Low-risk releases may deploy in business hours or maintenance windows, high-risk ones only in maintenance windows, none in a freeze or on a public holiday of the client's (or agency's) state. A refusal names the rule and suggests the next allowed slots; an owner may override with a reason.",
   security: bearerSecurity,
+  "x-roles": OPERATION_ROLES.set_window,
   request: { params: ReleaseParams, body: jsonBody(WindowBookingSchema) },
   responses: {
     200: jsonContent(ReleaseCommandResultSchema, "The release with its window."),
@@ -164,6 +182,7 @@ export const getPlan = createRoute({
   summary: "The release plan document, as JSON or markdown",
   description: "Send `Accept: text/markdown` (or `?format=markdown`) for the markdown document.",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: {
     params: ReleaseParams,
     query: z.object({
@@ -187,40 +206,50 @@ export const getPlan = createRoute({
 
 export const postTransition = command(
   "/v1/releases/{id}/transitions",
-  "Move the release to another stage; 409 lists the unmet gates",
+  "Move the release to another stage (the release manager); 409 lists the unmet gates",
   TransitionSchema,
+  LIFECYCLE_ROLES.transition,
+  DECIDED_BY_THE_RELEASE_MANAGER,
 );
 export const postDecision = command(
   "/v1/releases/{id}/decisions",
   "Decide go/no-go, halt, resume, stability or rollback (the release manager)",
   DecisionSchema,
-  "Decisions go through the release's Durable Object, one at a time: exclusive decisions have exactly one winner. Only the release's release manager (or an owner acting as one) decides.",
+  LIFECYCLE_ROLES.decision,
+  `Decisions go through the release's Durable Object, one at a time: exclusive decisions have exactly one winner. ${DECIDED_BY_THE_RELEASE_MANAGER}`,
 );
 export const postCancel = command(
   "/v1/releases/{id}/cancel",
-  "Cancel a release before deployment execution",
+  "Cancel a release before deployment execution (the release manager)",
   ReasonSchema,
+  LIFECYCLE_ROLES.cancel,
+  DECIDED_BY_THE_RELEASE_MANAGER,
 );
 export const postReattempt = command(
   "/v1/releases/{id}/reattempt",
-  "Re-attempt a rolled-back or failed release once its investigation is closed",
+  "Re-attempt a rolled-back or failed release once its investigation is closed (the release manager)",
   ReasonSchema,
+  LIFECYCLE_ROLES.reattempt,
+  DECIDED_BY_THE_RELEASE_MANAGER,
 );
 export const postTestResult = command(
   "/v1/releases/{id}/test-results",
-  "Report a test result (staging, smoke, verification, UAT)",
+  "Report a test result: staging, smoke, verification or UAT (owner, release manager, engineer)",
   TestResultCreateSchema,
+  LIFECYCLE_ROLES.test_result,
 );
 export const postDeploymentReport = command(
   "/v1/releases/{id}/deployment-log",
-  "Record that the deployment started, completed or failed",
+  "Record that the deployment started, completed or failed (owner, release manager, engineer)",
   DeploymentReportSchema,
+  LIFECYCLE_ROLES.execution_report,
   "A failed deployment opens the rollback decision.",
 );
 export const postRollbackStep = command(
   "/v1/releases/{id}/rollback-steps",
-  "Record a rollback procedure step as done or failed, in order",
+  "Record a rollback procedure step as done or failed, in order (owner, release manager, engineer)",
   RollbackStepReportSchema,
+  LIFECYCLE_ROLES.rollback_step,
 );
 
 const listOf = <P extends string, S extends z.ZodType>(path: P, summary: string, item: S, name: string) =>
@@ -230,6 +259,7 @@ const listOf = <P extends string, S extends z.ZodType>(path: P, summary: string,
     tags,
     summary,
     security: bearerSecurity,
+    "x-roles": ROLES,
     request: { params: ReleaseParams, query: PaginationQuery },
     responses: { 200: jsonContent(pageOf(item, name), summary), ...errorResponses(...TENANT_READ_ERRORS) },
   });

@@ -5,7 +5,7 @@ import { requireRole } from "../../lib/auth/actor";
 import { definedOnly } from "../../lib/objects";
 import { notFound } from "../../lib/problem";
 import { refreshFollowingSchedules } from "../../windows/stored-windows";
-import type { getTenant, patchTenant } from "./routes";
+import { type getTenant, type patchTenant, TENANT_SETTINGS_ROLES } from "./routes";
 import { presentTenant } from "./schemas";
 
 export const getTenantHandler: AppRouteHandler<typeof getTenant> = async (c) => {
@@ -17,7 +17,7 @@ export const getTenantHandler: AppRouteHandler<typeof getTenant> = async (c) => 
 export const patchTenantHandler: AppRouteHandler<typeof patchTenant> = async (c) => {
   const body = c.req.valid("json");
   const tenant = await withTenant(c, async ({ tx, actor }) => {
-    requireRole(actor, ["owner"], "Changing agency settings");
+    requireRole(actor, TENANT_SETTINGS_ROLES, "Changing agency settings");
     const changes: TenantChanges = {
       name: body.name,
       timezone: body.timezone,

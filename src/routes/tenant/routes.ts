@@ -6,7 +6,11 @@ import {
   jsonContent,
   TENANT_WRITE_ERRORS,
 } from "../../app/openapi";
+import { ROLES, type Role } from "../../lib/auth/tokens";
 import { TenantPatchSchema, TenantSchema } from "./schemas";
+
+/** Who may change the agency's settings (`x-roles` and the handler's role check). */
+export const TENANT_SETTINGS_ROLES = ["owner"] as const satisfies readonly Role[];
 
 export const getTenant = createRoute({
   method: "get",
@@ -14,6 +18,7 @@ export const getTenant = createRoute({
   tags: ["Agency"],
   summary: "Your agency's settings",
   security: bearerSecurity,
+  "x-roles": ROLES,
   responses: { 200: jsonContent(TenantSchema, "The caller's agency."), ...errorResponses(401) },
 });
 
@@ -23,6 +28,7 @@ export const patchTenant = createRoute({
   tags: ["Agency"],
   summary: "Update name, time zone, state or sender identity (owner)",
   security: bearerSecurity,
+  "x-roles": TENANT_SETTINGS_ROLES,
   request: { body: jsonBody(TenantPatchSchema) },
   responses: {
     200: jsonContent(TenantSchema, "The updated agency."),

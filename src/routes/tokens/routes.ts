@@ -10,6 +10,7 @@ import {
   TENANT_WRITE_ERRORS,
   UuidParam,
 } from "../../app/openapi";
+import { ROLES } from "../../lib/auth/tokens";
 import { IssuedTokenSchema, TokenCreateSchema, TokenPageSchema, TokenSchema } from "./schemas";
 
 export const listTokens = createRoute({
@@ -18,6 +19,7 @@ export const listTokens = createRoute({
   tags: ["Tokens"],
   summary: "List API tokens (owners see all; others their own)",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: {
     query: PaginationQuery.extend({
       member_id: z
@@ -39,6 +41,7 @@ export const createToken = createRoute({
   summary: "Issue an API token for a member",
   description: "Owners may issue tokens for any active member; everyone else only for themselves.",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(TokenCreateSchema) },
   responses: {
     201: jsonContent(IssuedTokenSchema, "The token, shown once."),
@@ -51,7 +54,10 @@ export const revokeToken = createRoute({
   path: "/v1/tokens/{id}",
   tags: ["Tokens"],
   summary: "Revoke a token; it stops working immediately",
+  description:
+    "Owners may revoke any token of the agency; everyone else only their own (someone else's token is a 404 to them).",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: { params: z.object({ id: UuidParam("id", "Token id (the JWT's jti).") }) },
   responses: {
     200: jsonContent(TokenSchema, "The revoked token."),

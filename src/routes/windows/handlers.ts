@@ -19,10 +19,15 @@ import { uuidv7 } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { ApiError, notFound } from "../../lib/problem";
 import { scheduleFrom, toRecurrenceJson } from "../../windows/stored-windows";
-import type { createWindow, deleteWindow, getWindow, listWindows, patchWindow } from "./routes";
+import {
+  type createWindow,
+  type deleteWindow,
+  type getWindow,
+  type listWindows,
+  type patchWindow,
+  WINDOW_WRITE_ROLES,
+} from "./routes";
 import { presentWindow } from "./schemas";
-
-const MANAGERS = ["owner", "release_manager"] as const;
 
 interface Placement {
   clientId: string | null;
@@ -131,7 +136,7 @@ export const listWindowsHandler: AppRouteHandler<typeof listWindows> = async (c)
 export const createWindowHandler: AppRouteHandler<typeof createWindow> = async (c) => {
   const body = c.req.valid("json");
   const result = await withTenant(c, ({ tx, actor }) => {
-    requireRole(actor, MANAGERS, "Managing deployment windows");
+    requireRole(actor, WINDOW_WRITE_ROLES, "Managing deployment windows");
     return idempotent(c, tx, actor.tenantId, async () => {
       const placement = await resolvePlacement(
         tx,
@@ -172,7 +177,7 @@ export const patchWindowHandler: AppRouteHandler<typeof patchWindow> = async (c)
   const { id } = c.req.valid("param");
   const body = c.req.valid("json");
   const result = await withTenant(c, async ({ tx, actor }) => {
-    requireRole(actor, MANAGERS, "Managing deployment windows");
+    requireRole(actor, WINDOW_WRITE_ROLES, "Managing deployment windows");
     const existing = await findWindow(tx, actor.tenantId, id);
     if (!existing) throw notFound("The window");
     const movesScope = body.client_id !== undefined || body.project_id !== undefined;
@@ -206,7 +211,7 @@ export const patchWindowHandler: AppRouteHandler<typeof patchWindow> = async (c)
 export const deleteWindowHandler: AppRouteHandler<typeof deleteWindow> = async (c) => {
   const { id } = c.req.valid("param");
   await withTenant(c, async ({ tx, actor }) => {
-    requireRole(actor, MANAGERS, "Managing deployment windows");
+    requireRole(actor, WINDOW_WRITE_ROLES, "Managing deployment windows");
     if (!(await deleteWindowRow(tx, actor.tenantId, id))) throw notFound("The window");
   });
   return c.body(null, 204);

@@ -10,6 +10,7 @@ import {
   TENANT_WRITE_ERRORS,
   UuidParam,
 } from "../../app/openapi";
+import { ROLES, type Role } from "../../lib/auth/tokens";
 import {
   WindowCreateSchema,
   WindowKindSchema,
@@ -21,6 +22,9 @@ import {
 const WindowParams = z.object({ id: UuidParam("id", "Window id.") });
 const tags = ["Windows"];
 
+/** Who may add, change and remove windows and freezes (`x-roles` and the handlers' role check). */
+export const WINDOW_WRITE_ROLES = ["owner", "release_manager"] as const satisfies readonly Role[];
+
 export const listWindows = createRoute({
   method: "get",
   path: "/v1/windows",
@@ -29,6 +33,7 @@ export const listWindows = createRoute({
   description:
     "Filter by `client_id` (that client's windows, including its projects'), `project_id` or `kind`. For the windows that apply to one project, with holidays, use GET /v1/calendar.",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: {
     query: PaginationQuery.extend({
       client_id: z
@@ -56,6 +61,7 @@ export const createWindow = createRoute({
   description:
     "A local wall-clock start in an IANA zone plus an optional daily/weekly recurrence, like iCalendar's DTSTART;TZID + RRULE. Scoped to the agency, or to a client or project with `client_id`/`project_id`. Problems are 400 with `errors[]`; DST surprises come back as `warnings[]`.",
   security: bearerSecurity,
+  "x-roles": WINDOW_WRITE_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(WindowCreateSchema) },
   responses: {
     201: jsonContent(WindowSchema, "The new window, with its next occurrence and any warnings."),
@@ -69,6 +75,7 @@ export const getWindow = createRoute({
   tags,
   summary: "One window",
   security: bearerSecurity,
+  "x-roles": ROLES,
   request: { params: WindowParams },
   responses: { 200: jsonContent(WindowSchema, "The window."), ...errorResponses(...TENANT_READ_ERRORS) },
 });
@@ -80,6 +87,7 @@ export const patchWindow = createRoute({
   summary: "Change a window (owner, release manager)",
   description: "Releases already booked keep their slot; the policy is checked again when go is given.",
   security: bearerSecurity,
+  "x-roles": WINDOW_WRITE_ROLES,
   request: { params: WindowParams, body: jsonBody(WindowPatchSchema) },
   responses: {
     200: jsonContent(WindowSchema, "The updated window, with any warnings."),
@@ -95,6 +103,7 @@ export const deleteWindow = createRoute({
   description:
     "Releases booked into it keep their slot, but the policy is checked again at go time, so a release whose only allowing window was removed cannot go until it is re-booked.",
   security: bearerSecurity,
+  "x-roles": WINDOW_WRITE_ROLES,
   request: { params: WindowParams },
   responses: { 204: { description: "Removed." }, ...errorResponses(...TENANT_READ_ERRORS) },
 });

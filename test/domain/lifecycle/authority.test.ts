@@ -76,6 +76,13 @@ describe("authority matrix", () => {
     });
   });
 
+  it("takes decisions away from an assigned release manager demoted to engineer, keeping reports", () => {
+    const demoted = { ...actors.releaseManager, role: "engineer" as const };
+    expect(authorize("halt", demoted, team).ok).toBe(false);
+    expect(authorize("go", demoted, team).ok).toBe(false);
+    expect(authorize("test_result", demoted, team)).toEqual({ ok: true, capacity: "reporter" });
+  });
+
   it("never lets a viewer decide, even when assigned as the release manager", () => {
     const viewerTeam = { ...team, release_manager_id: actors.viewer.member_id };
     expect(authorize("go", actors.viewer, viewerTeam).ok).toBe(false);
