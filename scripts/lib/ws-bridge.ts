@@ -5,7 +5,33 @@
 // Protocol, as the driver expects from `neonConfig.wsProxy`: the client opens
 // ws://host:port/v1?address=<db-host>:<db-port>; every binary frame is written
 // to the TCP socket as-is, and every TCP chunk goes back as one binary frame.
+//
+// Fault injection (tests only, `faultControl: true`): the same port answers
+// plain HTTP requests under /__faults, so a test can cut a connection in the
+// middle of a transaction, the way a network drop or a database restart would.
+// Files run concurrently against one bridge, so a cut is aimed by a marker the
+// test puts into its own request (a unique name), never by timing:
+//
+//   POST   /__faults/drops {marker, when}  arm a one-shot cut of the first connection that
+//                                          sends a frame containing `marker` (8–200 bytes of
+//                                          UTF-8) to the database; 201 with the rule's state
+//          when = "before_forwarding"      the frame never reaches the database
+//          when = "after_answer" (default) the frame is forwarded and the database's whole answer
+//                                          (up to ReadyForQuery) is held back, then the cut: the
+//                                          statement ran inside the open transaction, which
+//                                          never commits
+//   GET    /__faults/drops/{id}            the rule, with `triggered` once it has cut (and
+//                                          `answered` when the database had answered first)
+//   DELETE /__faults/drops/{id}            disarm (a test cleaning up after a failure)
+//
+// There is deliberately no "cut everything": it would fail whatever else is running.
+//
+// A cut destroys both sides: the TCP socket with a reset (the server sees the
+// client vanish and rolls back) and the WebSocket without a close frame (the
+// driver sees the connection lost).
 
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { connect, type Socket } from "node:net";
@@ -24,6 +50,11 @@ export interface BridgeOptions {
   host?: string;
   /** The only `host:port` targets the bridge will dial; it must never be an open relay. */
   allowedTargets: string[];
+  /**
+   * Tests only: answer the fault-injection requests described above on the
+   * bridge's port. `npm start`, the bench and the scripts never set it.
+   */
+  faultControl?: boolean;
 }
 
 export interface BridgeStats {
@@ -37,17 +68,81 @@ export interface Bridge {
   port: number;
   /** The value for `DB_WS_PROXY`: where the Worker's driver should connect. */
   proxyAddress: string;
+  /** `http://host:port/__faults` when started with `faultControl`; undefined otherwise. */
+  faultControlUrl: string | undefined;
   stats: BridgeStats;
   resetStats(): void;
   close(): Promise<void>;
 }
+
+export type CutMoment = "before_forwarding" | "after_answer";
+
+interface DropRule {
+  id: string;
+  marker: Buffer;
+  when: CutMoment;
+  /** A connection was cut for it. */
+  triggered: boolean;
+  /** With `after_answer`: the database answered the marked frame completely before the cut. */
+  answered: boolean;
+}
+
+/** Markers shorter than this could match unrelated traffic of other tests. */
+const MIN_MARKER_BYTES = 8;
+const MAX_MARKER_BYTES = 200;
+/** Armed and finished rules kept for status queries; old ones are forgotten first. */
+const MAX_RULES = 1_000;
 
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const host = options.host ?? "127.0.0.1";
   const allowed = new Set(options.allowedTargets);
   const stats: BridgeStats = { framesToDatabase: 0, framesFromDatabase: 0, connections: 0 };
   const sockets = new Set<Socket>();
-  const server = new WebSocketServer({ host, port: options.port ?? 0, perMessageDeflate: false });
+  const rules = new Map<string, DropRule>();
+  const armed = () => [...rules.values()].filter((rule) => !rule.triggered);
+
+  const http = createServer((request, response) => {
+    if (options.faultControl && (request.url ?? "").startsWith("/__faults/")) {
+      handleFaultRequest(request, response).catch(() =>
+        reply(response, 500, { error: "fault control failed" }),
+      );
+      return;
+    }
+    // What `ws` answers on its own port to anything that is not an upgrade.
+    response.writeHead(426, { "Content-Type": "text/plain" });
+    response.end("Upgrade Required");
+  });
+  const server = new WebSocketServer({ server: http, perMessageDeflate: false });
+
+  async function handleFaultRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? "/", "http://bridge");
+    const body = await readJson(request);
+    if (request.method === "POST" && url.pathname === "/__faults/drops") {
+      const { marker, when = "after_answer" } = (body ?? {}) as { marker?: unknown; when?: unknown };
+      const bytes = typeof marker === "string" ? Buffer.from(marker, "utf8") : Buffer.alloc(0);
+      if (bytes.length < MIN_MARKER_BYTES || bytes.length > MAX_MARKER_BYTES) {
+        return reply(response, 400, {
+          error: `marker must be a string of ${MIN_MARKER_BYTES}–${MAX_MARKER_BYTES} bytes`,
+        });
+      }
+      if (when !== "before_forwarding" && when !== "after_answer") {
+        return reply(response, 400, { error: "when must be 'before_forwarding' or 'after_answer'" });
+      }
+      const rule: DropRule = { id: randomUUID(), marker: bytes, when, triggered: false, answered: false };
+      rules.set(rule.id, rule);
+      if (rules.size > MAX_RULES) rules.delete(rules.keys().next().value as string);
+      return reply(response, 201, present(rule));
+    }
+    const match = /^\/__faults\/drops\/([\w-]+)$/.exec(url.pathname);
+    const rule = match?.[1] ? rules.get(match[1]) : undefined;
+    if (rule && request.method === "GET") return reply(response, 200, present(rule));
+    if (rule && request.method === "DELETE") {
+      rules.delete(rule.id);
+      response.writeHead(204).end();
+      return;
+    }
+    return reply(response, 404, { error: "unknown fault control request" });
+  }
 
   server.on("connection", (ws: WebSocket, request) => {
     const url = new URL(request.url ?? "/", "ws://bridge");
@@ -63,6 +158,15 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     sockets.add(tcp);
     const pending: Buffer[] = [];
     let tcpReady = false;
+    /** Set by an `after_answer` rule: the database's answer is held back until it is complete, then the cut. */
+    let answerToCut: { rule: DropRule; scanner: ReadyForQueryScanner } | undefined;
+    /** The end of the previous frame (while rules are armed), so a marker split across two frames is still seen. */
+    let tail = Buffer.alloc(0);
+
+    const cut = () => {
+      tcp.resetAndDestroy();
+      ws.terminate();
+    };
 
     tcp.on("connect", () => {
       tcpReady = true;
@@ -70,6 +174,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       pending.length = 0;
     });
     tcp.on("data", (chunk) => {
+      if (answerToCut) {
+        if (answerToCut.scanner.feed(chunk)) {
+          answerToCut.rule.answered = true;
+          cut();
+        }
+        return;
+      }
       stats.framesFromDatabase++;
       if (ws.readyState === ws.OPEN) ws.send(chunk, { binary: true });
     });
@@ -88,6 +199,22 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
       const chunk = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       stats.framesToDatabase++;
+      const candidates = options.faultControl ? armed() : [];
+      if (candidates.length > 0) {
+        const seen = Buffer.concat([tail, chunk]);
+        tail = seen.subarray(Math.max(0, seen.length - (MAX_MARKER_BYTES - 1)));
+        const rule = candidates.find((candidate) => seen.includes(candidate.marker));
+        if (rule) {
+          rule.triggered = true;
+          if (rule.when === "before_forwarding") {
+            cut();
+            return;
+          }
+          // The driver waits for each answer before it sends the next statement, so the
+          // database's stream is at a message boundary here.
+          answerToCut = { rule, scanner: new ReadyForQueryScanner() };
+        }
+      }
       if (tcpReady) tcp.write(chunk);
       else pending.push(chunk);
       // After Terminate the session is over: close our side as PostgreSQL would.
@@ -101,14 +228,16 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once("listening", resolve);
-    server.once("error", reject);
+    http.once("listening", resolve);
+    http.once("error", reject);
+    http.listen(options.port ?? 0, host);
   });
-  const port = (server.address() as AddressInfo).port;
+  const port = (http.address() as AddressInfo).port;
 
   return {
     port,
     proxyAddress: `${host}:${port}`,
+    faultControlUrl: options.faultControl ? `http://${host}:${port}/__faults` : undefined,
     stats,
     resetStats() {
       stats.framesToDatabase = 0;
@@ -119,8 +248,73 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       for (const client of server.clients) client.terminate();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+const READY_FOR_QUERY = 0x5a; // 'Z'
+
+/**
+ * Follows the Postgres backend message stream (server → client) from a
+ * message boundary just far enough to see a ReadyForQuery: the server has
+ * finished everything the client sent before it.
+ */
+class ReadyForQueryScanner {
+  private header: number[] = [];
+  private remaining = 0;
+  private type = 0;
+
+  /** Feeds one chunk; true once a ReadyForQuery message has been completed. */
+  feed(chunk: Uint8Array): boolean {
+    let ready = false;
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (this.remaining > 0) {
+        const take = Math.min(this.remaining, chunk.length - offset);
+        this.remaining -= take;
+        offset += take;
+        if (this.remaining === 0 && this.type === READY_FOR_QUERY) ready = true;
+        continue;
+      }
+      this.header.push(chunk[offset] ?? 0);
+      offset++;
+      if (this.header.length < 5) continue;
+      const bytes = Uint8Array.from(this.header);
+      this.header = [];
+      this.type = bytes[0] ?? 0;
+      this.remaining = new DataView(bytes.buffer).getInt32(1) - 4;
+      if (this.remaining === 0 && this.type === READY_FOR_QUERY) ready = true;
+    }
+    return ready;
+  }
+}
+
+function present(rule: DropRule) {
+  const { id, when, triggered, answered } = rule;
+  return { id, marker: rule.marker.toString("utf8"), when, triggered, answered };
+}
+
+function reply(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { "Content-Type": "application/json" });
+  response.end(JSON.stringify(body));
+}
+
+function readJson(request: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      try {
+        resolve(text ? JSON.parse(text) : undefined);
+      } catch {
+        resolve(undefined);
+      }
+    });
+    request.on("error", reject);
+  });
 }
 
 function splitHostPort(target: string): [string, number] {

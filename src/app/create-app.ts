@@ -97,7 +97,9 @@ export function createApp() {
   app.onError((error, c) => {
     const apiError = toApiError(error);
     const requestId = c.get("requestId") ?? "unknown";
-    if (apiError.status >= 500 && apiError.code !== "database_unavailable") logUnexpected(error, requestId);
+    // A 503 (database or a release's Durable Object unavailable) is expected now and then and says
+    // so to the caller; anything else on our side is logged.
+    if (apiError.status >= 500 && apiError.status !== 503) logUnexpected(error, requestId);
     const body = problemBody(apiError, c.req.path, requestId);
     return new Response(JSON.stringify(body), {
       status: apiError.status,

@@ -29,7 +29,8 @@ function configureDriver(config: DatabaseConfig): void {
 export function databaseUnavailable(): ApiError {
   return new ApiError(
     "database_unavailable",
-    "The database cannot be reached right now. Nothing was changed; retry after the Retry-After interval.",
+    // Not "nothing was changed": the connection may drop after COMMIT was sent.
+    "The database cannot be reached right now. Retry after the Retry-After interval; a write retried with the same Idempotency-Key is applied at most once.",
     {},
     { "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) },
   );
@@ -42,7 +43,9 @@ function isConnectionFailure(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === "string" && /^(08|57P0|53300)/.test(code)) return true;
   const message = error instanceof Error ? error.message : String(error);
-  return /Connection terminated|connection timeout|WebSocket|ECONNREFUSED|ECONNRESET|socket/i.test(message);
+  return /Connection terminated|connection timeout|not queryable|WebSocket|ECONNREFUSED|ECONNRESET|socket/i.test(
+    message,
+  );
 }
 
 /**
@@ -64,17 +67,27 @@ export class DatabaseHandle {
       throw databaseUnavailable();
     }
     let broken = false;
+    // A checked-out client reports a lost connection as an 'error' event; unheard, it is an
+    // uncaught exception. It also tells us the failure was the connection's: the error that
+    // reaches the catch below is then often the failed ROLLBACK's ("not queryable"), not the
+    // statement's, and must still be a 503, not a 500.
+    let connectionLost = false;
+    const onConnectionError = () => {
+      connectionLost = true;
+    };
+    client.on("error", onConnectionError);
     try {
       return await work(drizzle({ client, schema, casing: "snake_case" }), client);
     } catch (error) {
       const cause = (error as { cause?: unknown }).cause ?? error;
-      if (!(error instanceof ApiError) && isConnectionFailure(cause)) {
+      if (!(error instanceof ApiError) && (connectionLost || isConnectionFailure(cause))) {
         broken = true;
         throw databaseUnavailable();
       }
       throw error;
     } finally {
-      client.release(broken);
+      client.off("error", onConnectionError);
+      client.release(broken || connectionLost);
     }
   }
 

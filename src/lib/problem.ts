@@ -21,6 +21,7 @@ export const PROBLEM_STATUS = {
   internal: 500,
   misconfigured: 500,
   database_unavailable: 503,
+  coordinator_unavailable: 503,
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_STATUS;
@@ -45,6 +46,7 @@ export const PROBLEM_TITLES: Record<ProblemCode, string> = {
   internal: "Internal error",
   misconfigured: "Service misconfigured",
   database_unavailable: "Database unavailable",
+  coordinator_unavailable: "Release coordinator unavailable",
 };
 
 export interface FieldError {

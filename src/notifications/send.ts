@@ -140,9 +140,15 @@ async function loadMessage(database: DatabaseHandle, id: string): Promise<Messag
   });
 }
 
+/**
+ * Records the outcome of the attempt this drain claimed. Only that attempt:
+ * if its lease ran out and another drain claimed the message again (attempts
+ * moved on), this drain's late outcome must not overwrite the newer one.
+ */
 async function settle(
   database: DatabaseHandle,
   id: string,
+  claimedAttempts: number,
   now: Date,
   changes:
     | { status: "sent"; providerMessageId: string | null }
@@ -154,17 +160,17 @@ async function settle(
       await tx.execute(sql`
         update outbox_messages set status = 'sent', sent_at = ${now}, provider_message_id = ${changes.providerMessageId},
           last_error = null, skip_reason = null, updated_at = ${now}
-        where id = ${id}`);
+        where id = ${id} and attempts = ${claimedAttempts}`);
     } else if (changes.status === "skipped") {
       await tx.execute(sql`
         update outbox_messages set status = 'skipped', skip_reason = ${changes.reason},
           last_error = ${changes.lastError ?? null}, updated_at = ${now}
-        where id = ${id}`);
+        where id = ${id} and attempts = ${claimedAttempts}`);
     } else {
       await tx.execute(sql`
         update outbox_messages set status = 'failed', next_attempt_at = ${changes.nextAttemptAt},
           last_error = ${changes.lastError}, updated_at = ${now}
-        where id = ${id}`);
+        where id = ${id} and attempts = ${claimedAttempts}`);
     }
   });
 }
@@ -292,7 +298,7 @@ async function sendOne(
     ? decideSend(message.classification, message)
     : ({ send: false, reason: "no_longer_recipient" } as const);
   if (!decision.send) {
-    await settle(database, id, now, { status: "skipped", reason: decision.reason });
+    await settle(database, id, attempts, now, { status: "skipped", reason: decision.reason });
     return "skipped";
   }
   const email = await prepare(database, settings, message, now);
@@ -312,7 +318,7 @@ async function sendOne(
     { idempotencyKey: id, signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) },
   );
   if (data?.id) {
-    await settle(database, id, now, { status: "sent", providerMessageId: data.id });
+    await settle(database, id, attempts, now, { status: "sent", providerMessageId: data.id });
     return "sent";
   }
   const statusCode = (error as { statusCode?: number | null } | null)?.statusCode ?? null;
@@ -322,13 +328,17 @@ async function sendOne(
   const concurrent = statusCode === 409 && name === "concurrent_idempotent_requests";
   if (isRetryable(statusCode) || concurrent) {
     if (attempts >= MAX_SEND_ATTEMPTS) {
-      await settle(database, id, now, { status: "skipped", reason: "gave_up_after_retries", lastError });
+      await settle(database, id, attempts, now, {
+        status: "skipped",
+        reason: "gave_up_after_retries",
+        lastError,
+      });
       return "skipped";
     }
     const nextAttemptAt = new Date(now.getTime() + retryDelaySeconds(attempts) * 1000);
-    await settle(database, id, now, { status: "failed", nextAttemptAt, lastError });
+    await settle(database, id, attempts, now, { status: "failed", nextAttemptAt, lastError });
     return "retrying";
   }
-  await settle(database, id, now, { status: "skipped", reason: "rejected_by_provider", lastError });
+  await settle(database, id, attempts, now, { status: "skipped", reason: "rejected_by_provider", lastError });
   return "skipped";
 }

@@ -1,3 +1,4 @@
+import { ApiError } from "../lib/problem";
 import type { ReleaseCommand, ReleaseCommandOutcome } from "./command";
 
 /** What routes, webhooks and the cron need from a release's Durable Object. */
@@ -9,9 +10,54 @@ interface CoordinatorStub {
   execute(command: ReleaseCommand): Promise<ReleaseCommandOutcome>;
 }
 
+/** Seconds to wait before retrying after the object was reset or unreachable: it restarts at once. */
+export const COORDINATOR_RETRY_AFTER_SECONDS = 1;
+/** An overloaded object needs its queue to drain first; retrying at once would add to it. */
+export const COORDINATOR_OVERLOADED_RETRY_AFTER_SECONDS = 5;
+
+/** The properties the Workers runtime sets on errors thrown through a Durable Object stub. */
+interface StubError {
+  /** Thrown by our own code inside the object (rather than by the platform). */
+  remote?: unknown;
+  overloaded?: unknown;
+  durableObjectReset?: unknown;
+}
+
 /** One object per release, named by tenant and release so another tenant's name can never reach it. */
 export function coordinatorName(tenantId: string, releaseId: string): string {
   return `${tenantId}:${releaseId}`;
+}
+
+/**
+ * The command's own failures come back as outcomes (executeReleaseCommand
+ * catches everything), so an exception from the stub is the platform's: the
+ * object was reset (a deploy, a crash, `ctx.abort()`) with this command
+ * running or queued, it is overloaded, or it could not be reached. Each is a
+ * retryable 503, never a 500. A command that was running may have committed
+ * just before the reset, so the detail says so: the Idempotency-Key makes the
+ * retry safe either way.
+ */
+export function coordinatorUnavailable(error: unknown): ApiError {
+  if ((error as StubError | null)?.overloaded === true) {
+    return new ApiError(
+      "coordinator_unavailable",
+      "Too many changes to this release are waiting to be applied; nothing of this request was applied. Retry after the Retry-After interval.",
+      {},
+      { "Retry-After": String(COORDINATOR_OVERLOADED_RETRY_AFTER_SECONDS) },
+    );
+  }
+  return new ApiError(
+    "coordinator_unavailable",
+    "The release's coordinator restarted before it answered, so this change may or may not have been applied. Retry with the same Idempotency-Key: an applied change is answered again, never applied twice.",
+    {},
+    { "Retry-After": String(COORDINATOR_RETRY_AFTER_SECONDS) },
+  );
+}
+
+/** An error our own code threw inside the object (not a reset): a bug, left to surface as a 500. */
+function thrownByOurCode(error: unknown): boolean {
+  const failure = error as StubError | null;
+  return failure?.remote === true && failure.durableObjectReset !== true;
 }
 
 export function releaseCoordinator(env: Env): ReleaseCoordinatorClient {
@@ -19,7 +65,12 @@ export function releaseCoordinator(env: Env): ReleaseCoordinatorClient {
     async execute(command) {
       const namespace = env.RELEASE_COORDINATOR;
       const stub = namespace.get(namespace.idFromName(coordinatorName(command.tenantId, command.releaseId)));
-      return (stub as unknown as CoordinatorStub).execute(command);
+      try {
+        return await (stub as unknown as CoordinatorStub).execute(command);
+      } catch (error) {
+        if (thrownByOurCode(error)) throw error;
+        throw coordinatorUnavailable(error);
+      }
     },
   };
 }

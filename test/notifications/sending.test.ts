@@ -238,6 +238,36 @@ describe("stakeholder email through the outbox and the real resend SDK", () => {
     expect((await fakeFor(failing.email)).requests).toHaveLength(3);
   });
 
+  it("a drain whose lease ran out cannot overwrite the outcome of the drain that claimed the message after it", async () => {
+    const person = await addContact(agency, { consent: true });
+    const id = await releaseInExecution(agency);
+    await setRecipients(id, [person]);
+    await fakeControl("hang", person.email, 2);
+    await deploy(id);
+    // The command's own waitUntil kick makes the first attempt; it hangs until its timeout.
+    const firstAttemptOver = async () => (await notificationsOf(agency, id)).items[0]?.status === "failed";
+    while (!(await firstAttemptOver())) await new Promise((resolve) => setTimeout(resolve, 200));
+
+    // A drain an hour later claims the retry, and its send hangs too; ten
+    // minutes after it, its lease is gone and a third drain claims, sends and
+    // settles the message while the stale drain is still waiting.
+    const later = Date.now() + 3_600_000;
+    const stale = drain({ releaseId: id, now: new Date(later), timeoutMs: 5_000 });
+    while ((await fakeFor(person.email)).requests.length < 2) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const fresh = await drain({ releaseId: id, now: new Date(later + 10 * 60_000) });
+    expect(fresh.sent).toBe(1);
+    expect((await stale).claimed).toBe(1);
+
+    const [message] = (await notificationsOf(agency, id)).items;
+    expect(message?.status).toBe("sent");
+    expect(message?.attempts).toBe(3);
+    const recorded = await fakeFor(person.email);
+    expect(recorded.deliveries).toHaveLength(1);
+    expect(new Set(recorded.requests.map((r) => r.headers["idempotency-key"])).size).toBe(1);
+  });
+
   it("Resend webhooks are Svix-verified; a bounce suppresses the address and nothing more is sent", async () => {
     const person = await addContact(agency, { consent: true });
     const id = await releaseInExecution(agency);

@@ -16,7 +16,8 @@ async function privateJwk(kid: string): Promise<string> {
 export default async function setup(project: TestProject) {
   const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres();
   const databaseUrl = process.env.DATABASE_URL ?? embedded?.databaseUrl ?? "";
-  const bridge = await startBridge({ allowedTargets: [databaseTarget(databaseUrl)] });
+  // Fault control lets the hardening suite cut a connection mid-transaction (scripts/lib/ws-bridge.ts).
+  const bridge = await startBridge({ allowedTargets: [databaseTarget(databaseUrl)], faultControl: true });
   const database = await connectScriptDatabase(databaseUrl, bridge);
   await applyMigrations(database.pool);
   await database.pool.end();
@@ -32,6 +33,7 @@ export default async function setup(project: TestProject) {
   );
   project.provide("databaseUrl", databaseUrl);
   project.provide("dbWsProxy", bridge.proxyAddress);
+  project.provide("bridgeFaultControlUrl", bridge.faultControlUrl ?? "");
   project.provide("jwtSigningKey", current);
   project.provide("jwtVerifyKeys", JSON.stringify([previousPublic]));
   project.provide("jwtPreviousPrivateKey", JSON.stringify(previous));

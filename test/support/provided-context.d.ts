@@ -5,6 +5,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     dbWsProxy: string;
+    /** The bridge's fault-injection endpoint (`http://host:port/__faults`), see scripts/lib/ws-bridge.ts. */
+    bridgeFaultControlUrl: string;
     jwtSigningKey: string;
     jwtVerifyKeys: string;
     jwtPreviousPrivateKey: string;
