@@ -12,6 +12,9 @@ const config = mergeConfig(
     test: {
       testTimeout: 300_000,
       hookTimeout: 300_000,
+      // One file at a time: the cron fault tests fire ticks that act on every
+      // agency, and the isolation sweep compares whole-tenant fingerprints.
+      fileParallelism: false,
     },
   }),
 );

@@ -20,20 +20,33 @@ interface DecisionBenchContext {
   agency: SeededAgency;
 }
 
-async function memberIdOf(env: BenchEnvironment, agency: SeededAgency, role: string): Promise<string> {
+/** The id of the agency's (first) member with `role`. */
+export async function memberIdOf(
+  env: Pick<BenchEnvironment, "apiUrl">,
+  agency: SeededAgency,
+  role: string,
+): Promise<string> {
   const res = await callApi(env.apiUrl, "/v1/members?limit=200", { token: agency.tokens.owner });
   const member = (res.body?.items ?? []).find((m: { role: string }) => m.role === role);
   if (!member) throw new Error(`no ${role} in the bench agency`);
   return member.id;
 }
 
+export interface ReleaseForDecisionsOptions {
+  /** More fields of the created release (e.g. `commit_sha`, so CI deliveries match it). */
+  fields?: Record<string, unknown>;
+  /** The window booked (with the owner's override); by default one that opens tomorrow. */
+  window?: { starts_at: string; ends_at: string };
+}
+
 /** A release in pre-deployment verification with a team and a window, ready for halt/resume decisions. */
-async function releaseReadyForDecisions(
-  env: BenchEnvironment,
+export async function releaseReadyForDecisions(
+  env: Pick<BenchEnvironment, "apiUrl">,
   agency: SeededAgency,
   team: unknown,
   n: number,
-) {
+  options: ReleaseForDecisionsOptions = {},
+): Promise<string> {
   const owner = agency.tokens.owner;
   const created = await callApi(env.apiUrl, "/v1/releases", {
     token: owner,
@@ -44,6 +57,7 @@ async function releaseReadyForDecisions(
       scope: "Bench",
       change_log: [{ summary: "Bench" }],
       risk: "low",
+      ...options.fields,
     },
   });
   if (created.status !== 201)
@@ -56,8 +70,10 @@ async function releaseReadyForDecisions(
       "PUT",
       `/v1/releases/${id}/window`,
       {
-        starts_at: new Date(now + 86_400_000).toISOString(),
-        ends_at: new Date(now + 90_000_000).toISOString(),
+        ...(options.window ?? {
+          starts_at: new Date(now + 86_400_000).toISOString(),
+          ends_at: new Date(now + 90_000_000).toISOString(),
+        }),
         override_reason: "bench",
       },
     ],

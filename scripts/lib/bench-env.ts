@@ -23,12 +23,22 @@ export interface BenchEnvironment {
   adminToken: string;
   /** Base URL of the real Worker (wrangler.toml, workers/index.ts). */
   apiUrl: string;
-  /** Base URL of the bare Worker (bench/wrangler.toml). */
+  /** Base URL of the bare Worker (bench/wrangler.toml); empty when started with `bareWorker: false`. */
   bareUrl: string;
   close(): Promise<void>;
 }
 
-export async function startBenchEnvironment(): Promise<BenchEnvironment> {
+export interface BenchEnvironmentOptions {
+  /** Start the bare Worker beside the real one (default true; `npm run bench` compares them). */
+  bareWorker?: boolean;
+}
+
+export async function startBenchEnvironment(
+  options: BenchEnvironmentOptions = {},
+): Promise<BenchEnvironment> {
+  // Everything stays on loopback: no Request.cf download from Cloudflare, no wrangler telemetry.
+  process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+  process.env.WRANGLER_SEND_METRICS ??= "false";
   const cleanups: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const cleanup of cleanups.reverse()) {
@@ -69,8 +79,12 @@ export async function startBenchEnvironment(): Promise<BenchEnvironment> {
       DATA_ENCRYPTION_KEY: secret(Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64")),
     });
     cleanups.push(() => api.dispose());
-    const bare = await startLocalWorker(join(projectRoot, "bench", "wrangler.toml"), shared);
-    cleanups.push(() => bare.dispose());
+    let bareUrl = "";
+    if (options.bareWorker ?? true) {
+      const bare = await startLocalWorker(join(projectRoot, "bench", "wrangler.toml"), shared);
+      cleanups.push(() => bare.dispose());
+      bareUrl = origin(await bare.url);
+    }
 
     return {
       database: embedded ? "embedded PGlite (in memory), same Node process" : "DATABASE_URL",
@@ -78,7 +92,7 @@ export async function startBenchEnvironment(): Promise<BenchEnvironment> {
       bridge,
       adminToken,
       apiUrl: origin(await api.url),
-      bareUrl: origin(await bare.url),
+      bareUrl,
       close,
     };
   } catch (error) {

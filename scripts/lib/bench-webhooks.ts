@@ -29,14 +29,19 @@ function randomSha(): string {
 }
 
 function workflowRun(repository: string): string {
-  const id = Math.floor(Math.random() * 1e10);
+  return workflowRunPayload(repository, { id: Math.floor(Math.random() * 1e10), headSha: randomSha() });
+}
+
+/** A completed, successful GitHub `workflow_run` ("Staging tests") of one commit, as GitHub sends it. */
+export function workflowRunPayload(repository: string, run: { id: number; headSha: string }): string {
+  const { id } = run;
   return JSON.stringify({
     action: "completed",
     workflow_run: {
       id,
       name: "Staging tests",
       path: ".github/workflows/staging.yml",
-      head_sha: randomSha(),
+      head_sha: run.headSha,
       head_branch: "main",
       status: "completed",
       conclusion: "success",
@@ -47,6 +52,21 @@ function workflowRun(repository: string): string {
     },
     repository: { full_name: repository, html_url: `https://github.com/${repository}` },
   });
+}
+
+/** The headers GitHub sends with a `workflow_run` delivery, signed (HMAC-SHA256) with the hook's secret. */
+export function signedWorkflowRunHeaders(
+  secret: string,
+  body: string,
+  deliveryId: string,
+): Record<string, string> {
+  return {
+    "content-type": "application/json",
+    "x-github-event": "workflow_run",
+    "x-github-delivery": deliveryId,
+    "x-github-hook-id": "1",
+    "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`,
+  };
 }
 
 interface Outcome {
@@ -72,13 +92,7 @@ async function load(
       sent++;
       // Signed before the clock starts: the CI system's work, not ours.
       const body = workflowRun(repository);
-      const headers = {
-        "content-type": "application/json",
-        "x-github-event": "workflow_run",
-        "x-github-delivery": randomUUID(),
-        "x-github-hook-id": "1",
-        "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`,
-      };
+      const headers = signedWorkflowRunHeaders(secret, body, randomUUID());
       const start = performance.now();
       try {
         const response = await fetch(url, {
@@ -129,6 +143,34 @@ async function drain(apiUrl: string, token: string, integrationId: string, limit
   }
 }
 
+export interface GitHubIntegration {
+  id: string;
+  /** The receiver URL, `{apiUrl}/hooks/{id}`. */
+  url: string;
+  /** The signing secret, shown once at creation. */
+  secret: string;
+}
+
+/** Registers a GitHub integration on the agency's project whose "Staging tests" workflow reports staging results. */
+export async function createGitHubIntegration(
+  apiUrl: string,
+  agency: SeededAgency,
+  name: string,
+): Promise<GitHubIntegration> {
+  const created = await callApi(apiUrl, "/v1/integrations", {
+    token: agency.tokens.owner,
+    body: {
+      provider: "github",
+      name,
+      project_ids: [agency.projectId],
+      stage_map: { "Staging tests": "staging" },
+    },
+  });
+  if (created.status !== 201)
+    throw new Error(`POST /v1/integrations answered ${created.status}: ${created.text}`);
+  return { id: created.body.id, url: `${apiUrl}/hooks/${created.body.id}`, secret: created.body.secret };
+}
+
 export function webhookMeasurement(settings: WebhookBenchSettings): BenchMeasurement<WebhookBenchContext> {
   return {
     name: NAME,
@@ -137,23 +179,12 @@ export function webhookMeasurement(settings: WebhookBenchSettings): BenchMeasure
         token: agency.tokens.owner,
       });
       const repository: string = project.body?.repository ?? `${agency.slug}/harbour-cafe-site`;
-      const created = await callApi(env.apiUrl, "/v1/integrations", {
-        token: agency.tokens.owner,
-        body: {
-          provider: "github",
-          name: "Bench GitHub Actions",
-          project_ids: [agency.projectId],
-          stage_map: { "Staging tests": "staging" },
-        },
-      });
-      if (created.status !== 201)
-        throw new Error(`POST /v1/integrations answered ${created.status}: ${created.text}`);
-      const url = `${env.apiUrl}/hooks/${created.body.id}`;
-      const secret: string = created.body.secret;
+      const integration = await createGitHubIntegration(env.apiUrl, agency, "Bench GitHub Actions");
+      const { url, secret } = integration;
 
       if (settings.warmup > 0) await load(url, secret, repository, settings.concurrency, settings.warmup);
       const result = await load(url, secret, repository, settings.concurrency, settings.requests);
-      const pending = await drain(env.apiUrl, agency.tokens.owner, created.body.id, 60_000);
+      const pending = await drain(env.apiUrl, agency.tokens.owner, integration.id, 60_000);
 
       const row = (metric: string, value: number, unit: string, note?: string): BenchRow => ({
         measurement: NAME,

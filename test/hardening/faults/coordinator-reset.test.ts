@@ -22,7 +22,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   console.log(
-    `faults/coordinator-reset: ${summary.resets} Durable Object resets with ${summary.commands} commands in flight or queued → ${summary.applied} applied, ${summary.retryable} answered 503 coordinator_unavailable + Retry-After, ${summary.otherAnswers} anything else; ${summary.retries} retries with the same Idempotency-Key, each applied exactly once`,
+    `[hardening] faults/coordinator-reset: ${summary.resets} Durable Object resets with ${summary.commands} commands in flight or queued → ${summary.applied} applied, ${summary.retryable} answered 503 coordinator_unavailable + Retry-After, ${summary.otherAnswers} anything else; ${summary.retries} retries with the same Idempotency-Key, each applied exactly once`,
   );
 });
 

@@ -33,7 +33,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   console.log(
-    `faults/cron-ticks: ${summary.ticks} ticks (${summary.duplicateTicks} duplicates, sequential and concurrent, and a tick 3 h late) → ${summary.occurrences} window occurrences opened once each, ${summary.releasesStarted} scheduled releases started once each, ${summary.emails} emails sent once each`,
+    `[hardening] faults/cron-ticks: ${summary.ticks} ticks (${summary.duplicateTicks} duplicates, sequential and concurrent, and a tick 3 h late) → ${summary.occurrences} window occurrences opened once each, ${summary.releasesStarted} scheduled releases started once each, ${summary.emails} emails sent once each`,
   );
 });
 

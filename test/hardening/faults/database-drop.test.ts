@@ -26,7 +26,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   console.log(
-    `faults/database-drop: ${summary.cuts} writes cut mid-transaction (route and Durable Object, before and after the statement ran) → 503 + Retry-After, ${summary.partialRows} partial rows, ${summary.retriesAppliedOnce} retries with the same Idempotency-Key applied once`,
+    `[hardening] faults/database-drop: ${summary.cuts} writes cut mid-transaction (route and Durable Object, before and after the statement ran) → 503 + Retry-After, ${summary.partialRows} partial rows, ${summary.retriesAppliedOnce} retries with the same Idempotency-Key applied once`,
   );
 });
 

@@ -38,7 +38,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   console.log(
-    `faults/email-provider: ${summary.messages} messages through 500s, a provider timeout and concurrent cron ticks → ${summary.attempts} attempts, one Idempotency-Key per message, ${summary.deliveries} deliveries (exactly one each); ${summary.concurrentTicks} ticks ran while another drain held the message`,
+    `[hardening] faults/email-provider: ${summary.messages} messages through 500s, a provider timeout and concurrent cron ticks → ${summary.attempts} attempts, one Idempotency-Key per message, ${summary.deliveries} deliveries (exactly one each); ${summary.concurrentTicks} ticks ran while another drain held the message`,
   );
 });
 
