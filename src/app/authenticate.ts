@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { assertPlatformAdmin } from "../lib/auth/admin";
+import { assertFeedTokenShape } from "../lib/auth/feed-token";
 import { bearerToken, verifyToken } from "../lib/auth/tokens";
 import type { AppEnv } from "./context";
 
@@ -21,8 +22,11 @@ const FEED_TOKEN_ROUTE = "/v1/calendar.ics";
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const config = c.get("config");
   const authorization = c.req.header("Authorization");
-  if (c.req.path === FEED_TOKEN_ROUTE && authorization === undefined && c.req.query("token")) {
-    // Authorised by the feed token in the handler.
+  const feedToken = c.req.path === FEED_TOKEN_ROUTE && authorization === undefined && c.req.query("token");
+  if (feedToken) {
+    // Authorised by the feed token in the handler (a lookup by its hash); one that cannot be a
+    // feed token is refused here, like a bearer token whose signature fails.
+    assertFeedTokenShape(feedToken);
   } else if (PLATFORM_ADMIN_ROUTES.has(c.req.path)) {
     await assertPlatformAdmin(config, authorization);
   } else {

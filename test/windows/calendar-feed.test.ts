@@ -192,6 +192,18 @@ describe("GET /v1/calendar.ics", () => {
     ).toBe(401);
   });
 
+  it("refuses with 401, not a validation error, a ?token= that cannot be a feed token", async () => {
+    const [a] = agencies;
+    // An API token pasted into the feed URL is longer than the query allows: it used to get a 400
+    // about its length before anyone checked it was a credential at all.
+    for (const token of [a.tokens.owner, `rpcal_${"A".repeat(300)}`, "rpcal_short", "not-a-feed-token"]) {
+      const res = await api(`/v1/calendar.ics?token=${encodeURIComponent(token)}`);
+      expect(res.status, res.text).toBe(401);
+      expect(res.body.code).toBe("unauthorized");
+      expect(res.headers.get("WWW-Authenticate")).toContain("Bearer");
+    }
+  });
+
   it("refuses a feed-token body with unknown fields or no name, creating nothing", async () => {
     const [a] = agencies;
     const before = (await api("/v1/calendar/feed-tokens?limit=200", { token: a.tokens.viewer })).body.items

@@ -11,8 +11,9 @@ import { inTenantScope, type Tx } from "../../db/scope";
 import { localToUtc, parseLocalDate } from "../../domain/windows";
 import { addDays } from "../../domain/windows/zoned-time";
 import { requireRole } from "../../lib/auth/actor";
+import { newFeedToken } from "../../lib/auth/feed-token";
 import { unauthorized } from "../../lib/auth/tokens";
-import { randomToken, sha256Hex } from "../../lib/crypto";
+import { sha256Hex } from "../../lib/crypto";
 import { uuidv7 } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { ApiError, notFound } from "../../lib/problem";
@@ -32,7 +33,6 @@ const DAY_MS = 86_400_000;
 /** The feed's range: recent history and a year ahead, enough for calendar apps that refresh daily. */
 const FEED_PAST_DAYS = 31;
 const FEED_FUTURE_DAYS = 366;
-const FEED_TOKEN_PREFIX = "rpcal_";
 
 /** A date means midnight in the calendar's zone (for `to`, the end of that day); an instant is taken as is. */
 function parseBound(text: string, timezone: string, endOfDay: boolean): Date {
@@ -199,7 +199,7 @@ export const createFeedTokenHandler: AppRouteHandler<typeof createFeedToken> = a
   const result = await withTenant(c, ({ tx, actor }) => {
     requireRole(actor, FEED_TOKEN_WRITE_ROLES, "Issuing calendar feed tokens");
     return idempotent(c, tx, actor.tenantId, async () => {
-      const token = `${FEED_TOKEN_PREFIX}${randomToken(32)}`;
+      const token = newFeedToken();
       const row = await insertFeedToken(tx, {
         id: uuidv7(),
         tenantId: actor.tenantId,
