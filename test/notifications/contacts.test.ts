@@ -203,6 +203,7 @@ describe("contacts, consent and privacy rights", () => {
       token: a.tokens.release_manager,
       body: { contacts: [{ contact_id: person.id, role: "client" }] },
     });
-    expect(again.status).toBe(400);
+    expect(again.status).toBe(422);
+    expect(again.body.errors[0].path).toBe("body.contacts");
   });
 });

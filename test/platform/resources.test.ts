@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { api } from "../support/api";
 import { type SeededAgency, seedTwoAgencies } from "../support/harness";
+import { createRelease } from "../support/releases";
 import { securityCases } from "../support/security";
 
 let a: SeededAgency;
@@ -208,9 +209,10 @@ describe("tokens", () => {
     ).toBe(true);
   });
 
-  it("another agency's member id is 404", async () => {
+  it("another agency's member id is 422 on body.member_id", async () => {
     const res = await api("/v1/tokens", { token: a.tokens.owner, body: { member_id: b.members.viewer.id } });
-    expect(res.status).toBe(404);
+    expect(res.status).toBe(422);
+    expect(res.body.errors[0].path).toBe("body.member_id");
   });
 });
 
@@ -276,5 +278,47 @@ describe("clients and projects", () => {
       body: { client_id: a.clientId, name: "Bad", slug: "bad-url", production_url: "javascript:alert(1)" },
     });
     expect(badUrl.status).toBe(400);
+  });
+
+  it("answers 422 naming the field when a body refers to another agency's member, client or contact", async () => {
+    const contactOfB = await api("/v1/contacts", {
+      token: b.tokens.owner,
+      body: { name: "Bea Other", email: `bea-${crypto.randomUUID()}@b.example`, role: "Stakeholder" },
+    });
+    expect(contactOfB.status, contactOfB.text).toBe(201);
+    const release = await createRelease(a);
+    const cases = [
+      {
+        path: "/v1/tokens",
+        method: "POST",
+        body: { member_id: b.members.engineer.id },
+        field: "body.member_id",
+      },
+      {
+        path: "/v1/contacts",
+        method: "POST",
+        body: { name: "Al", email: `al-${crypto.randomUUID()}@a.example`, client_id: b.clientId },
+        field: "body.client_id",
+      },
+      {
+        path: `/v1/releases/${release}/recipients`,
+        method: "PUT",
+        body: { contacts: [{ contact_id: contactOfB.body.id, role: "stakeholder" }] },
+        field: "body.contacts",
+      },
+      {
+        path: `/v1/releases/${release}/recipients`,
+        method: "PUT",
+        body: { members: [{ member_id: b.members.viewer.id, role: "stakeholder" }] },
+        field: "body.members",
+      },
+    ];
+    for (const { path, method, body, field } of cases) {
+      const res = await api(path, { method, token: a.tokens.owner, body });
+      expect(res.status, `${method} ${path}: ${res.text}`).toBe(422);
+      expect(res.body.code).toBe("unprocessable");
+      expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(field);
+      expect(res.text).not.toContain("Bea Other");
+    }
   });
 });

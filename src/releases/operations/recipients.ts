@@ -31,7 +31,7 @@ export async function setRecipients(ctx: OperationContext, input: RecipientsInpu
     const known = new Set(found.map((row) => row.id));
     const missing = contactIds.filter((id) => !known.has(id));
     if (missing.length > 0) {
-      throw new ApiError("bad_request", `Unknown or erased contact(s): ${missing.join(", ")}.`, {
+      throw new ApiError("unprocessable", `Unknown or erased contact(s): ${missing.join(", ")}.`, {
         errors: missing.map((id) => ({ path: "body.contacts", message: `no contact ${id}` })),
       });
     }
@@ -50,7 +50,7 @@ export async function setRecipients(ctx: OperationContext, input: RecipientsInpu
     const known = new Set(found.map((row) => row.id));
     const missing = memberIds.filter((id) => !known.has(id));
     if (missing.length > 0) {
-      throw new ApiError("bad_request", `Unknown or deactivated member(s): ${missing.join(", ")}.`, {
+      throw new ApiError("unprocessable", `Unknown or deactivated member(s): ${missing.join(", ")}.`, {
         errors: missing.map((id) => ({ path: "body.members", message: `no member ${id}` })),
       });
     }

@@ -32,7 +32,7 @@ const masks = (actor: Actor) => !(CONTACT_MANAGER_ROLES as readonly string[]).in
 
 async function assertClient(tx: Tx, tenantId: string, clientId: string | null | undefined) {
   if (clientId && !(await findClient(tx, tenantId, clientId))) {
-    throw new ApiError("bad_request", "client_id names no client of this agency.", {
+    throw new ApiError("unprocessable", "client_id names no client of this agency.", {
       errors: [{ path: "body.client_id", message: "unknown client" }],
     });
   }

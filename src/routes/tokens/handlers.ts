@@ -34,7 +34,11 @@ export const createTokenHandler: AppRouteHandler<typeof createToken> = async (c)
     }
     return idempotent(c, tx, actor.tenantId, async () => {
       const member = await findMember(tx, actor.tenantId, body.member_id);
-      if (!member) throw notFound("The member");
+      if (!member) {
+        throw new ApiError("unprocessable", "member_id names no member of your agency.", {
+          errors: [{ path: "body.member_id", message: "unknown member" }],
+        });
+      }
       if (member.deactivatedAt)
         throw new ApiError("conflict", "The member has been removed; tokens cannot be issued for them.");
       const { row, token } = await mintApiToken(tx, config, {
