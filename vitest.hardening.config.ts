@@ -15,6 +15,15 @@ const config = mergeConfig(
       // One file at a time: the cron fault tests fire ticks that act on every
       // agency, and the isolation sweep compares whole-tenant fingerprints.
       fileParallelism: false,
+      // The fuzz sweep's settings, handed into workerd (test/hardening/fuzz/settings.ts reads them).
+      provide: {
+        fuzz: {
+          seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31,
+          runs: process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : null,
+          operation: process.env.FUZZ_OPERATION ?? null,
+          path: process.env.FUZZ_PATH ?? null,
+        },
+      },
     },
   }),
 );

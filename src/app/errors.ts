@@ -64,6 +64,11 @@ export function toApiError(error: unknown): ApiError {
       "This resource is still referenced by others, or refers to one that does not exist.",
     );
   }
+  // Postgres text cannot hold U+0000 (22021; 22P05 when it arrives as a jsonb \u0000 escape):
+  // the caller sent it, so it is their request to fix, not our failure.
+  if (pg?.code === "22021" || pg?.code === "22P05") {
+    return new ApiError("bad_request", "Text must not contain the NUL character (U+0000); remove it.");
+  }
   if (pg?.code === "22P02" || pg?.code === "22007" || pg?.code === "22008") {
     return new ApiError("bad_request", "A value in the request has the wrong format.");
   }

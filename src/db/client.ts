@@ -30,7 +30,7 @@ export function databaseUnavailable(): ApiError {
   return new ApiError(
     "database_unavailable",
     // Not "nothing was changed": the connection may drop after COMMIT was sent.
-    "The database cannot be reached right now. Retry after the Retry-After interval; a write retried with the same Idempotency-Key is applied at most once.",
+    "The database cannot be reached right now. Retry after the Retry-After interval; a write retried with the same Idempotency-Key is never applied twice.",
     {},
     { "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) },
   );

@@ -368,6 +368,33 @@ describe("stakeholder email through the outbox and the real resend SDK", () => {
     expect(feed.text).not.toContain("<script");
   });
 
+  it("public pages answer overlong or NUL addresses with their HTML 404 and document the 1 MiB limit (fuzz findings)", async () => {
+    const overlong = [
+      ["GET", `/u/${"x".repeat(2_001)}`],
+      ["POST", `/u/${"x".repeat(2_001)}`],
+      ["GET", `/r/${"x".repeat(101)}/harbour-cafe-site/feed.atom`],
+      ["GET", `/r/${agency.slug}/${"x".repeat(101)}/1.0.0`],
+      ["GET", `/r/${agency.slug}/harbour-cafe-site/${"1".repeat(101)}`],
+      // Postgres text cannot hold NUL: no slug or version has one.
+      ["GET", "/r/%00/harbour-cafe-site/1.0.0"],
+      ["GET", `/r/${agency.slug}/harbour-cafe-site/%00`],
+      ["GET", `/r/${agency.slug}/%00/feed.atom`],
+    ];
+    for (const [method, path] of overlong) {
+      const res = await api(path as string, { method });
+      const request = `${method} ${(path as string).slice(0, 40)}…`;
+      expect(res.status, request).toBe(404);
+      expect(res.headers.get("Content-Type"), request).toContain("text/html");
+    }
+
+    const oversized = await api("/u/anything", { method: "POST", rawBody: "x".repeat(1024 * 1024 + 1) });
+    expect(oversized.status).toBe(413);
+    const document = (await api("/openapi.json")).body;
+    expect(document.paths["/u/{token}"].post.responses["413"].content).toHaveProperty(
+      "application/problem+json",
+    );
+  });
+
   it("retention deletes settled messages and webhook deliveries older than the agency's period", async () => {
     const person = await addContact(agency, { consent: true });
     const id = await releaseInExecution(agency);

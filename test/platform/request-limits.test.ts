@@ -69,6 +69,38 @@ describe("request conventions", () => {
     );
   });
 
+  it("refuses text with a NUL character (Postgres cannot store it) with 400 and writes nothing (fuzz finding)", async () => {
+    const before = await clientCount();
+    const created = await api("/v1/clients", { token: agency.tokens.owner, body: { name: "Caf\u0000e" } });
+    expect(created.status, created.text).toBe(400);
+    expect(created.body.code).toBe("bad_request");
+    expect(await clientCount()).toBe(before);
+
+    const renamed = await api(`/v1/clients/${agency.clientId}`, {
+      method: "PATCH",
+      token: agency.tokens.owner,
+      body: { name: "\u0000" },
+    });
+    expect(renamed.status, renamed.text).toBe(400);
+    const feed = await api("/v1/calendar/feed-tokens", {
+      token: agency.tokens.owner,
+      body: { name: "a\u0000b" },
+    });
+    expect(feed.status, feed.text).toBe(400);
+    // In a jsonb column the NUL arrives as a \u0000 escape, which Postgres refuses too.
+    const release = await api("/v1/releases", {
+      token: agency.tokens.owner,
+      body: {
+        project_id: agency.projectId,
+        version: "9.9.9-nul",
+        title: "NUL",
+        risk: "low",
+        change_log: [{ summary: "nul \u0000 here" }],
+      },
+    });
+    expect(release.status, release.text).toBe(400);
+  });
+
   it("replays the first response for a retried Idempotency-Key and creates one row", async () => {
     const before = await clientCount();
     const key = `retry-${crypto.randomUUID()}`;

@@ -83,6 +83,42 @@ describe("release basics", () => {
     expect((await api(`/v1/releases/${id}`, { token: b.tokens.owner })).status).toBe(404);
   });
 
+  it("documents a commit_sha pattern that accepts the SHAs the API accepts (fuzz finding)", async () => {
+    const document = (await api("/openapi.json")).body;
+    const schemas = document.components.schemas;
+    const patterns = [schemas.ReleaseCreate, schemas.ReleasePatch].map(
+      (schema: { properties: { commit_sha: { pattern: string } } }) => schema.properties.commit_sha.pattern,
+    );
+    for (const pattern of patterns) {
+      for (const sha of ["0a1b2c3", "ABCDEF0123456789", "9fceb02d0ae598e95dc970b74767f19372d61af8"]) {
+        expect(new RegExp(pattern).test(sha), `${pattern} on ${sha}`).toBe(true);
+      }
+      expect(new RegExp(pattern).test("0a1b2c"), pattern).toBe(false);
+    }
+    const created = await api("/v1/releases", {
+      token: a.tokens.release_manager,
+      body: {
+        project_id: a.projectId,
+        version: "1.0.1-sha",
+        title: "SHA",
+        risk: "low",
+        commit_sha: "ABCDEF0",
+      },
+    });
+    expect(created.status, created.text).toBe(201);
+    const refused = await api("/v1/releases", {
+      token: a.tokens.release_manager,
+      body: {
+        project_id: a.projectId,
+        version: "1.0.2-sha",
+        title: "SHA",
+        risk: "low",
+        commit_sha: "xyz1234",
+      },
+    });
+    expect(refused.status, refused.text).toBe(400);
+  });
+
   it("refuses a high-risk release in business hours and suggests nothing but an override", async () => {
     const res = await api("/v1/releases", {
       token: a.tokens.owner,

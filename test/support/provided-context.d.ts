@@ -16,5 +16,6 @@ declare module "vitest" {
     resendBaseUrl: string;
     resendApiKey: string;
     resendWebhookSecret: string;
+    fuzz: { seed: number; runs: number | null; operation: string | null; path: string | null };
   }
 }

@@ -32,6 +32,8 @@ async function publishedNotes(
   projectSlug: string,
   version: string | null,
 ): Promise<PublishedNotes[]> {
+  // Postgres text cannot hold U+0000, so no slug or version has it: nothing to look up (and no 500).
+  if ([tenantSlug, projectSlug, version].some((value) => value?.includes("\u0000"))) return [];
   return withSystem(c, async (tx) => {
     const result = await tx.execute(sql`
       select r.id as release_id, t.name as agency, t.sender_name, coalesce(cl.timezone, t.timezone) as timezone,
@@ -138,66 +140,78 @@ const pageRoute = createRoute({
 
 const xml = (text: string) => escapeHtml(text);
 
+// A slug or version longer than any that exists names nothing: the public 404 page, not a JSON 400.
+const notFoundWhenInvalid = (result: { success: boolean }, c: AppContext) =>
+  result.success ? undefined : (notFoundPage(c) as never);
+
 export const publicNotesRouter = createRouter()
-  .openapi(feedRoute, async (c) => {
-    const { tenant_slug, project_slug } = c.req.valid("param");
-    const entries = await publishedNotes(c, tenant_slug, project_slug, null);
-    const first = entries[0];
-    if (!first) return notFoundPage(c) as never;
-    const base = `${origin(c)}/r/${encodeURIComponent(tenant_slug)}/${encodeURIComponent(project_slug)}`;
-    const feed = [
-      '<?xml version="1.0" encoding="utf-8"?>',
-      '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en-AU">',
-      `<title>${xml(`${first.project} release notes`)}</title>`,
-      `<id>${xml(`${base}/feed.atom`)}</id>`,
-      `<link rel="self" type="application/atom+xml" href="${xml(`${base}/feed.atom`)}"/>`,
-      `<updated>${first.published_at}</updated>`,
-      `<author><name>${xml(first.sender_name ?? first.agency)}</name></author>`,
-      ...entries.map((entry) => {
-        const url = `${base}/${encodeURIComponent(entry.version)}`;
-        return [
-          "<entry>",
-          `<title>${xml(`${entry.project} ${entry.version}: ${entry.title}`)}</title>`,
-          `<id>urn:uuid:${entry.release_id}</id>`,
-          `<link rel="alternate" type="text/html" href="${xml(url)}"/>`,
-          `<updated>${entry.published_at}</updated>`,
-          `<published>${entry.published_at}</published>`,
-          `<content type="html">${xml(articleHtml(entry))}</content>`,
-          "</entry>",
-        ].join("");
-      }),
-      "</feed>",
-    ].join("\n");
-    return c.body(feed, 200, {
-      "Content-Type": "application/atom+xml; charset=utf-8",
-      "Cache-Control": "public, max-age=300",
-    }) as never;
-  })
-  .openapi(pageRoute, async (c) => {
-    const { tenant_slug, project_slug, version } = c.req.valid("param");
-    const [notes] = await publishedNotes(c, tenant_slug, project_slug, version);
-    if (!notes) return notFoundPage(c) as never;
-    const heading = `${notes.project} ${notes.version}`;
-    const body = [
-      "<header>",
-      `<p>${escapeHtml(notes.sender_name ?? notes.agency)}</p>`,
-      `<h1>${escapeHtml(heading)}</h1>`,
-      `<p>${escapeHtml(notes.title)} · Published <time datetime="${notes.published_at}">${escapeHtml(
-        displayDate(notes.published_at, notes.timezone),
-      )}</time></p>`,
-      "</header>",
-      `<article aria-label="Release notes">${articleHtml(notes)}</article>`,
-      `<footer><p>Published by ${escapeHtml(notes.sender_name ?? notes.agency)}. <a href="feed.atom">Follow these release notes (Atom feed)</a>.</p></footer>`,
-    ].join("\n");
-    return c.html(
-      page({
-        title: `${heading} release notes`,
-        head: `<link rel="alternate" type="application/atom+xml" title="${escapeHtml(
-          `${notes.project} release notes`,
-        )}" href="feed.atom">`,
-        body,
-      }),
-      200,
-      { ...PAGE_HEADERS, "Cache-Control": "public, max-age=60" },
-    ) as never;
-  });
+  .openapi(
+    feedRoute,
+    async (c) => {
+      const { tenant_slug, project_slug } = c.req.valid("param");
+      const entries = await publishedNotes(c, tenant_slug, project_slug, null);
+      const first = entries[0];
+      if (!first) return notFoundPage(c) as never;
+      const base = `${origin(c)}/r/${encodeURIComponent(tenant_slug)}/${encodeURIComponent(project_slug)}`;
+      const feed = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en-AU">',
+        `<title>${xml(`${first.project} release notes`)}</title>`,
+        `<id>${xml(`${base}/feed.atom`)}</id>`,
+        `<link rel="self" type="application/atom+xml" href="${xml(`${base}/feed.atom`)}"/>`,
+        `<updated>${first.published_at}</updated>`,
+        `<author><name>${xml(first.sender_name ?? first.agency)}</name></author>`,
+        ...entries.map((entry) => {
+          const url = `${base}/${encodeURIComponent(entry.version)}`;
+          return [
+            "<entry>",
+            `<title>${xml(`${entry.project} ${entry.version}: ${entry.title}`)}</title>`,
+            `<id>urn:uuid:${entry.release_id}</id>`,
+            `<link rel="alternate" type="text/html" href="${xml(url)}"/>`,
+            `<updated>${entry.published_at}</updated>`,
+            `<published>${entry.published_at}</published>`,
+            `<content type="html">${xml(articleHtml(entry))}</content>`,
+            "</entry>",
+          ].join("");
+        }),
+        "</feed>",
+      ].join("\n");
+      return c.body(feed, 200, {
+        "Content-Type": "application/atom+xml; charset=utf-8",
+        "Cache-Control": "public, max-age=300",
+      }) as never;
+    },
+    notFoundWhenInvalid,
+  )
+  .openapi(
+    pageRoute,
+    async (c) => {
+      const { tenant_slug, project_slug, version } = c.req.valid("param");
+      const [notes] = await publishedNotes(c, tenant_slug, project_slug, version);
+      if (!notes) return notFoundPage(c) as never;
+      const heading = `${notes.project} ${notes.version}`;
+      const body = [
+        "<header>",
+        `<p>${escapeHtml(notes.sender_name ?? notes.agency)}</p>`,
+        `<h1>${escapeHtml(heading)}</h1>`,
+        `<p>${escapeHtml(notes.title)} · Published <time datetime="${notes.published_at}">${escapeHtml(
+          displayDate(notes.published_at, notes.timezone),
+        )}</time></p>`,
+        "</header>",
+        `<article aria-label="Release notes">${articleHtml(notes)}</article>`,
+        `<footer><p>Published by ${escapeHtml(notes.sender_name ?? notes.agency)}. <a href="feed.atom">Follow these release notes (Atom feed)</a>.</p></footer>`,
+      ].join("\n");
+      return c.html(
+        page({
+          title: `${heading} release notes`,
+          head: `<link rel="alternate" type="application/atom+xml" title="${escapeHtml(
+            `${notes.project} release notes`,
+          )}" href="feed.atom">`,
+          body,
+        }),
+        200,
+        { ...PAGE_HEADERS, "Cache-Control": "public, max-age=60" },
+      ) as never;
+    },
+    notFoundWhenInvalid,
+  );

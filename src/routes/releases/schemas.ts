@@ -24,7 +24,9 @@ export const ComplianceSchema = z
       "What the release touches. Pricing, promotions or claims add Australian Consumer Law sign-off items (s18, s29, s48); personal data adds Privacy Act items; commercial email adds Spam Act items. Each needs a named person's sign-off before go.",
   });
 
-const CommitShaSchema = z.string().regex(/^[0-9a-f]{7,64}$/i, "must be a hex commit SHA (7–64 characters)");
+// No regex flags: the document publishes only the pattern's source, so `/…/i` would read `^…$/i`,
+// a pattern nothing matches.
+const CommitShaSchema = z.string().regex(/^[0-9a-fA-F]{7,64}$/, "must be a hex commit SHA (7–64 characters)");
 const VersionSchema = z.string().trim().min(1).max(100).openapi({ example: "2.3.0" });
 const GitRefSchema = z.string().trim().min(1).max(255).openapi({ example: "v2.3.0" });
 

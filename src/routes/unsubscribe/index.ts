@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq, isNull } from "drizzle-orm";
 import type { AppContext } from "../../app/context";
 import { createRouter } from "../../app/create-app";
+import { errorResponses } from "../../app/openapi";
 import { skipPendingFor } from "../../db/repositories/contacts";
 import { contacts, releaseRecipients, tenants } from "../../db/schema";
 import { inTenantScope } from "../../db/scope";
@@ -42,7 +43,12 @@ const postRoute = createRoute({
   description:
     "Takes effect at once: messages still waiting for the person are skipped and nothing more is sent to them. The body (`List-Unsubscribe=One-Click`) is accepted but not required.",
   request: { params: TokenParams },
-  responses: { 200: html("Unsubscribed."), 404: html("The link is not valid or has expired.") },
+  responses: {
+    200: html("Unsubscribed."),
+    404: html("The link is not valid or has expired."),
+    // The 1 MiB body limit applies to every route; a one-click body is a few bytes.
+    ...errorResponses(413),
+  },
 });
 
 function invalid(c: AppContext) {
@@ -57,6 +63,10 @@ function invalid(c: AppContext) {
   );
 }
 
+// A token longer than any we sign is not a link of ours: the same page as any other invalid link.
+const invalidWhenMalformed = (result: { success: boolean }, c: AppContext) =>
+  result.success ? undefined : (invalid(c) as never);
+
 async function agencyName(c: AppContext, subject: UnsubscribeSubject): Promise<string | null> {
   return inTenantScope(c.get("database"), subject.tenantId, async (tx) => {
     const [row] = await tx
@@ -68,63 +78,71 @@ async function agencyName(c: AppContext, subject: UnsubscribeSubject): Promise<s
 }
 
 export const unsubscribeRouter = createRouter()
-  .openapi(getRoute, async (c) => {
-    const { token } = c.req.valid("param");
-    const subject = await verifyUnsubscribeToken(c.get("config").DATA_ENCRYPTION_KEY, token);
-    const agency = subject ? await agencyName(c, subject) : null;
-    if (!subject || agency === null) return invalid(c) as never;
-    const body = [
-      "<h1>Unsubscribe from release emails</h1>",
-      `<p>Stop receiving release emails from <strong>${escapeHtml(agency)}</strong>? You will not be asked for anything else.</p>`,
-      '<form method="post"><button type="submit">Unsubscribe</button></form>',
-    ].join("\n");
-    return c.html(page({ title: "Unsubscribe", noindex: true, body }), 200, PAGE_HEADERS) as never;
-  })
-  .openapi(postRoute, async (c) => {
-    const { token } = c.req.valid("param");
-    const subject = await verifyUnsubscribeToken(c.get("config").DATA_ENCRYPTION_KEY, token);
-    if (!subject) return invalid(c) as never;
-    const now = new Date();
-    const agency = await inTenantScope(c.get("database"), subject.tenantId, async (tx) => {
-      const [tenant] = await tx
-        .select({ name: tenants.name, senderName: tenants.senderName })
-        .from(tenants)
-        .where(eq(tenants.id, subject.tenantId));
-      if (!tenant) return null;
-      if ("contactId" in subject) {
-        await tx
-          .update(contacts)
-          .set({ unsubscribedAt: now, updatedAt: now })
-          .where(
-            and(
-              eq(contacts.tenantId, subject.tenantId),
-              eq(contacts.id, subject.contactId),
-              isNull(contacts.unsubscribedAt),
-            ),
-          );
-        await skipPendingFor(tx, subject.tenantId, { contactId: subject.contactId }, "unsubscribed", now);
-      } else {
-        // Team members have no subscription of their own: leaving takes them off every communication list.
-        await tx
-          .delete(releaseRecipients)
-          .where(
-            and(
-              eq(releaseRecipients.tenantId, subject.tenantId),
-              eq(releaseRecipients.memberId, subject.memberId),
-            ),
-          );
-        await skipPendingFor(tx, subject.tenantId, { memberId: subject.memberId }, "unsubscribed", now);
-      }
-      return tenant.senderName ?? tenant.name;
-    });
-    if (agency === null) return invalid(c) as never;
-    return c.html(
-      page({
-        title: "Unsubscribed",
-        noindex: true,
-        body: `<h1>You are unsubscribed</h1><p>${escapeHtml(agency)} will not send you release emails any more.</p>`,
-      }),
-      200,
-      PAGE_HEADERS,
-    ) as never;
-  });
+  .openapi(
+    getRoute,
+    async (c) => {
+      const { token } = c.req.valid("param");
+      const subject = await verifyUnsubscribeToken(c.get("config").DATA_ENCRYPTION_KEY, token);
+      const agency = subject ? await agencyName(c, subject) : null;
+      if (!subject || agency === null) return invalid(c) as never;
+      const body = [
+        "<h1>Unsubscribe from release emails</h1>",
+        `<p>Stop receiving release emails from <strong>${escapeHtml(agency)}</strong>? You will not be asked for anything else.</p>`,
+        '<form method="post"><button type="submit">Unsubscribe</button></form>',
+      ].join("\n");
+      return c.html(page({ title: "Unsubscribe", noindex: true, body }), 200, PAGE_HEADERS) as never;
+    },
+    invalidWhenMalformed,
+  )
+  .openapi(
+    postRoute,
+    async (c) => {
+      const { token } = c.req.valid("param");
+      const subject = await verifyUnsubscribeToken(c.get("config").DATA_ENCRYPTION_KEY, token);
+      if (!subject) return invalid(c) as never;
+      const now = new Date();
+      const agency = await inTenantScope(c.get("database"), subject.tenantId, async (tx) => {
+        const [tenant] = await tx
+          .select({ name: tenants.name, senderName: tenants.senderName })
+          .from(tenants)
+          .where(eq(tenants.id, subject.tenantId));
+        if (!tenant) return null;
+        if ("contactId" in subject) {
+          await tx
+            .update(contacts)
+            .set({ unsubscribedAt: now, updatedAt: now })
+            .where(
+              and(
+                eq(contacts.tenantId, subject.tenantId),
+                eq(contacts.id, subject.contactId),
+                isNull(contacts.unsubscribedAt),
+              ),
+            );
+          await skipPendingFor(tx, subject.tenantId, { contactId: subject.contactId }, "unsubscribed", now);
+        } else {
+          // Team members have no subscription of their own: leaving takes them off every communication list.
+          await tx
+            .delete(releaseRecipients)
+            .where(
+              and(
+                eq(releaseRecipients.tenantId, subject.tenantId),
+                eq(releaseRecipients.memberId, subject.memberId),
+              ),
+            );
+          await skipPendingFor(tx, subject.tenantId, { memberId: subject.memberId }, "unsubscribed", now);
+        }
+        return tenant.senderName ?? tenant.name;
+      });
+      if (agency === null) return invalid(c) as never;
+      return c.html(
+        page({
+          title: "Unsubscribed",
+          noindex: true,
+          body: `<h1>You are unsubscribed</h1><p>${escapeHtml(agency)} will not send you release emails any more.</p>`,
+        }),
+        200,
+        PAGE_HEADERS,
+      ) as never;
+    },
+    invalidWhenMalformed,
+  );
