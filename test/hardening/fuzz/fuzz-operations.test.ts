@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Operation, operations } from "../support/spec";
-import { pathValues, seedWorld, type World } from "../support/world";
+import { fillPath, pathValues, releasePathChoices, seedWorld, type World } from "../support/world";
 import { credentialsFor } from "./credentials";
 import { idPool } from "./id-pool";
 import { formatFailure, Tally } from "./report";
@@ -45,8 +45,10 @@ const tally = new Tally();
 let world: World;
 
 function contextFor(operation: Operation): RequestContext {
+  const values = pathValues(world, operation.path);
   return {
-    pathValues: pathValues(world, operation.path),
+    pathValues: values,
+    pathChoices: releasePathChoices(world, operation.path) ?? [fillPath(operation.path, values)],
     uuidsFor: idPool(world),
     credentials: credentialsFor(operation, world),
   };

@@ -36,6 +36,8 @@ export interface FuzzRequest {
 export interface RequestContext {
   /** A valid value for every path parameter (the seeded world's). */
   pathValues: Record<string, string>;
+  /** Filled paths valid requests choose from: one per release stage for a release's own operations. */
+  pathChoices: readonly string[];
   /** Ids that exist, for UUID fields and query parameters, by their name (see id-pool.ts). */
   uuidsFor: (name: string | undefined) => readonly string[];
   /** Authorization and other headers that make the operation's credentials valid. */
@@ -133,9 +135,10 @@ export function validRequest(operation: Operation, context: RequestContext): fc.
       query: validQuery(operation, context),
       headers: validHeaders(operation),
       body: validBody(operation, context),
+      path: fc.constantFrom(...context.pathChoices),
     })
-    .map(({ query, headers, body }) =>
-      assemble(operation, context, { kind: "valid", valid: true, query, headers, body }),
+    .map(({ query, headers, body, path }) =>
+      assemble(operation, context, { kind: "valid", valid: true, path, query, headers, body }),
     );
 }
 

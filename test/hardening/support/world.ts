@@ -32,6 +32,8 @@ export interface World {
   releaseId: string;
   /** A release whose notes are published (the public notes page and feed). */
   publishedReleaseId: string;
+  /** One release in each state a command can meet: planning, verification, execution, rolled back, closure. */
+  releasesAtEveryStage: string[];
 }
 
 async function created(path: string, token: string, body: unknown, method = "POST") {
@@ -164,6 +166,14 @@ export async function seedWorld(): Promise<World> {
   );
   const published = await created(`/v1/releases/${publishedReleaseId}/notes/publish`, manager, undefined);
   expect(published.published_at).toBeTruthy();
+  // Releases the fuzzer's commands can move: in planning, in verification, deploying.
+  const planning = await createRelease(agency, { risk: "low" });
+  const verifying = await createRelease(agency, { risk: "low" });
+  await toPreDeployment(agency, verifying);
+  const deploying = await createRelease(agency, { risk: "low" });
+  await toPreDeployment(agency, deploying);
+  await readyForGo(agency, deploying);
+  await go(agency, deploying);
   const project = await ok(`/v1/projects/${agency.projectId}`, owner);
   const publishedRelease = await ok(`/v1/releases/${publishedReleaseId}`, owner);
 
@@ -171,6 +181,7 @@ export async function seedWorld(): Promise<World> {
     agency,
     releaseId,
     publishedReleaseId,
+    releasesAtEveryStage: [planning, verifying, deploying, releaseId, publishedReleaseId],
     spare: { memberId: spareMember.id, tokenId: spareToken.id },
     byCollection: {
       members: spareMember.id,
@@ -216,6 +227,17 @@ export function pathValues(world: World, path: string): Record<string, string> {
     values[name] = value;
   }
   return values;
+}
+
+/**
+ * For a release's own operations (`/v1/releases/{id}/…` with no other
+ * parameter), the path at every release of the world, so generated commands
+ * meet each state; undefined for any other path.
+ */
+export function releasePathChoices(world: World, path: string): string[] | undefined {
+  const names = pathParameterNames(path);
+  if (names.length !== 1 || names[0] !== "id" || !path.startsWith("/v1/releases/{id}")) return undefined;
+  return world.releasesAtEveryStage.map((id) => fillPath(path, { id }));
 }
 
 export function fillPath(path: string, values: Record<string, string>): string {
