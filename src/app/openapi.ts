@@ -70,7 +70,12 @@ export const jsonContent = <T extends z.ZodType>(schema: T, description: string)
 
 export const IdempotencyKeyHeader = z.object({
   "idempotency-key": z.string().optional().openapi({
-    description: "Retrying with the same key returns the first response instead of acting twice.",
+    // Documented here; request-scope.ts checks it with a message that says what to fix.
+    minLength: 1,
+    maxLength: 255,
+    pattern: "^[!-~]+$",
+    description:
+      "1–255 visible ASCII characters. Retrying with the same key returns the first response instead of acting twice.",
   }),
 });
 

@@ -40,7 +40,16 @@ const definitionFields = {
     description: "Local wall-clock start of the first occurrence, without offset (DTSTART with TZID).",
     example: "2026-10-04T22:00",
   }),
-  duration_minutes: z.number().openapi({ description: "Elapsed minutes, 1–10080.", example: 120 }),
+  // The bounds are documented here and checked by the domain, whose messages say what to do.
+  duration_minutes: z
+    .number()
+    .openapi({
+      type: "integer",
+      minimum: 1,
+      maximum: 10080,
+      description: "Elapsed minutes, 1–10080.",
+      example: 120,
+    }),
   recurrence: RecurrenceSchema.nullable()
     .optional()
     .openapi({ description: "Left out or null: a one-off window." }),
