@@ -36,7 +36,7 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { connect, type Socket } from "node:net";
 import type { WebSocket, WebSocketServer as WebSocketServerType } from "ws";
-import { FrontendMessageTracker } from "./frontend-messages.ts";
+import { PostgresMessageStream, READY_FOR_QUERY, TERMINATE } from "./postgres-messages.ts";
 
 // Loaded through Node's own resolver: the test runner's bundler would
 // otherwise pick the package's browser build, which has no server.
@@ -159,7 +159,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     const pending: Buffer[] = [];
     let tcpReady = false;
     /** Set by an `after_answer` rule: the database's answer is held back until it is complete, then the cut. */
-    let answerToCut: { rule: DropRule; scanner: ReadyForQueryScanner } | undefined;
+    let answerToCut: { rule: DropRule; answer: PostgresMessageStream } | undefined;
     /** The end of the previous frame (while rules are armed), so a marker split across two frames is still seen. */
     let tail = Buffer.alloc(0);
 
@@ -175,7 +175,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     });
     tcp.on("data", (chunk) => {
       if (answerToCut) {
-        if (answerToCut.scanner.feed(chunk)) {
+        if (answerToCut.answer.feed(chunk).includes(READY_FOR_QUERY)) {
           answerToCut.rule.answered = true;
           cut();
         }
@@ -195,7 +195,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     // as a closed socket; they are expected in fault tests, so stay quiet.
     tcp.on("error", () => ws.terminate());
 
-    const frontend = new FrontendMessageTracker();
+    const frontend = new PostgresMessageStream("frontend");
     ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
       const chunk = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       stats.framesToDatabase++;
@@ -212,13 +212,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
           }
           // The driver waits for each answer before it sends the next statement, so the
           // database's stream is at a message boundary here.
-          answerToCut = { rule, scanner: new ReadyForQueryScanner() };
+          answerToCut = { rule, answer: new PostgresMessageStream("backend") };
         }
       }
       if (tcpReady) tcp.write(chunk);
       else pending.push(chunk);
       // After Terminate the session is over: close our side as PostgreSQL would.
-      if (frontend.feed(chunk)) {
+      if (frontend.feed(chunk).includes(TERMINATE)) {
         if (tcpReady) tcp.end();
         else tcp.once("connect", () => tcp.end());
       }
@@ -252,43 +252,6 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
-}
-
-const READY_FOR_QUERY = 0x5a; // 'Z'
-
-/**
- * Follows the Postgres backend message stream (server → client) from a
- * message boundary just far enough to see a ReadyForQuery: the server has
- * finished everything the client sent before it.
- */
-class ReadyForQueryScanner {
-  private header: number[] = [];
-  private remaining = 0;
-  private type = 0;
-
-  /** Feeds one chunk; true once a ReadyForQuery message has been completed. */
-  feed(chunk: Uint8Array): boolean {
-    let ready = false;
-    let offset = 0;
-    while (offset < chunk.length) {
-      if (this.remaining > 0) {
-        const take = Math.min(this.remaining, chunk.length - offset);
-        this.remaining -= take;
-        offset += take;
-        if (this.remaining === 0 && this.type === READY_FOR_QUERY) ready = true;
-        continue;
-      }
-      this.header.push(chunk[offset] ?? 0);
-      offset++;
-      if (this.header.length < 5) continue;
-      const bytes = Uint8Array.from(this.header);
-      this.header = [];
-      this.type = bytes[0] ?? 0;
-      this.remaining = new DataView(bytes.buffer).getInt32(1) - 4;
-      if (this.remaining === 0 && this.type === READY_FOR_QUERY) ready = true;
-    }
-    return ready;
-  }
 }
 
 function present(rule: DropRule) {
