@@ -97,9 +97,13 @@ export function createApp() {
   app.onError((error, c) => {
     const apiError = toApiError(error);
     const requestId = c.get("requestId") ?? "unknown";
-    // A 503 (database or a release's Durable Object unavailable) is expected now and then and says
-    // so to the caller; anything else on our side is logged.
-    if (apiError.status >= 500 && apiError.status !== 503) logUnexpected(error, requestId);
+    // A database outage is expected now and then and says so to the caller. A coordinator reset
+    // happens on every deploy, but a stream of them is worth seeing: a warning with the request id
+    // only. Anything else on our side is logged in full.
+    if (apiError.code === "coordinator_unavailable")
+      console.warn(`coordinator_unavailable request_id=${requestId}`);
+    else if (apiError.status >= 500 && apiError.code !== "database_unavailable")
+      logUnexpected(error, requestId);
     const body = problemBody(apiError, c.req.path, requestId);
     return new Response(JSON.stringify(body), {
       status: apiError.status,

@@ -17,10 +17,11 @@ export const COORDINATOR_OVERLOADED_RETRY_AFTER_SECONDS = 5;
 
 /** The properties the Workers runtime sets on errors thrown through a Durable Object stub. */
 interface StubError {
-  /** Thrown by our own code inside the object (rather than by the platform). */
-  remote?: unknown;
-  overloaded?: unknown;
+  /** The object was reset (a deploy, a crash, `ctx.abort()`) while the call was running or queued. */
   durableObjectReset?: unknown;
+  /** A transient failure the platform says is safe to retry (e.g. the object could not be reached). */
+  retryable?: unknown;
+  overloaded?: unknown;
 }
 
 /** One object per release, named by tenant and release so another tenant's name can never reach it. */
@@ -30,10 +31,9 @@ export function coordinatorName(tenantId: string, releaseId: string): string {
 
 /**
  * The command's own failures come back as outcomes (executeReleaseCommand
- * catches everything), so an exception from the stub is the platform's: the
- * object was reset (a deploy, a crash, `ctx.abort()`) with this command
- * running or queued, it is overloaded, or it could not be reached. Each is a
- * retryable 503, never a 500. A command that was running may have committed
+ * catches everything). When the platform says the object was reset with this
+ * command running or queued, is overloaded, or could not be reached, the
+ * caller gets a retryable 503, never a 500. A command that was running may have committed
  * just before the reset, so the detail says so: the Idempotency-Key makes the
  * retry safe either way.
  */
@@ -54,10 +54,14 @@ export function coordinatorUnavailable(error: unknown): ApiError {
   );
 }
 
-/** An error our own code threw inside the object (not a reset): a bug, left to surface as a 500. */
-function thrownByOurCode(error: unknown): boolean {
+/**
+ * Whether the platform marked the error as the object being unavailable. Only
+ * those become a 503; anything else (our own bug inside the object, a command
+ * that cannot be serialised) surfaces as a logged 500, never as a retry loop.
+ */
+export function isCoordinatorUnavailability(error: unknown): boolean {
   const failure = error as StubError | null;
-  return failure?.remote === true && failure.durableObjectReset !== true;
+  return failure?.durableObjectReset === true || failure?.retryable === true || failure?.overloaded === true;
 }
 
 export function releaseCoordinator(env: Env): ReleaseCoordinatorClient {
@@ -68,8 +72,8 @@ export function releaseCoordinator(env: Env): ReleaseCoordinatorClient {
       try {
         return await (stub as unknown as CoordinatorStub).execute(command);
       } catch (error) {
-        if (thrownByOurCode(error)) throw error;
-        throw coordinatorUnavailable(error);
+        if (isCoordinatorUnavailability(error)) throw coordinatorUnavailable(error);
+        throw error;
       }
     },
   };

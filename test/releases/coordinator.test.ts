@@ -3,7 +3,11 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DatabaseHandle } from "../../src/db/client";
 import type { ReleaseCommand } from "../../src/releases/command";
-import { coordinatorName } from "../../src/releases/coordinator-client";
+import {
+  coordinatorName,
+  coordinatorUnavailable,
+  isCoordinatorUnavailability,
+} from "../../src/releases/coordinator-client";
 import { executeReleaseCommand } from "../../src/releases/execute-command";
 import type { ReleaseCoordinator } from "../../workers/release-coordinator";
 import { api } from "../support/api";
@@ -38,6 +42,30 @@ async function eventTypes(releaseId: string): Promise<string[]> {
   const res = await api(`/v1/releases/${releaseId}/events?limit=200`, { token: agency.tokens.viewer });
   return res.body.items.map((e: { type: string }) => e.type);
 }
+
+describe("errors from a coordinator's stub", () => {
+  it("turns only what the platform marks as a reset, retryable or overloaded into a 503", () => {
+    const reset = Object.assign(new Error("Durable Object reset because its code was updated."), {
+      durableObjectReset: true,
+    });
+    const unreachable = Object.assign(new Error("Network connection lost."), { retryable: true });
+    const overloaded = Object.assign(new Error("Durable Object is overloaded."), { overloaded: true });
+    for (const error of [reset, unreachable, overloaded])
+      expect(isCoordinatorUnavailability(error)).toBe(true);
+    expect(coordinatorUnavailable(reset)).toMatchObject({ status: 503, headers: { "Retry-After": "1" } });
+    expect(coordinatorUnavailable(overloaded)).toMatchObject({
+      status: 503,
+      headers: { "Retry-After": "5" },
+    });
+
+    // Our own bugs stay 500s that get logged, never a retry loop.
+    const ourBug = Object.assign(new TypeError("cannot read properties of undefined"), { remote: true });
+    const notSerialisable = new DOMException("could not be cloned", "DataCloneError");
+    for (const error of [ourBug, notSerialisable, new Error("plain")]) {
+      expect(isCoordinatorUnavailability(error)).toBe(false);
+    }
+  });
+});
 
 describe("ReleaseCoordinator", () => {
   it("queues commands and applies them one at a time, in arrival order", async () => {
