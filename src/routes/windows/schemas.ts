@@ -41,15 +41,13 @@ const definitionFields = {
     example: "2026-10-04T22:00",
   }),
   // The bounds are documented here and checked by the domain, whose messages say what to do.
-  duration_minutes: z
-    .number()
-    .openapi({
-      type: "integer",
-      minimum: 1,
-      maximum: 10080,
-      description: "Elapsed minutes, 1–10080.",
-      example: 120,
-    }),
+  duration_minutes: z.number().openapi({
+    type: "integer",
+    minimum: 1,
+    maximum: 10080,
+    description: "Elapsed minutes, 1–10080.",
+    example: 120,
+  }),
   recurrence: RecurrenceSchema.nullable()
     .optional()
     .openapi({ description: "Left out or null: a one-off window." }),
