@@ -28,7 +28,7 @@ const parts: Part[] = [
     command: "npx",
     args: ["vitest", "run", "--config", "vitest.hardening.config.ts", ...process.argv.slice(2)],
   },
-  { name: "loopback load run", command: process.execPath, args: ["test/hardening/load/run-load.ts"] },
+  { name: "loopback load run", command: "npm", args: ["run", "--silent", "test:load"] },
 ];
 
 function run(part: Part): Promise<{ code: number; output: string }> {

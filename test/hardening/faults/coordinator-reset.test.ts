@@ -11,7 +11,7 @@ import { COORDINATOR_RETRY_AFTER_SECONDS, coordinatorName } from "../../../src/r
 import { type ApiResponse, api } from "../../support/api";
 import { type SeededAgency, seedAgency } from "../../support/harness";
 import { createRelease, planAndVerify } from "../../support/releases";
-import { expectRetryableProblem, systemRows, withDatabase } from "../support/faults";
+import { expectRetryableProblem, sessionIsClean, systemRows, withDatabase } from "../support/faults";
 
 let agency: SeededAgency;
 const summary = { resets: 0, commands: 0, applied: 0, retryable: 0, otherAnswers: 0, retries: 0 };
@@ -114,6 +114,8 @@ async function writtenBy(releaseId: string, commands: Command[]): Promise<Map<st
  * retrying every 503 with its key leaves each command applied exactly once.
  */
 async function expectResetHandled(releaseId: string, commands: Command[], answers: ApiResponse[]) {
+  // The reset object's connections were abandoned mid-command: none may leave a transaction open.
+  expect(await sessionIsClean(), "a transaction was left open on the shared database session").toBe(true);
   summary.commands += commands.length;
   for (const answer of answers) {
     if (answer.status === 200) {

@@ -16,8 +16,6 @@ import { seedWorld, type World } from "../support/world";
 // before the handler looks at the body's meaning. Those get a second try
 // against a release still in planning, where the handler reads the body.
 
-const REFUSED_AS_INVALID = new Set([400, 415, 422]);
-
 let world: World;
 let planningWorld: World;
 beforeAll(async () => {
@@ -63,7 +61,9 @@ describe("valid-request builder", () => {
         retriedInPlanning++;
         ({ request, res } = await send(operation, planningWorld));
       }
-      if (REFUSED_AS_INVALID.has(res.status) || res.status >= 500) {
+      // Applied, or refused for the release's state; anything else (400/415/422, a 401/403/404
+      // from ids the builder got wrong, a 5xx) means the builder's body is not what the spec asks.
+      if (!(res.status < 300 || res.status === 409)) {
         failures.push(
           `${operation.id} → ${res.status} ${res.text.slice(0, 400)}\n  body: ${JSON.stringify(request.body)}`,
         );

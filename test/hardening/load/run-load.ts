@@ -1,7 +1,7 @@
-// node test/hardening/load/run-load.ts — the load part of the hardening sweep.
+// npm run test:load — the load part of the hardening sweep.
 //
-// Starts the real stack on loopback (a throwaway database — in-memory PGlite,
-// or DATABASE_URL's server — the WebSocket bridge and the real Worker), seeds
+// Starts the real stack on loopback (in-memory PGlite, or DATABASE_URL's
+// server as it is — the WebSocket bridge and the real Worker), seeds
 // agencies through the API, drives a mixed load of reads, release writes and
 // signed CI deliveries with autocannon for LOAD_SECONDS, then checks the
 // database: every accepted write present exactly once, nothing refused

@@ -165,7 +165,7 @@ class ValueBuilder {
       case "uuid":
         return this.id(name);
       case "email":
-        return `sweep.${name.replace(/[^a-z0-9]/gi, "")}@example.com`;
+        return `sweep.${name.replace(/[^a-z0-9]/gi, "")}@people.example`;
       case "uri":
       case "url":
         return "https://example.com/sweep";

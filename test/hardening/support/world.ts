@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { signUnsubscribeToken } from "../../../src/notifications/unsubscribe-token";
+import { settle } from "../../notifications/support";
 import {
   createRelease,
   go,
@@ -174,6 +175,9 @@ export async function seedWorld(): Promise<World> {
   await toPreDeployment(agency, deploying);
   await readyForGo(agency, deploying);
   await go(agency, deploying);
+  // Stakeholder emails the commands queued are sent in the background; wait until every one is
+  // settled, so nothing changes the agency's rows behind the sweeps' before/after fingerprints.
+  for (const id of [releaseId, publishedReleaseId, planning, verifying, deploying]) await settle(agency, id);
   const project = await ok(`/v1/projects/${agency.projectId}`, owner);
   const publishedRelease = await ok(`/v1/releases/${publishedReleaseId}`, owner);
 
