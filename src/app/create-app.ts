@@ -90,6 +90,14 @@ export function createApp() {
           "Send the body as JSON with `Content-Type: application/json`.",
         );
       }
+      // Every PUT and PATCH takes a body; an empty one must not read as `{}` (a PUT of
+      // recipients would then clear the list).
+      if (!hasBody && method !== "POST") {
+        throw new ApiError(
+          "bad_request",
+          "This request needs a JSON body with `Content-Type: application/json`; it was empty.",
+        );
+      }
     }
     await next();
   });

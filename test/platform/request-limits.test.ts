@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { api } from "../support/api";
 import { type SeededAgency, seedAgency } from "../support/harness";
+import { createRelease } from "../support/releases";
 
 let agency: SeededAgency;
 beforeAll(async () => {
@@ -170,5 +171,38 @@ describe("request conventions", () => {
     expect(a.status).toBe(201);
     expect(b.status).toBe(201);
     expect(b.body.id).not.toBe(a.body.id);
+  });
+
+  it("refuses a PUT or PATCH with an empty body (400) instead of reading it as {} (fuzz finding)", async () => {
+    const releaseId = await createRelease(agency);
+    const contact = await api("/v1/contacts", {
+      token: agency.tokens.owner,
+      body: { name: "Rita Recipient", email: `rita-${crypto.randomUUID()}@${agency.slug}.example` },
+    });
+    expect(contact.status, contact.text).toBe(201);
+    const listed = await api(`/v1/releases/${releaseId}/recipients`, {
+      method: "PUT",
+      token: agency.tokens.owner,
+      body: { contacts: [{ contact_id: contact.body.id, role: "client_stakeholder" }] },
+    });
+    expect(listed.status, listed.text).toBe(200);
+
+    for (const headers of [{ "Content-Type": "application/json" }, {} as Record<string, string>]) {
+      const emptied = await api(`/v1/releases/${releaseId}/recipients`, {
+        method: "PUT",
+        token: agency.tokens.owner,
+        headers,
+      });
+      expect(emptied.status, emptied.text).toBe(400);
+      expect(emptied.body.detail).toContain("JSON body");
+      const renamed = await api(`/v1/clients/${agency.clientId}`, {
+        method: "PATCH",
+        token: agency.tokens.owner,
+        headers,
+      });
+      expect(renamed.status, renamed.text).toBe(400);
+    }
+    const after = await api(`/v1/releases/${releaseId}/recipients`, { token: agency.tokens.owner });
+    expect(after.body.recipients.map((r: { contact_id: string }) => r.contact_id)).toEqual([contact.body.id]);
   });
 });
