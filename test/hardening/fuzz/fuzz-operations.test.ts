@@ -72,6 +72,12 @@ async function exercise(operation: Operation, request: FuzzRequest, replay: stri
   }
   tally.record(operation.id, request, response.status);
   const broken = checkResponse(operation, response, request.expect);
+  if (request.mustBeRefused && response.status < 400) {
+    broken.push({
+      check: "refused",
+      detail: `a request the spec rules out (${request.kind}) got ${response.status}`,
+    });
+  }
   const exchange = { operation: operation.id, request, response, broken, replay };
   if (broken.length > 0) tally.failures.push(exchange);
   if (settings.path) console.log(formatFailure(exchange));

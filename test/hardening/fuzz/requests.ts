@@ -31,6 +31,12 @@ export interface FuzzRequest {
   streamed?: boolean;
   /** Statuses this request must get beyond the documented ones (the 1 MiB limit must answer 413). */
   expect?: number[];
+  /**
+   * The request breaks what the spec requires (a body that fails its schema, malformed JSON, a
+   * required body or query parameter missing, a wrong Content-Type for a required body, a path
+   * value that names nothing, broken credentials or signatures), so it must be refused with a 4xx.
+   */
+  mustBeRefused?: boolean;
 }
 
 export interface RequestContext {
@@ -113,6 +119,7 @@ function assemble(
     headers: Record<string, string>;
     body?: string | Uint8Array;
     contentType?: string | null;
+    mustBeRefused?: boolean;
   },
 ): FuzzRequest {
   const headers: Record<string, string> = { ...context.credentials, ...parts.headers };
@@ -125,6 +132,7 @@ function assemble(
     url: `${parts.path ?? fillPath(operation.path, context.pathValues)}${queryString(parts.query)}`,
     headers,
     ...(parts.body === undefined ? {} : { body: parts.body }),
+    ...(parts.mustBeRefused ? { mustBeRefused: true } : {}),
   };
 }
 
@@ -178,6 +186,19 @@ const HOSTILE_HEADER_VALUES = [
   "%00",
 ];
 
+/**
+ * Some of the "malformed" texts are JSON after all, as a server reads them: a leading BOM is
+ * dropped by the Fetch standard's UTF-8 decode, and duplicate keys are legal (the last wins).
+ */
+function readsAsJson(text: string): boolean {
+  try {
+    JSON.parse(text.replace(/^\uFEFF/, ""));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Requests with one thing broken; which kinds apply depends on what the operation takes. */
 export function invalidRequest(operation: Operation, context: RequestContext): fc.Arbitrary<FuzzRequest> {
   const base = fc.record({ query: validQuery(operation, context), headers: validHeaders(operation) });
@@ -196,38 +217,57 @@ export function invalidRequest(operation: Operation, context: RequestContext): f
           ...parts,
           kind: broken.kind,
           valid: false,
+          // Huge strings, odd Unicode and edge numbers may still satisfy the schema; the rest never do.
+          mustBeRefused: !/^(huge string|odd Unicode|edge number)/.test(broken.kind),
           body: toJsonText(broken.body),
         }),
       ),
     );
     if (operation.requestBody?.required) {
       kinds.push(
-        fc
-          .tuple(base, fc.constantFrom<string | null>(JSON_TYPE, null))
-          .map(([parts, contentType]) =>
-            assemble(operation, context, { ...parts, kind: "missing body", valid: false, contentType }),
-          ),
+        fc.tuple(base, fc.constantFrom<string | null>(JSON_TYPE, null)).map(([parts, contentType]) =>
+          assemble(operation, context, {
+            ...parts,
+            kind: "missing body",
+            valid: false,
+            mustBeRefused: true,
+            contentType,
+          }),
+        ),
       );
     }
   }
   if (hasBody(operation)) {
     kinds.push(
-      fc
-        .tuple(base, fc.constantFrom(...MALFORMED_JSON))
-        .map(([parts, body]) =>
-          assemble(operation, context, { ...parts, kind: "malformed JSON", valid: false, body }),
-        ),
-      fc
-        .tuple(base, fc.constantFrom(...MALFORMED_BYTES))
-        .map(([parts, body]) =>
-          assemble(operation, context, { ...parts, kind: "malformed UTF-8", valid: false, body }),
-        ),
+      fc.tuple(base, fc.constantFrom(...MALFORMED_JSON)).map(([parts, body]) =>
+        assemble(operation, context, {
+          ...parts,
+          kind: "malformed JSON",
+          valid: false,
+          mustBeRefused: schema !== undefined && !readsAsJson(body),
+          body,
+        }),
+      ),
+      fc.tuple(base, fc.constantFrom(...MALFORMED_BYTES)).map(([parts, body]) =>
+        assemble(operation, context, {
+          ...parts,
+          kind: "malformed UTF-8",
+          valid: false,
+          mustBeRefused: schema !== undefined,
+          body,
+        }),
+      ),
       fc.tuple(valid, fc.constantFrom(...WRONG_CONTENT_TYPES)).map(([parts, contentType]) =>
         assemble(operation, context, {
           ...parts,
           body: parts.body ?? "{}",
           kind: `Content-Type ${contentType ?? "missing"}`,
           valid: false,
+          // An optional body sent as something else is simply not read; JSON under another name
+          // (upper case, a charset, a +json suffix, RFC 6838) is still JSON and may be accepted.
+          mustBeRefused:
+            operation.requestBody?.required === true &&
+            !/^application\/(.+\+)?json\s*(;|$)/i.test(contentType ?? ""),
           contentType: contentType ?? null,
         }),
       ),
@@ -244,6 +284,7 @@ export function invalidRequest(operation: Operation, context: RequestContext): f
           ...parts,
           kind: `path {${name}} = ${value.length > 40 ? `${value.slice(0, 12)}… (${value.length} chars)` : value}`,
           valid: false,
+          mustBeRefused: true,
           path: others.replace(SEGMENT_SLOT, value),
         });
       }),
@@ -272,7 +313,13 @@ export function invalidRequest(operation: Operation, context: RequestContext): f
     if (queryParameters.some((parameter) => parameter.required)) {
       kinds.push(
         valid.map((parts) =>
-          assemble(operation, context, { ...parts, query: [], kind: "required query missing", valid: false }),
+          assemble(operation, context, {
+            ...parts,
+            query: [],
+            kind: "required query missing",
+            valid: false,
+            mustBeRefused: true,
+          }),
         ),
       );
     }
@@ -319,6 +366,7 @@ export function invalidRequest(operation: Operation, context: RequestContext): f
           ...parts,
           kind: "broken Authorization",
           valid: false,
+          mustBeRefused: true,
         });
         request.headers.authorization = authorization;
         return request;
@@ -332,6 +380,8 @@ export function invalidRequest(operation: Operation, context: RequestContext): f
           headers: { ...parts.headers, ...FORGED_SIGNATURES },
           kind: "forged signature headers",
           valid: false,
+          // Public pages take no signature; the receivers, which document 401, must refuse a forged one.
+          mustBeRefused: "401" in operation.responses,
         }),
       ),
     );
