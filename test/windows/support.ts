@@ -2,10 +2,10 @@ import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { type SQL, sql } from "drizzle-orm";
 import { expect } from "vitest";
-import { DatabaseHandle } from "../../src/db/client";
 import { inSystemScope } from "../../src/db/scope";
 import worker from "../../workers/index";
 import { api } from "../support/api";
+import { withDatabase } from "../support/database";
 import type { SeededAgency } from "../support/harness";
 
 /** Runs the Worker's scheduled handler as the cron trigger would, at a chosen instant. */
@@ -14,13 +14,8 @@ export async function tick(at: Date): Promise<void> {
 }
 
 /** Reads with the system role (as the cron does), for assertions on rows no route shows. */
-export async function systemQuery<T>(query: SQL): Promise<T[]> {
-  const handle = new DatabaseHandle({ url: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY });
-  try {
-    return await inSystemScope(handle, async (tx) => (await tx.execute(query)).rows as T[]);
-  } finally {
-    await handle.end();
-  }
+export function systemQuery<T>(query: SQL): Promise<T[]> {
+  return withDatabase((handle) => inSystemScope(handle, async (tx) => (await tx.execute(query)).rows as T[]));
 }
 
 export interface OccurrenceRow {

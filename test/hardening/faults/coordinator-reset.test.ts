@@ -9,9 +9,11 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COORDINATOR_RETRY_AFTER_SECONDS, coordinatorName } from "../../../src/releases/coordinator-client";
 import { type ApiResponse, api } from "../../support/api";
+import { withDatabase } from "../../support/database";
 import { type SeededAgency, seedAgency } from "../../support/harness";
 import { createRelease, planAndVerify } from "../../support/releases";
-import { expectRetryableProblem, sessionIsClean, systemRows, withDatabase } from "../support/faults";
+import { systemQuery } from "../../windows/support";
+import { expectRetryableProblem, sessionIsClean } from "../support/faults";
 
 let agency: SeededAgency;
 const summary = { resets: 0, commands: 0, applied: 0, retryable: 0, otherAnswers: 0, retries: 0 };
@@ -79,17 +81,17 @@ interface Written {
 async function writtenBy(releaseId: string, commands: Command[]): Promise<Map<string, Written>> {
   const suites = commands.map((c) => c.suite);
   const keys = commands.map((c) => c.key);
-  const results = await systemRows<{ suite: string; n: number }>(sql`
+  const results = await systemQuery<{ suite: string; n: number }>(sql`
     select suite, count(*)::int as n from test_results
     where tenant_id = ${agency.tenantId} and release_id = ${releaseId}
       and suite in (${sql.join(suites, sql`, `)})
     group by suite`);
-  const events = await systemRows<{ suite: string; n: number }>(sql`
+  const events = await systemQuery<{ suite: string; n: number }>(sql`
     select data->>'suite' as suite, count(*)::int as n from release_events
     where tenant_id = ${agency.tenantId} and release_id = ${releaseId} and type = 'test_result_recorded'
       and data->>'suite' in (${sql.join(suites, sql`, `)})
     group by 1`);
-  const stored = await systemRows<{ key: string }>(sql`
+  const stored = await systemQuery<{ key: string }>(sql`
     select key from idempotency_keys
     where tenant_id = ${agency.tenantId} and key in (${sql.join(keys, sql`, `)})`);
   const count = (rows: { suite: string; n: number }[], suite: string) =>

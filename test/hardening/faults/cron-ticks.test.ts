@@ -12,13 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addContact, fakeControl, fakeFor } from "../../notifications/support";
 import { api } from "../../support/api";
 import { type SeededAgency, seedAgency } from "../../support/harness";
-import { createWindow, localWallClock, occurrenceRows } from "../../windows/support";
+import { createWindow, localWallClock, occurrenceRows, tick } from "../../windows/support";
 import {
   type OutboxRow,
   outboxRows,
   scheduledRelease,
   setRecipients,
-  tick,
   waitForOutbox,
   wholeMinutesAhead,
 } from "../support/faults";

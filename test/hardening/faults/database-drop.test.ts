@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api } from "../../support/api";
 import { type SeededAgency, seedAgency } from "../../support/harness";
 import { createRelease, planAndVerify } from "../../support/releases";
+import { systemQuery } from "../../windows/support";
 import {
   type CutMoment,
   expectRetryableProblem,
   sessionIsClean,
-  systemRows,
   uniqueMarker,
   withConnectionCut,
 } from "../support/faults";
@@ -31,7 +31,7 @@ afterAll(() => {
 });
 
 async function idempotencyKeyRows(key: string): Promise<number> {
-  const rows = await systemRows<{ n: number }>(sql`
+  const rows = await systemQuery<{ n: number }>(sql`
     select count(*)::int as n from idempotency_keys where tenant_id = ${agency.tenantId} and key = ${key}`);
   return rows[0]?.n ?? -1;
 }
@@ -70,7 +70,7 @@ describe("faults: the database connection dropped mid-request", () => {
       expectRetryableProblem(res, "database_unavailable");
 
       // Nothing of the request: neither the client row nor the idempotency key written before it.
-      const clients = await systemRows<{ n: number }>(sql`
+      const clients = await systemQuery<{ n: number }>(sql`
         select count(*)::int as n from clients where tenant_id = ${agency.tenantId} and name = ${name}`);
       const keys = await idempotencyKeyRows(key);
       summary.partialRows += (clients[0]?.n ?? 0) + keys;
@@ -86,7 +86,7 @@ describe("faults: the database connection dropped mid-request", () => {
       expect(replayed.status, replayed.text).toBe(201);
       expect(replayed.headers.get("Idempotent-Replayed")).toBe("true");
       expect(replayed.body.id).toBe(retried.body.id);
-      const after = await systemRows<{ id: string }>(sql`
+      const after = await systemQuery<{ id: string }>(sql`
         select id from clients where tenant_id = ${agency.tenantId} and name = ${name}`);
       expect(after).toEqual([{ id: retried.body.id }]);
       summary.retriesAppliedOnce++;
@@ -100,7 +100,7 @@ describe("faults: the database connection dropped mid-request", () => {
       await planAndVerify(agency, releaseId);
       const before = await api(`/v1/releases/${releaseId}`, { token: agency.tokens.viewer });
       expect(before.status, before.text).toBe(200);
-      const eventsBefore = await systemRows<{ id: string }>(sql`
+      const eventsBefore = await systemQuery<{ id: string }>(sql`
         select id from release_events where tenant_id = ${agency.tenantId} and release_id = ${releaseId}`);
 
       // The rationale is written by the audit insert, after the release row's update in the same transaction.
@@ -119,9 +119,9 @@ describe("faults: the database connection dropped mid-request", () => {
       summary.cuts++;
       expectRetryableProblem(res, "database_unavailable");
 
-      const row = await systemRows<{ status: string; stage: string; row_version: number }>(sql`
+      const row = await systemQuery<{ status: string; stage: string; row_version: number }>(sql`
         select status, stage, row_version from releases where tenant_id = ${agency.tenantId} and id = ${releaseId}`);
-      const eventsAfter = await systemRows<{ id: string }>(sql`
+      const eventsAfter = await systemQuery<{ id: string }>(sql`
         select id from release_events where tenant_id = ${agency.tenantId} and release_id = ${releaseId}`);
       const keys = await idempotencyKeyRows(key);
       const partial =
@@ -145,7 +145,7 @@ describe("faults: the database connection dropped mid-request", () => {
       expect(replayed.status, replayed.text).toBe(200);
       expect(replayed.headers.get("Idempotent-Replayed")).toBe("true");
       expect(replayed.body.row_version).toBe(retried.body.row_version);
-      const halted = await systemRows<{ type: string }>(sql`
+      const halted = await systemQuery<{ type: string }>(sql`
         select type from release_events
         where tenant_id = ${agency.tenantId} and release_id = ${releaseId} and type = 'release_halted'`);
       expect(halted).toHaveLength(1);

@@ -16,12 +16,12 @@ import {
 import { api } from "../../support/api";
 import { type SeededAgency, seedAgency } from "../../support/harness";
 import { releaseInExecution } from "../../support/releases";
+import { tick } from "../../windows/support";
 import {
   type OutboxRow,
   outboxRows,
   scheduledRelease,
   setRecipients,
-  tick,
   waitForOutbox,
   wholeMinutesAhead,
 } from "../support/faults";

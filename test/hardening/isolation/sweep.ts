@@ -1,7 +1,6 @@
-import { env } from "cloudflare:workers";
-import { DatabaseHandle } from "../../../src/db/client";
 import { type ApiResponse, api } from "../../support/api";
-import type { Fingerprint } from "../support/fingerprint";
+import { withDatabase } from "../../support/database";
+import { type Fingerprint, quoteIdent, tenantTables } from "../support/fingerprint";
 import type { Operation } from "../support/spec";
 import type { ValidRequest } from "../support/valid-request";
 
@@ -69,27 +68,19 @@ export class Failures {
  * tenant mention any of `ids` anywhere in their text, read as the database
  * owner: how a sweep proves another agency's id was stored nowhere.
  */
-export async function tablesMentioning(tenantId: string, ids: string[]): Promise<string[]> {
-  const handle = new DatabaseHandle({ url: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY });
-  try {
-    return await handle.withConnection(async (_db, client) => {
-      const tables = await client.query<{ table_name: string }>(
-        `select table_name from information_schema.columns
-          where table_schema = 'public' and column_name = 'tenant_id' order by table_name`,
-      );
+export function tablesMentioning(tenantId: string, ids: string[]): Promise<string[]> {
+  return withDatabase((handle) =>
+    handle.withConnection(async (_db, client) => {
       const patterns = ids.map((id) => `%${id}%`);
       const found: string[] = [];
-      for (const { table_name: table } of tables.rows) {
-        const quoted = `"${table.replaceAll('"', '""')}"`;
+      for (const table of await tenantTables(client)) {
         const result = await client.query<{ hits: string }>(
-          `select count(*) as hits from public.${quoted} t where tenant_id = $1 and t::text like any($2)`,
+          `select count(*) as hits from public.${quoteIdent(table)} t where tenant_id = $1 and t::text like any($2)`,
           [tenantId, patterns],
         );
         if (Number(result.rows[0]?.hits ?? 0) > 0) found.push(table);
       }
       return found;
-    });
-  } finally {
-    await handle.end();
-  }
+    }),
+  );
 }

@@ -7,16 +7,13 @@
 // request by a marker that request carries (never "the next connection"), and
 // every assertion reads only the calling test's own rows. A cron tick cannot
 // be aimed: it works across all agencies (see faults/cron-ticks.test.ts).
-import { createScheduledController } from "cloudflare:test";
-import { env } from "cloudflare:workers";
-import { type SQL, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { expect, inject } from "vitest";
-import { DatabaseHandle } from "../../../src/db/client";
-import { inSystemScope } from "../../../src/db/scope";
-import worker from "../../../workers/index";
 import { type ApiResponse, api } from "../../support/api";
+import { withDatabase } from "../../support/database";
 import type { SeededAgency } from "../../support/harness";
 import { createRelease, decide, makeGoReady } from "../../support/releases";
+import { systemQuery } from "../../windows/support";
 
 /** When a marked connection is cut: before its frame reaches Postgres, or once Postgres has run it. */
 export type CutMoment = "before_forwarding" | "after_answer";
@@ -86,21 +83,6 @@ export function expectRetryableProblem(res: ApiResponse, code: string): number {
   return Number(retryAfter);
 }
 
-/** Runs `work` on a fresh connection of its own (the way a separate client would see the database). */
-export async function withDatabase<T>(work: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
-  const handle = new DatabaseHandle({ url: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY });
-  try {
-    return await work(handle);
-  } finally {
-    await handle.end();
-  }
-}
-
-/** Reads with the system role, which sees every tenant: tests filter by their own ids. */
-export function systemRows<T>(query: SQL): Promise<T[]> {
-  return withDatabase((handle) => inSystemScope(handle, async (tx) => (await tx.execute(query)).rows as T[]));
-}
-
 /**
  * True when a new connection's statement runs outside any transaction. On
  * PGlite every connection shares one session, so a transaction a cut
@@ -114,11 +96,6 @@ export function sessionIsClean(): Promise<boolean> {
       return result.rows[0]?.clean === true;
     }),
   );
-}
-
-/** Runs the Worker's scheduled handler as the cron trigger would, at a chosen instant. */
-export async function tick(at: Date): Promise<void> {
-  await worker.scheduled(createScheduledController({ scheduledTime: at, cron: "* * * * *" }), env);
 }
 
 /** The next whole minute at least `minutes` from now. */
@@ -197,7 +174,7 @@ export interface OutboxRow {
 
 /** A release's outbox rows, oldest first, as stored (the API masks and pages them). */
 export function outboxRows(tenantId: string, releaseId: string): Promise<OutboxRow[]> {
-  return systemRows<OutboxRow>(sql`
+  return systemQuery<OutboxRow>(sql`
     select id, event, status, attempts, last_error, provider_message_id,
       to_char(next_attempt_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as next_attempt_at
     from outbox_messages where tenant_id = ${tenantId} and release_id = ${releaseId}

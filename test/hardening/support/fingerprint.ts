@@ -1,28 +1,33 @@
-import { env } from "cloudflare:workers";
-import { DatabaseHandle } from "../../../src/db/client";
+import type { PoolClient } from "@neondatabase/serverless";
+import { withDatabase } from "../../support/database";
 
 /** Per table: how many rows one agency has and a digest of their contents. */
 export type Fingerprint = Record<string, { rows: number; digest: string }>;
 
+/** Every public table with a `tenant_id` column, from the catalogue, so a table added later is included. */
+export async function tenantTables(client: PoolClient): Promise<string[]> {
+  const tables = await client.query<{ table_name: string }>(
+    `select table_name from information_schema.columns
+      where table_schema = 'public' and column_name = 'tenant_id'
+      order by table_name`,
+  );
+  return tables.rows.map((row) => row.table_name);
+}
+
+export const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
 /**
  * Everything one agency owns, read as the database owner (no row-level
- * security, no application filter): every public table with a `tenant_id`
- * column, found in the catalogue so a table added later is included, plus the
- * agency's own `tenants` row. Two equal fingerprints mean nothing changed.
+ * security, no application filter): every tenant table plus the agency's own
+ * `tenants` row. Two equal fingerprints mean nothing changed.
  */
 export async function tenantFingerprint(tenantId: string): Promise<Fingerprint> {
-  const handle = new DatabaseHandle({ url: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY });
-  try {
-    return await handle.withConnection(async (_db, client) => {
-      const tables = await client.query<{ table_name: string }>(
-        `select table_name from information_schema.columns
-          where table_schema = 'public' and column_name = 'tenant_id'
-          order by table_name`,
-      );
+  return withDatabase((handle) =>
+    handle.withConnection(async (_db, client) => {
       const fingerprint: Fingerprint = {};
       const targets = [
         { table: "tenants", column: "id" },
-        ...tables.rows.map((r) => ({ table: r.table_name, column: "tenant_id" })),
+        ...(await tenantTables(client)).map((table) => ({ table, column: "tenant_id" })),
       ];
       for (const { table, column } of targets) {
         const result = await client.query<{ rows: string; digest: string | null }>(
@@ -34,10 +39,6 @@ export async function tenantFingerprint(tenantId: string): Promise<Fingerprint> 
         fingerprint[table] = { rows: Number(row?.rows ?? 0), digest: row?.digest ?? "" };
       }
       return fingerprint;
-    });
-  } finally {
-    await handle.end();
-  }
+    }),
+  );
 }
-
-const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
