@@ -53,6 +53,12 @@ export {
   selectWindowsForRelease,
   type WindowScopeLevel,
 } from "./scope";
+export {
+  checkSlotBounds,
+  MAX_BOOKING_AHEAD_DAYS,
+  MAX_SLOT_MINUTES,
+  type SlotBoundsProblem,
+} from "./slot-bounds";
 export * from "./types";
 export {
   MAX_DURATION_MINUTES,

@@ -3,7 +3,7 @@ import { findWindow } from "../../db/repositories/windows";
 import type { ChangeLogEntryJson, ComplianceFlagsJson } from "../../db/schema";
 import { checklistItems, members, releaseTeamMembers } from "../../db/schema";
 import { complianceChecklistItems } from "../../domain/lifecycle/default-checklist";
-import { expandWindow, type Occurrence } from "../../domain/windows";
+import { checkSlotBounds, expandWindow, type Occurrence } from "../../domain/windows";
 import { uuidv7 } from "../../lib/ids";
 import { definedOnly } from "../../lib/objects";
 import { ApiError } from "../../lib/problem";
@@ -312,15 +312,19 @@ export async function setWindow(ctx: OperationContext, booking: WindowBooking) {
       "Send {starts_at, ends_at} or {window_id, occurrence_starts_at}.",
     );
   }
-  if (!(endsAt > startsAt)) {
-    throw new ApiError("validation_failed", "ends_at must be after starts_at.", {
-      errors: [{ path: "body.ends_at", message: "must be after starts_at" }],
-    });
-  }
-  if (endsAt <= ctx.now) {
-    throw new ApiError("validation_failed", "The window is in the past; choose a future slot.", {
-      errors: [{ path: "body.ends_at", message: "must be in the future" }],
-    });
+  // Bounds first: the policy check expands the calendar over the slot, so a slot of decades would
+  // be a failure of ours instead of a refusal the caller can act on.
+  const problems = checkSlotBounds(
+    { startsAt, endsAt, startField: sourceId ? "occurrence_starts_at" : "starts_at" },
+    ctx.now,
+  );
+  if (problems.length > 0) {
+    const errors = problems.map((p) => ({ path: `body.${p.field}`, message: p.message }));
+    throw new ApiError(
+      "unprocessable",
+      `The slot cannot be booked: ${errors.map((e) => `${e.path} ${e.message}`).join("; ")}.`,
+      { errors },
+    );
   }
   const role = ctx.actor.kind === "member" ? ctx.actor.role : "system";
   if (booking.override_reason !== undefined && role !== "owner") {

@@ -4,13 +4,26 @@ import type { ContactRow } from "../../db/schema";
 import { maskEmail } from "../../domain/notifications";
 import { EmailSchema, NameSchema } from "../../lib/validation";
 
+/** Consent is recorded after the fact; a date before 1990 or ahead of now is a typo. */
+const EARLIEST_CONSENT = Date.parse("1990-01-01T00:00:00Z");
+/** A caller's clock may run a little ahead of ours. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
 export const ConsentInputSchema = z
   .strictObject({
     basis: z.enum(["express", "inferred"]).openapi({
       description:
         "Spam Act consent: express (the person agreed; record how) or inferred (an existing business relationship).",
     }),
-    obtained_at: z.iso.datetime({ offset: true, message: "must be an RFC 3339 timestamp" }),
+    obtained_at: z.iso
+      .datetime({ offset: true, message: "must be an RFC 3339 timestamp" })
+      .refine((at) => Date.parse(at) >= EARLIEST_CONSENT, {
+        message: "must be in 1990 or later (the Spam Act dates from 2003)",
+      })
+      .refine((at) => Date.parse(at) <= Date.now() + CLOCK_SKEW_MS, {
+        message: "must not be in the future: record when the person agreed",
+      })
+      .openapi({ description: "When the person agreed: not in the future, not before 1990." }),
     method: z
       .string()
       .trim()

@@ -2,7 +2,7 @@ import type { AppContext } from "../../app/context";
 import { idempotencyRequest } from "../../app/request-scope";
 import { ApiError } from "../../lib/problem";
 import { kickOutbox } from "../../notifications/kick";
-import { releaseCoordinator } from "../../releases/coordinator-client";
+import { commandFailure, releaseCoordinator } from "../../releases/coordinator-client";
 import type { ReleaseOperation } from "../../releases/operations";
 import { etagOf } from "../../releases/present";
 
@@ -23,10 +23,7 @@ export async function sendReleaseCommand(c: AppContext, releaseId: string, opera
     idempotency: c.req.method === "POST" ? await idempotencyRequest(c) : undefined,
     operation,
   });
-  if (!outcome.ok) {
-    const { code, detail, extras, headers } = outcome.problem;
-    throw new ApiError(code, detail, extras, headers);
-  }
+  if (!outcome.ok) throw commandFailure(outcome.problem);
   if (outcome.replayed) c.header("Idempotent-Replayed", "true");
   if (outcome.queuedMessages) kickOutbox(c, releaseId);
   if (outcome.rowVersion !== null) c.header("ETag", etagOf(outcome.rowVersion));

@@ -11,6 +11,7 @@ import {
   TENANT_WRITE_ERRORS,
   UuidParam,
 } from "../../app/openapi";
+import { MAX_BOOKING_AHEAD_DAYS, MAX_SLOT_MINUTES } from "../../domain/windows";
 import { ROLES, type Role } from "../../lib/auth/tokens";
 import { LIFECYCLE_ROLES, OPERATION_ROLES } from "../../releases/operation-roles";
 import {
@@ -164,8 +165,7 @@ export const putWindow = createRoute({
   tags,
   summary:
     "Confirm the deployment window, checked against the risk policy and public holidays (owner, release manager)",
-  description:
-    "Low-risk releases may deploy in business hours or maintenance windows, high-risk ones only in maintenance windows, none in a freeze or on a public holiday of the client's (or agency's) state. A refusal names the rule and suggests the next allowed slots; an owner may override with a reason.",
+  description: `Low-risk releases may deploy in business hours or maintenance windows, high-risk ones only in maintenance windows, none in a freeze or on a public holiday of the client's (or agency's) state. A refusal names the rule and suggests the next allowed slots; an owner may override with a reason. A slot must end in the future, last at most ${MAX_SLOT_MINUTES} minutes (7 days) and start at most ${MAX_BOOKING_AHEAD_DAYS} days ahead; outside those bounds the answer is 422 naming the field.`,
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.set_window,
   request: { params: ReleaseParams, body: jsonBody(WindowBookingSchema) },

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { pageOf, Timestamp } from "../../app/openapi";
 import { STAGES, STATUSES } from "../../domain/lifecycle/stages";
+import { MAX_BOOKING_AHEAD_DAYS, MAX_SLOT_MINUTES } from "../../domain/windows";
 import { HttpsUrlSchema, NameSchema } from "../../lib/validation";
 
 export const StageSchema = z.enum(STAGES, { message: `stage must be one of ${STAGES.join(", ")}` });
@@ -174,18 +175,24 @@ export const WindowBookingSchema = z
     starts_at: z.iso
       .datetime({ offset: true, message: "starts_at must be an RFC 3339 timestamp" })
       .optional()
-      .openapi({ description: "An explicit slot: its start (with ends_at)." }),
+      .openapi({
+        description: `An explicit slot: its start (with ends_at). At most ${MAX_BOOKING_AHEAD_DAYS} days from now.`,
+      }),
     ends_at: z.iso
       .datetime({ offset: true, message: "ends_at must be an RFC 3339 timestamp" })
       .optional()
-      .openapi({ description: "An explicit slot: its end (with starts_at)." }),
+      .openapi({
+        description: `An explicit slot: its end (with starts_at). In the future, after starts_at and at most ${MAX_SLOT_MINUTES} minutes (7 days) after it.`,
+      }),
     window_id: z.uuid({ message: "window_id must be a UUID" }).optional().openapi({
       description: "Or book an occurrence of a stored window: its id (with occurrence_starts_at).",
     }),
     occurrence_starts_at: z.iso
       .datetime({ offset: true, message: "occurrence_starts_at must be an RFC 3339 timestamp" })
       .optional()
-      .openapi({ description: "The occurrence's start, as GET /v1/calendar lists it (starts_at)." }),
+      .openapi({
+        description: `The occurrence's start, as GET /v1/calendar lists it (starts_at). At most ${MAX_BOOKING_AHEAD_DAYS} days from now.`,
+      }),
     override_reason: z
       .string()
       .trim()
