@@ -78,13 +78,64 @@ export function toApiError(error: unknown): ApiError {
   );
 }
 
-/** Logs without personal data: the error class and SQLSTATE, never the message (it may quote values). */
-export function logUnexpected(error: unknown, requestId: string): void {
+/** What a log line says about an unexpected error: enough to find the cause, no personal data. */
+export interface ErrorDescription {
+  name: string;
+  message: string;
+  /** The first frames of the stack where it was thrown. */
+  where: string;
+  sqlstate?: string;
+}
+
+const EMAIL = /[^\s@"'<>()]+@[^\s@"'<>()]+\.[^\s@"'<>()]+/g;
+const QUOTED = /"[^"]*"|'[^']*'/g;
+const MAX_MESSAGE = 300;
+
+/**
+ * Describes an error for the log. Messages are our own code's or the platform's, but two kinds
+ * could carry personal data: an email address anywhere, and Postgres data exceptions (SQLSTATE
+ * class 22), which quote the offending value; both are masked. The detail of Postgres errors
+ * (`Key (email)=(…)`) is never read.
+ */
+export function describeError(error: unknown): ErrorDescription {
+  if (error instanceof RemoteFailure) return error.description;
   const pg = postgresErrorOf(error);
   const name = error instanceof Error ? error.name : typeof error;
-  const where = error instanceof Error ? (error.stack?.split("\n").slice(1, 4).join(" | ") ?? "") : "";
+  let message = error instanceof Error ? error.message : "";
+  if (pg?.code?.startsWith("22")) message = message.replace(QUOTED, '"[value]"');
+  message = message.replace(EMAIL, "[email]").slice(0, MAX_MESSAGE);
+  const stack = error instanceof Error ? (error.stack ?? "") : "";
+  // The stack's first line repeats the message; the frames follow.
+  const where = stack
+    .split("\n")
+    .filter((line) => /^\s+at /.test(line))
+    .slice(0, 5)
+    .map((line) => line.trim())
+    .join(" | ")
+    .replace(EMAIL, "[email]");
+  return { name, message, where, ...(pg?.code ? { sqlstate: pg.code } : {}) };
+}
+
+/**
+ * An unexpected error raised somewhere else (inside a release's Durable Object) and carried back
+ * as its description, so the caller's one log line names the original error and where it was thrown.
+ */
+export class RemoteFailure extends Error {
+  constructor(readonly description: ErrorDescription) {
+    super(description.message);
+    this.name = description.name;
+  }
+}
+
+/** The fields of a log line that describe an error. */
+export function errorFields({ name, message, where, sqlstate }: ErrorDescription) {
+  return { error: name, message, sqlstate, where };
+}
+
+/** One log line per unexpected error: its name, message and where it was thrown (see describeError). */
+export function logUnexpected(error: unknown, requestId: string): void {
   console.error(
-    JSON.stringify({ level: "error", request_id: requestId, error: name, sqlstate: pg?.code, where }),
+    JSON.stringify({ level: "error", request_id: requestId, ...errorFields(describeError(error)) }),
   );
 }
 

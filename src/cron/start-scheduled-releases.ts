@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
+import { logUnexpected } from "../app/errors";
 import type { DatabaseHandle } from "../db/client";
 import { inSystemScope } from "../db/scope";
-import type { ReleaseCoordinatorClient } from "../releases/coordinator-client";
+import { commandFailure, type ReleaseCoordinatorClient } from "../releases/coordinator-client";
 
 export interface ScheduledReleaseReport {
   started: number;
@@ -44,19 +45,22 @@ export async function startScheduledReleases(
   await Promise.all(
     due.map(async (release) => {
       const missed = new Date(release.window_ends_at) <= now;
+      const requestId = `cron:${now.toISOString()}:${release.id}`;
       const outcome = await coordinator.execute({
         tenantId: release.tenant_id,
         releaseId: release.id,
         principal: { kind: "system", name: "scheduler" },
-        requestId: `cron:${now.toISOString()}:${release.id}`,
+        requestId,
         scheduledAt: now.toISOString(),
         operation: {
           name: "lifecycle",
           input: missed ? { type: "window_missed" } : { type: "window_opened" },
         },
       });
-      if (!outcome.ok) report.refused++;
-      else if (missed) report.missed++;
+      if (!outcome.ok) {
+        report.refused++;
+        if (outcome.problem.cause) logUnexpected(commandFailure(outcome.problem), requestId);
+      } else if (missed) report.missed++;
       else report.started++;
     }),
   );

@@ -1,3 +1,4 @@
+import { describeError, errorFields } from "../app/errors";
 import { DatabaseHandle } from "../db/client";
 import { type DeliveryOutcome, finishDelivery } from "../db/repositories/integrations";
 import { inTenantScope } from "../db/scope";
@@ -6,7 +7,7 @@ import type { ExecutionReportCommand, TestResultCommand } from "../domain/lifecy
 import { runtimeConfig } from "../env";
 import { sha256Hex } from "../lib/crypto";
 import type { ReleaseCoordinatorClient } from "../releases/coordinator-client";
-import { releaseCoordinator } from "../releases/coordinator-client";
+import { commandFailure, releaseCoordinator } from "../releases/coordinator-client";
 import { matchRelease } from "./match-release";
 import type { DeliveryJob } from "./receive-delivery";
 
@@ -102,7 +103,9 @@ export async function applyDelivery(
   }
   const { code, detail, extras } = outcome.problem;
   if (code === "database_unavailable" || code === "internal" || code === "misconfigured") {
-    throw new Error(`release command failed: ${code}`);
+    throw outcome.problem.cause
+      ? commandFailure(outcome.problem)
+      : new Error(`release command failed: ${code}`);
   }
   const lifecycleCode = typeof extras.lifecycle_code === "string" ? extras.lifecycle_code : null;
   if (lifecycleCode !== null && ALREADY_KNOWN.has(lifecycleCode)) {
@@ -131,7 +134,7 @@ export async function processDelivery(env: Env, job: DeliveryJob): Promise<void>
           integration_id: job.integrationId,
           delivery: job.deliveryRowId,
           request_id: job.requestId,
-          error: error instanceof Error ? error.name : typeof error,
+          ...errorFields(describeError(error)),
         }),
       );
       result = { outcome: "failed", reason: "Processing failed on our side; a redelivery retries it." };

@@ -1,3 +1,4 @@
+import type { ErrorDescription } from "../app/errors";
 import type { IdempotencyRequest } from "../app/idempotency";
 import type { TokenClaims } from "../lib/auth/tokens";
 import type { ProblemCode, ProblemExtras } from "../lib/problem";
@@ -23,6 +24,8 @@ export interface SerializedProblem {
   detail: string;
   extras: ProblemExtras;
   headers: Record<string, string>;
+  /** For an unexpected failure inside the object: what was thrown and where, for the caller's log. */
+  cause?: ErrorDescription;
 }
 
 export type ReleaseCommandOutcome =

@@ -1,5 +1,6 @@
+import { RemoteFailure } from "../app/errors";
 import { ApiError } from "../lib/problem";
-import type { ReleaseCommand, ReleaseCommandOutcome } from "./command";
+import type { ReleaseCommand, ReleaseCommandOutcome, SerializedProblem } from "./command";
 
 /** What routes, webhooks and the cron need from a release's Durable Object. */
 export interface ReleaseCoordinatorClient {
@@ -62,6 +63,15 @@ export function coordinatorUnavailable(error: unknown): ApiError {
 export function isCoordinatorUnavailability(error: unknown): boolean {
   const failure = error as StubError | null;
   return failure?.durableObjectReset === true || failure?.retryable === true || failure?.overloaded === true;
+}
+
+/**
+ * The error to throw for a refused command: its problem, or, for an unexpected failure inside the
+ * object, the original error's description (answered as a 500, logged with its cause).
+ */
+export function commandFailure(problem: SerializedProblem): ApiError | RemoteFailure {
+  if (problem.cause) return new RemoteFailure(problem.cause);
+  return new ApiError(problem.code, problem.detail, problem.extras, problem.headers);
 }
 
 export function releaseCoordinator(env: Env): ReleaseCoordinatorClient {

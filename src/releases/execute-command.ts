@@ -1,10 +1,10 @@
-import { toApiError } from "../app/errors";
+import { describeError, toApiError } from "../app/errors";
 import { oncePerKey } from "../app/idempotency";
 import type { DatabaseHandle } from "../db/client";
 import { inTenantScope, type Tx } from "../db/scope";
 import type { Actor } from "../domain/lifecycle";
 import { loadActor, requireRole } from "../lib/auth/actor";
-import { notFound } from "../lib/problem";
+import { ApiError, notFound } from "../lib/problem";
 import type { ReleaseCommand, ReleaseCommandOutcome } from "./command";
 import { lifecyclePolicyOf } from "./lifecycle-policy";
 import type { OperationContext } from "./operation-context";
@@ -69,6 +69,9 @@ export async function executeReleaseCommand(
     };
   } catch (error) {
     const apiError = toApiError(error);
+    // The stack of an unexpected error is only here, inside the object: carry its description
+    // back so the caller's log line says what was thrown and where.
+    const unexpected = apiError.code === "internal" && !(error instanceof ApiError);
     return {
       ok: false,
       problem: {
@@ -76,6 +79,7 @@ export async function executeReleaseCommand(
         detail: apiError.detail,
         extras: apiError.extras,
         headers: apiError.headers,
+        ...(unexpected ? { cause: describeError(error) } : {}),
       },
     };
   }

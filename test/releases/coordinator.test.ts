@@ -1,9 +1,11 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { describeError, logUnexpected } from "../../src/app/errors";
 import { DatabaseHandle } from "../../src/db/client";
 import type { ReleaseCommand } from "../../src/releases/command";
 import {
+  commandFailure,
   coordinatorName,
   coordinatorUnavailable,
   isCoordinatorUnavailability,
@@ -64,6 +66,65 @@ describe("errors from a coordinator's stub", () => {
     for (const error of [ourBug, notSerialisable, new Error("plain")]) {
       expect(isCoordinatorUnavailability(error)).toBe(false);
     }
+  });
+});
+
+describe("an unexpected error inside a command", () => {
+  it("comes back with its name, message and where it was thrown, and the caller's log line carries them", async () => {
+    const releaseId = await createRelease(agency);
+    const stub = env.RELEASE_COORDINATOR.get(
+      env.RELEASE_COORDINATOR.idFromName(coordinatorName(agency.tenantId, releaseId)),
+    );
+    // A patch with no body cannot come through the API (the route validates it): here it stands
+    // for a bug of ours inside the object.
+    const command: ReleaseCommand = {
+      ...(await haltCommand(releaseId, "halt")),
+      operation: { name: "patch", input: null as unknown as Record<string, never> },
+    };
+    const outcome = await runInDurableObject(stub, (instance: ReleaseCoordinator) =>
+      instance.execute(command),
+    );
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.problem.code).toBe("internal");
+    expect(outcome.problem.cause).toMatchObject({
+      name: "TypeError",
+      message: expect.stringContaining("Cannot read properties of null"),
+      where: expect.stringContaining("patchRelease"),
+    });
+    // The client sees none of it.
+    expect(outcome.problem.detail).not.toContain("TypeError");
+
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((line: unknown) => {
+      lines.push(String(line));
+    });
+    try {
+      logUnexpected(commandFailure(outcome.problem), "request-under-test");
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines).toHaveLength(1);
+    const logged = JSON.parse(lines[0] ?? "{}");
+    expect(logged).toMatchObject({
+      level: "error",
+      request_id: "request-under-test",
+      error: "TypeError",
+      message: expect.stringContaining("Cannot read properties of null"),
+      where: expect.stringContaining("patchRelease"),
+    });
+  });
+
+  it("masks email addresses and the quoted values of Postgres data errors in what it logs", () => {
+    const described = describeError(new Error("no member dana@example.com.au in this agency"));
+    expect(described.message).toBe("no member [email] in this agency");
+    const pgError = Object.assign(new Error('invalid input syntax for type uuid: "dana-secret"'), {
+      code: "22P02",
+    });
+    expect(describeError(pgError)).toMatchObject({
+      message: 'invalid input syntax for type uuid: "[value]"',
+      sqlstate: "22P02",
+    });
   });
 });
 
