@@ -3,18 +3,31 @@
 // everything the runs printed — the Worker's, the Durable Objects' and
 // workerd's own output included — for personal data. Ends with the report
 // lines every part printed ("[hardening] …") and the seeds to replay it.
+//
+// Seeds: FUZZ_SEED / LOAD_SEED replay a run; HARDENING_SEEDS=fixed (what CI sets) takes the base
+// seed of fuzz/regression-seeds.json for both, so CI cannot pass or fail by chance; otherwise each
+// run draws random seeds to explore. Every run also replays the regression seeds kept there.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { scanForPersonalData, stripColour } from "./personal-data-scan.ts";
+
+const fixed = process.env.HARDENING_SEEDS === "fixed";
+const baseSeed: number = JSON.parse(
+  readFileSync(new URL("./fuzz/regression-seeds.json", import.meta.url), "utf8"),
+).base;
 
 const seed = (name: string) => {
   const given = process.env[name];
-  const value = given && /^\d+$/.test(given) ? Number(given) : Math.floor(Math.random() * 2 ** 31);
+  const value =
+    given && /^\d+$/.test(given) ? Number(given) : fixed ? baseSeed : Math.floor(Math.random() * 2 ** 31);
   process.env[name] = String(value);
   return value;
 };
 const seeds = { FUZZ_SEED: seed("FUZZ_SEED"), LOAD_SEED: seed("LOAD_SEED") };
 const replay = `FUZZ_SEED=${seeds.FUZZ_SEED} LOAD_SEED=${seeds.LOAD_SEED} npm run test:hardening`;
-console.log(`hardening seeds: ${replay}`);
+console.log(
+  `hardening seeds (${fixed ? "fixed, from fuzz/regression-seeds.json" : "random unless given"}): ${replay}`,
+);
 
 interface Part {
   name: string;

@@ -13,7 +13,7 @@ import {
   validRequest,
 } from "./requests";
 import { checkResponse } from "./response-check";
-import { propertySeed, replayCommand } from "./seeds";
+import { propertySeed, regressionSeedsFor, replayCommand } from "./seeds";
 import { send } from "./send";
 import { fuzzSettings, type PropertyName } from "./settings";
 
@@ -88,6 +88,7 @@ async function runProperty(
   property: PropertyName,
   requests: fc.Arbitrary<FuzzRequest>,
   runs: number,
+  seed: number,
 ): Promise<void> {
   const replaying = settings.path;
   if (replaying && replaying.property !== property) return;
@@ -95,11 +96,11 @@ async function runProperty(
   const details = await fc.check(
     fc.asyncProperty(requests, async (request) => {
       const current = index++;
-      await exercise(operation, request, replayCommand(settings.seed, operation.id, property, current));
+      await exercise(operation, request, replayCommand(seed, operation.id, property, current));
       return true;
     }),
     {
-      seed: propertySeed(settings.seed, operation.id, property),
+      seed: propertySeed(seed, operation.id, property),
       numRuns: replaying ? 1 : runs,
       ...(replaying ? { path: String(replaying.index) } : {}),
     },
@@ -121,8 +122,12 @@ describe("spec-driven fuzzing of every operation", () => {
       const context = contextFor(operation);
       const before = tally.failures.length;
       tally.operations.add(operation.id);
-      await runProperty(operation, "valid", validRequest(operation, context), settings.runs);
-      await runProperty(operation, "invalid", invalidRequest(operation, context), settings.runs * 2);
+      // The run's seed, then every seed that once found a bug in this operation (replayed at the
+      // same place in the order, so the world is as it was when they found it).
+      for (const seed of [settings.seed, ...(settings.path ? [] : regressionSeedsFor(operation.id))]) {
+        await runProperty(operation, "valid", validRequest(operation, context), settings.runs, seed);
+        await runProperty(operation, "invalid", invalidRequest(operation, context), settings.runs * 2, seed);
+      }
       if (!settings.path) {
         for (const request of oversizedRequests(operation, context)) {
           await exercise(

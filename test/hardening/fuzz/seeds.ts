@@ -1,6 +1,12 @@
 // Seeds for the sweep: one run seed (FUZZ_SEED, printed), and from it one
 // seed per operation and request kind, so replaying one operation does not
-// need the others to run first.
+// need the others to run first. Seeds that once found a bug are kept in
+// regression-seeds.json and replayed on their operation in every run.
+import regressionSeeds from "./regression-seeds.json";
+
+/** The seeds that once found a bug in this operation. */
+export const regressionSeedsFor = (operationId: string): number[] =>
+  regressionSeeds.regressions.filter((r) => r.operation === operationId).map((r) => r.seed);
 
 /** FNV-1a: a stable 32-bit hash, the same in every runtime. */
 function fnv1a(text: string): number {
