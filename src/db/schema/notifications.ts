@@ -103,9 +103,12 @@ export const outboxMessages = pgTable(
     subject: text().notNull(),
     bodyText: text(),
     bodyHtml: text(),
-    // queued | sending | sent | skipped | failed
+    // queued | retrying (a send failed, another is due) | sent | skipped | failed (gave up) | cancelled
     status: text().notNull().default("queued"),
     skipReason: text(),
+    // Who cancelled an unsent message (a member; null for the system) and why: audited too.
+    cancelledBy: uuid(),
+    cancelReason: text(),
     attempts: integer().notNull().default(0),
     nextAttemptAt: at().notNull().defaultNow(),
     lastError: text(),
@@ -114,7 +117,7 @@ export const outboxMessages = pgTable(
     ...timestamps,
   },
   (t) => [
-    index("outbox_messages_due_idx").on(t.nextAttemptAt).where(sql`${t.status} in ('queued', 'failed')`),
+    index("outbox_messages_due_idx").on(t.nextAttemptAt).where(sql`${t.status} in ('queued', 'retrying')`),
     index("outbox_messages_release_idx").on(t.tenantId, t.releaseId),
     index("outbox_messages_created_idx").on(t.createdAt),
     // Resend's bounce/complaint webhooks name the message by the provider's id.
