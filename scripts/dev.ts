@@ -1,16 +1,21 @@
 // npm start / npm run dev — the whole API on this machine with nothing else
 // installed: the embedded PGlite database in .data/pglite (or DATABASE_URL's
 // Postgres), the WebSocket bridge the Neon driver needs for it, migrations,
-// `wrangler dev`, and a demo agency with a token per role.
+// `wrangler dev`, the cron every minute as in production, a local inbox that
+// catches the email the API sends, and a demo agency with a token per role.
 //
 // Secrets are generated once into .data/dev-secrets.json and handed to
-// wrangler through .data/dev.vars (mode 0600), never on a command line.
+// wrangler through .data/dev.vars (mode 0600), never on a command line. The
+// optional settings (README "Configuration") are taken from the environment,
+// else from a .dev.vars file in the project root, and handed over the same way.
 import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { delimiter, join, relative } from "node:path";
+import { parseEnv } from "node:util";
 import { exportJWK, generateKeyPair } from "jose";
 import { connectScriptDatabase, databaseTarget, isNeonUrl } from "./lib/database-connection.ts";
 import { type EmbeddedPostgres, freePort, startEmbeddedPostgres } from "./lib/embedded-postgres.ts";
+import { type FakeResend, startFakeResend } from "./lib/fake-resend.ts";
 import { applyMigrations } from "./lib/migrate.ts";
 import { dataDir, devSecretsFile, devTokensFile, embeddedDataDir, projectRoot } from "./lib/paths.ts";
 import { callApi, seedAgency } from "./lib/seed-agency.ts";
@@ -18,6 +23,21 @@ import { type Bridge, startBridge } from "./lib/ws-bridge.ts";
 
 const HOST = "127.0.0.1";
 const devVarsFile = join(dataDir, "dev.vars");
+/** wrangler.toml with the optional settings admitted from the env file (see writeDevConfig). */
+const devConfigFile = join(dataDir, "wrangler.dev.toml");
+/** Settings a developer may give in the environment or ./.dev.vars (README "Configuration"). */
+const OPTIONAL_SETTINGS = [
+  "PUBLIC_BASE_URL",
+  "RESEND_API_KEY",
+  "RESEND_BASE_URL",
+  "RESEND_WEBHOOK_SECRET",
+  "EMAIL_FROM",
+  "TOKEN_TTL_DAYS",
+  "JWT_VERIFY_KEYS",
+] as const;
+type OptionalSetting = (typeof OPTIONAL_SETTINGS)[number];
+/** The only cron schedule this script can run, as wrangler.toml declares it: every minute. */
+const EVERY_MINUTE = "* * * * *";
 const wranglerBin = join(projectRoot, "node_modules", ".bin", "wrangler");
 const SECRET_NAMES = [
   "DATABASE_URL",
@@ -45,6 +65,8 @@ const baseUrl = `http://${HOST}:${apiPort}`;
 
 let embedded: EmbeddedPostgres | undefined;
 let bridge: Bridge | undefined;
+let inbox: FakeResend | undefined;
+let cronTimer: NodeJS.Timeout | undefined;
 let wrangler: ChildProcess | undefined;
 let wranglerExited: Promise<number> | undefined;
 let shuttingDown: Promise<never> | undefined;
@@ -99,7 +121,23 @@ async function main(): Promise<void> {
   }
   console.log("migrations applied");
 
-  // 4. Secrets, once, then the file only wrangler reads.
+  // 4. Settings: what the developer gave, plus local defaults (links to this server, and a local
+  // inbox instead of Resend unless a Resend key was given).
+  const settings = optionalSettings();
+  settings.PUBLIC_BASE_URL ??= `http://localhost:${apiPort}`;
+  if (!settings.RESEND_API_KEY) {
+    inbox = await startFakeResend(`re_local_${crypto.randomUUID()}`, {
+      host: HOST,
+      port: await freePortExcept(apiPort),
+    });
+    settings.RESEND_API_KEY = inbox.apiKey;
+    settings.RESEND_BASE_URL = inbox.url;
+    console.log(`email: caught by the local inbox at ${inbox.url} (set RESEND_API_KEY to send for real)`);
+  } else {
+    console.log(`email: sent through ${settings.RESEND_BASE_URL ?? "Resend"}`);
+  }
+
+  // 5. Secrets, once, then the file only wrangler reads.
   const secrets = await loadOrCreateSecrets();
   writePrivateFile(
     devVarsFile,
@@ -110,18 +148,101 @@ async function main(): Promise<void> {
       `JWT_SIGNING_KEY=${dotenvValue(JSON.stringify(secrets.jwt_signing_key))}`,
       `ADMIN_TOKEN=${dotenvValue(secrets.admin_token)}`,
       `DATA_ENCRYPTION_KEY=${dotenvValue(secrets.data_encryption_key)}`,
+      ...Object.entries(settings).map(([name, value]) => `${name}=${dotenvValue(value)}`),
       "",
     ].join("\n"),
   );
+  writeDevConfig(Object.keys(settings));
 
-  // 5. wrangler dev, in its own process group so that it and its workerd
-  // children can be stopped together.
+  // 6. wrangler dev, in its own process group so that it and its workerd
+  // children can be stopped together; then the cron, as production runs it.
   startWrangler();
   await waitForHealth();
+  startCron();
 
-  // 6. The demo agency: kept while its owner token still works.
+  // 7. The demo agency: kept while its owner token still works.
   const tokens = await keepOrSeedTokens(secrets.admin_token);
   printWelcome(tokens);
+}
+
+/** The optional settings from the environment, else from ./.dev.vars (dotenv format). */
+function optionalSettings(): Partial<Record<OptionalSetting, string>> {
+  const file = join(projectRoot, ".dev.vars");
+  const fromFile = existsSync(file) ? parseEnv(readFileSync(file, "utf8")) : {};
+  const settings: Partial<Record<OptionalSetting, string>> = {};
+  for (const name of OPTIONAL_SETTINGS) {
+    const value = process.env[name] || fromFile[name];
+    if (value) settings[name] = value;
+  }
+  return settings;
+}
+
+/**
+ * With `[secrets] required` in wrangler.toml, wrangler takes from the env file only the
+ * required secrets and names declared in [vars]. The optional settings are neither (declaring them
+ * would make production deploys demand them or clash with `wrangler secret put`), so local runs use
+ * a copy of wrangler.toml that also lists the given settings as required: each then reaches the
+ * Worker from .data/dev.vars like the secrets do, never on a command line.
+ */
+function writeDevConfig(settingNames: string[]): void {
+  const source = readFileSync(join(projectRoot, "wrangler.toml"), "utf8");
+  const required = /^required = \[(.*)\]$/m;
+  const main = /^main = "(.+)"$/m;
+  const crons = /^crons = (\[.*\])$/m;
+  const declaredCrons = JSON.parse(crons.exec(source)?.[1] ?? "null") as string[] | null;
+  if (!required.test(source) || !main.test(source) || !declaredCrons) {
+    throw new Error(
+      "wrangler.toml lacks the `main`, `[secrets] required` or `crons` line this script extends",
+    );
+  }
+  if (declaredCrons.some((cron) => cron !== EVERY_MINUTE)) {
+    throw new Error(`npm start fires only "${EVERY_MINUTE}"; teach startCron the new schedule`);
+  }
+  const config = source
+    .replace(
+      main,
+      (_line, path: string) => `main = ${JSON.stringify(relative(dataDir, join(projectRoot, path)))}`,
+    )
+    .replace(
+      required,
+      (_line, names: string) =>
+        `required = [${[names, ...settingNames.map((name) => JSON.stringify(name))].filter(Boolean).join(", ")}]`,
+    )
+    // This script is the cron locally (startCron); wrangler dev would only warn that it is not.
+    .replace(crons, "crons = []");
+  writePrivateFile(
+    devConfigFile,
+    `# Written by npm start (scripts/dev.ts) from wrangler.toml on every start; edit wrangler.toml instead.\n${config}`,
+  );
+}
+
+/**
+ * Fires the Worker's scheduled handler at the start of every minute, as Cloudflare does with the
+ * `* * * * *` trigger: windows open and close, scheduled releases start and the outbox drains.
+ */
+function startCron(): void {
+  const fire = async () => {
+    const scheduledTime = Math.floor(Date.now() / 60_000) * 60_000;
+    const url = `${baseUrl}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent(EVERY_MINUTE)}&time=${scheduledTime}&format=json`;
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(55_000) });
+      if (!response.ok)
+        console.error(`cron: the scheduled handler failed (${response.status}); see the log above`);
+    } catch (error) {
+      if (!shuttingDown) console.error(`cron: could not reach wrangler (${(error as Error).message})`);
+    }
+  };
+  const schedule = () => {
+    cronTimer = setTimeout(
+      () => {
+        void fire();
+        schedule();
+      },
+      60_000 - (Date.now() % 60_000),
+    );
+  };
+  void fire();
+  schedule();
 }
 
 function startWrangler(): void {
@@ -131,8 +252,10 @@ function startWrangler(): void {
     String(apiPort),
     "--ip",
     HOST,
+    "--config",
+    relative(dataDir, devConfigFile),
     "--env-file",
-    relative(projectRoot, devVarsFile),
+    relative(dataDir, devVarsFile),
     "--show-interactive-dev-session=false",
   ];
   // With `[secrets] required` in wrangler.toml, wrangler only takes required
@@ -147,11 +270,15 @@ function startWrangler(): void {
     ...process.env,
     PATH: `${join(projectRoot, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`,
     WRANGLER_SEND_METRICS: "false",
+    // Offline, wrangler cannot fetch the `Request.cf` object and prints two stack traces about it.
+    CLOUDFLARE_CF_FETCH_ENABLED: "false",
   };
-  for (const name of SECRET_NAMES) delete env[name];
+  for (const name of [...SECRET_NAMES, ...OPTIONAL_SETTINGS]) delete env[name];
 
+  // Run from .data, where the generated config lives: wrangler compares the types it would
+  // generate from that config with ./worker-configuration.d.ts, and ours describes wrangler.toml.
   const child = spawn(wranglerBin, args, {
-    cwd: projectRoot,
+    cwd: dataDir,
     env,
     detached: true,
     stdio: ["ignore", "inherit", "inherit"],
@@ -233,6 +360,10 @@ function printWelcome(tokens: DevTokens): void {
     `    curl -H "Authorization: Bearer $(node -p 'require("./.data/dev-tokens.json").tokens.owner')" ${publicUrl}/v1/projects`,
     "",
     `  tokens are saved in ${relative(projectRoot, devTokensFile)}; docs: ${publicUrl}/docs`,
+    inbox
+      ? `  email the API sends is caught locally: ${inbox.url}`
+      : "  email is sent through Resend (RESEND_API_KEY is set)",
+    "  the cron runs every minute, as in production",
     "  Ctrl-C stops everything.",
     "",
   ];
@@ -271,6 +402,7 @@ function shutdown(code: number, signal?: string): Promise<never> {
   if (shuttingDown) return shuttingDown;
   shuttingDown = (async () => {
     if (signal) console.log(`\n${signal}: stopping wrangler, the bridge and the database…`);
+    if (cronTimer) clearTimeout(cronTimer);
     const child = wrangler;
     if (child?.pid !== undefined) {
       killGroup(child.pid, "SIGTERM");
@@ -281,6 +413,11 @@ function shutdown(code: number, signal?: string): Promise<never> {
       if (!exited) console.error("wrangler did not stop within 5 s; killing it");
       // workerd may outlive its parent: make sure the whole group is gone.
       killGroup(child.pid, "SIGKILL");
+    }
+    try {
+      await inbox?.close();
+    } catch {
+      // nothing to keep
     }
     try {
       await bridge?.close();

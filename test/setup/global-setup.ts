@@ -6,7 +6,7 @@ import { connectScriptDatabase, databaseTarget } from "../../scripts/lib/databas
 import { startEmbeddedPostgres } from "../../scripts/lib/embedded-postgres.ts";
 import { applyMigrations } from "../../scripts/lib/migrate.ts";
 import { startBridge } from "../../scripts/lib/ws-bridge.ts";
-import { startFakeResend } from "./fake-resend.ts";
+import { startFakeResend } from "../../scripts/lib/fake-resend.ts";
 
 async function privateJwk(kid: string): Promise<string> {
   const { privateKey } = await generateKeyPair("ES256", { extractable: true });

@@ -1,5 +1,6 @@
-// A local stand-in for the Resend API, started by the global setup (Node). The real
-// `resend` SDK talks to it through `new Resend(key, { baseUrl })`. It records every
+// A local stand-in for the Resend API, started by the tests' global setup and by
+// `npm start` (where it catches the email the API sends, so nothing leaves the
+// machine). The real `resend` SDK talks to it through `new Resend(key, { baseUrl })`. It records every
 // request, honours Idempotency-Key like Resend (the same key returns the first
 // answer and delivers nothing new), and can be told to fail with 500s or to hang
 // for the next requests to one address, so retry tests stay independent of other
@@ -10,6 +11,8 @@
 //   POST /__fake/fail  {to, count}     the next <count> sends to <to> answer 500
 //   POST /__fake/hang  {to, count}     the next <count> sends to <to> are delivered but never answered
 //   POST /__fake/reset                 forget everything
+//   GET  /                             an inbox page: every delivered message, newest first
+//   GET  /messages/<id>                one message's HTML as sent; /messages/<id>.txt its text
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -31,6 +34,7 @@ export interface Delivery {
   text: string;
   html: string;
   headers: Record<string, string>;
+  at: string;
 }
 
 export interface FakeResend {
@@ -53,7 +57,34 @@ function json(res: ServerResponse, status: number, body: unknown) {
   res.end(JSON.stringify(body));
 }
 
-export async function startFakeResend(apiKey = `re_test_${crypto.randomUUID()}`): Promise<FakeResend> {
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+// The messages are the API's own output, but they quote agency text: shown with nothing allowed
+// to run or load.
+const PAGE_HEADERS = {
+  "Content-Type": "text/html; charset=utf-8",
+  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+};
+
+function inboxPage(deliveries: Delivery[]): string {
+  const rows = deliveries
+    .slice()
+    .reverse()
+    .map(
+      (d) =>
+        `<tr><td>${escapeHtml(d.at)}</td><td>${escapeHtml(d.to.join(", "))}</td><td><a href="/messages/${d.id}">${escapeHtml(d.subject)}</a></td><td><a href="/messages/${d.id}.txt">text</a></td><td>${escapeHtml(d.headers["List-Unsubscribe"] ?? "")}</td></tr>`,
+    )
+    .join("\n");
+  return `<!doctype html><html lang="en-AU"><meta charset="utf-8"><title>Local inbox</title>
+<style>body{font:14px system-ui,sans-serif;margin:2rem}td,th{padding:.3rem .6rem;text-align:left;border-bottom:1px solid #ddd}</style>
+<h1>Local inbox</h1><p>Email the API sent while running locally (${deliveries.length}); nothing left this machine. Reload for new messages.</p>
+<table><tr><th>Sent (UTC)</th><th>To</th><th>Subject</th><th></th><th>List-Unsubscribe</th></tr>${rows}</table></html>`;
+}
+
+export async function startFakeResend(
+  apiKey = `re_test_${crypto.randomUUID()}`,
+  listen: { host?: string; port?: number } = {},
+): Promise<FakeResend> {
   let requests: RecordedRequest[] = [];
   let deliveries: Delivery[] = [];
   let byKey = new Map<string, Delivery>();
@@ -110,6 +141,22 @@ export async function startFakeResend(apiKey = `re_test_${crypto.randomUUID()}`)
       return json(res, 404, { message: "unknown control endpoint" });
     }
 
+    if (req.method === "GET" && url.pathname === "/") {
+      res.writeHead(200, PAGE_HEADERS);
+      return res.end(inboxPage(deliveries));
+    }
+    const shown = /^\/messages\/([0-9a-f-]{36})(\.txt)?$/.exec(url.pathname);
+    if (req.method === "GET" && shown) {
+      const delivery = deliveries.find((d) => d.id === shown[1]);
+      if (!delivery) return json(res, 404, { message: "no such message" });
+      if (shown[2]) {
+        res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8" });
+        return res.end(delivery.text);
+      }
+      res.writeHead(200, PAGE_HEADERS);
+      return res.end(delivery.html);
+    }
+
     const record: RecordedRequest = {
       method: req.method ?? "GET",
       path: url.pathname,
@@ -149,6 +196,7 @@ export async function startFakeResend(apiKey = `re_test_${crypto.randomUUID()}`)
       text: String(email.text ?? ""),
       html: String(email.html ?? ""),
       headers: (email.headers as Record<string, string>) ?? {},
+      at: new Date().toISOString(),
     };
     if (!existing) {
       deliveries.push(delivery);
@@ -164,7 +212,10 @@ export async function startFakeResend(apiKey = `re_test_${crypto.randomUUID()}`)
     return json(res, 200, { id: delivery.id });
   });
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(listen.port ?? 0, listen.host ?? "127.0.0.1", resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
