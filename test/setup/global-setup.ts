@@ -4,9 +4,9 @@ import { exportJWK, generateKeyPair } from "jose";
 import type { TestProject } from "vitest/node";
 import { connectScriptDatabase, databaseTarget } from "../../scripts/lib/database-connection.ts";
 import { startEmbeddedPostgres } from "../../scripts/lib/embedded-postgres.ts";
+import { startFakeResend } from "../../scripts/lib/fake-resend.ts";
 import { applyMigrations } from "../../scripts/lib/migrate.ts";
 import { startBridge } from "../../scripts/lib/ws-bridge.ts";
-import { startFakeResend } from "../../scripts/lib/fake-resend.ts";
 
 async function privateJwk(kid: string): Promise<string> {
   const { privateKey } = await generateKeyPair("ES256", { extractable: true });
