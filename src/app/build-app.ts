@@ -1,3 +1,4 @@
+import { PAGE_HEADERS } from "../notifications/pages";
 import { calendarRouter } from "../routes/calendar";
 import { checklistTemplateRouter } from "../routes/checklist-template";
 import { clientsRouter } from "../routes/clients";
@@ -72,7 +73,12 @@ export function buildApp() {
     .route("/", hooksRouter);
 
   app.get("/openapi.json", (c) => c.json(openApiDocument(app)));
-  app.get("/docs", (c) => c.html(renderDocsPage(openApiDocument(app) as unknown as OpenApiDocumentShape)));
+  app.get("/docs", (c) =>
+    c.html(renderDocsPage(openApiDocument(app) as unknown as OpenApiDocumentShape), 200, {
+      ...PAGE_HEADERS,
+      "Cache-Control": "public, max-age=300",
+    }),
+  );
   return app;
 }
 

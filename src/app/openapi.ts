@@ -32,7 +32,17 @@ const ERROR_RESPONSES = {
   422: problem("The Idempotency-Key was used for a different request."),
   428: problem("This update needs an If-Match header."),
   500: problem("An unexpected error; the response carries a request id to report."),
-  503: problem("The database is unreachable; retry after `Retry-After` seconds."),
+  503: {
+    ...problem(
+      "The database or the release's coordinator is briefly unavailable; retry after `Retry-After` seconds (with the same Idempotency-Key).",
+    ),
+    headers: {
+      "Retry-After": {
+        description: "Seconds to wait before retrying.",
+        schema: { type: "integer", minimum: 1 },
+      },
+    },
+  },
 } as const;
 
 type ErrorStatus = keyof typeof ERROR_RESPONSES;

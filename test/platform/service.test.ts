@@ -53,6 +53,24 @@ describe("service endpoints", () => {
     expect(res.text).toContain('id="problem-validation_failed"');
     // Nothing loaded from another host: no external scripts, styles or fonts.
     expect(res.text).not.toMatch(/<(script|link)[^>]+(src|href)="https?:/i);
+    // And the browser is told so: nothing runs, nothing loads, the page cannot be framed.
+    const csp = res.headers.get("Content-Security-Policy") ?? "";
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain("script-src");
+  });
+
+  it("documents Retry-After on every 503 it promises", async () => {
+    const res = await api("/openapi.json");
+    const missing: string[] = [];
+    for (const [path, operations] of Object.entries(res.body.paths as Record<string, Record<string, any>>)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const unavailable = operation.responses?.["503"];
+        if (unavailable && !unavailable.headers?.["Retry-After"])
+          missing.push(`${method.toUpperCase()} ${path}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it("unknown routes are problem+json 404s that point at the docs", async () => {
