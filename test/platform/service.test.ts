@@ -63,7 +63,10 @@ describe("service endpoints", () => {
   it("documents Retry-After on every 503 it promises", async () => {
     const res = await api("/openapi.json");
     const missing: string[] = [];
-    for (const [path, operations] of Object.entries(res.body.paths as Record<string, Record<string, any>>)) {
+    type Operation = { responses?: Record<string, { headers?: Record<string, unknown> }> };
+    for (const [path, operations] of Object.entries(
+      res.body.paths as Record<string, Record<string, Operation>>,
+    )) {
       for (const [method, operation] of Object.entries(operations)) {
         const unavailable = operation.responses?.["503"];
         if (unavailable && !unavailable.headers?.["Retry-After"])
