@@ -85,7 +85,7 @@ export const IdempotencyKeyHeader = z.object({
     maxLength: 255,
     pattern: "^[!-~]+$",
     description:
-      "1–255 visible ASCII characters. Retrying with the same key returns the first response instead of acting twice.",
+      "1–255 visible ASCII characters. Retrying with the same key returns the first response instead of acting twice; the key is bound to the caller (another member's use of it is 422). A response carrying a credential shown once is not kept: its retry is 409 with `applied`.",
   }),
 });
 

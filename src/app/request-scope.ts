@@ -8,6 +8,7 @@ import {
   IDEMPOTENCY_KEY_PATTERN,
   type IdempotencyRequest,
   oncePerKey,
+  type ShownOnce,
   type StoredResponse,
 } from "./idempotency";
 
@@ -42,7 +43,11 @@ export function withSystem<T>(c: AppContext, work: (tx: Tx) => Promise<T>): Prom
   return inSystemScope(c.get("database"), work);
 }
 
-/** The request's Idempotency-Key and fingerprint, or undefined when it sent none. */
+/**
+ * The request's Idempotency-Key and fingerprint, or undefined when it sent none. The fingerprint
+ * binds the key to the caller (the token's member, or the platform admin) as well as to the
+ * request, so another member who learns a key gets a refusal, never the first caller's answer.
+ */
 export async function idempotencyRequest(c: AppContext): Promise<IdempotencyRequest | undefined> {
   const key = c.req.header("Idempotency-Key");
   if (key === undefined) return undefined;
@@ -50,17 +55,22 @@ export async function idempotencyRequest(c: AppContext): Promise<IdempotencyRequ
     throw new ApiError("bad_request", "Idempotency-Key must be 1–255 visible ASCII characters.");
   }
   const body = await c.req.text();
-  return { key, fingerprint: await sha256Hex(`${c.req.method} ${c.req.path}\n${body}`) };
+  const caller = c.get("claims")?.memberId ?? "platform-admin";
+  return { key, fingerprint: await sha256Hex(`${caller}\n${c.req.method} ${c.req.path}\n${body}`) };
 }
 
-/** Honours `Idempotency-Key` on a POST handled inside this request's transaction. */
+/**
+ * Honours `Idempotency-Key` on a POST handled inside this request's transaction. A response with a
+ * credential names it in `shownOnce`: it is never stored, and a replay is refused (409) instead.
+ */
 export async function idempotent<B>(
   c: AppContext,
   tx: Tx,
   scopeId: string,
   work: () => Promise<{ status: number; body: B }>,
+  shownOnce?: ShownOnce,
 ): Promise<StoredResponse<B>> {
-  const result = await oncePerKey(tx, scopeId, await idempotencyRequest(c), work);
+  const result = await oncePerKey(tx, scopeId, await idempotencyRequest(c), work, shownOnce);
   if (result.replayed) c.header("Idempotent-Replayed", "true");
   return result;
 }

@@ -47,7 +47,7 @@ describe("POST /v1/tenants", () => {
     expect(JSON.stringify(res.body.errors)).toContain("extra");
   });
 
-  it("a retried create with the same Idempotency-Key returns the same agency once", async () => {
+  it("a retried create with the same Idempotency-Key creates the agency once and names it, without the owner token again", async () => {
     const body = validBody();
     const key = crypto.randomUUID();
     const first = await api("/v1/tenants", {
@@ -61,8 +61,10 @@ describe("POST /v1/tenants", () => {
       headers: { "Idempotency-Key": key },
     });
     expect(first.status).toBe(201);
-    expect(again.status).toBe(201);
-    expect(again.body.tenant.id).toBe(first.body.tenant.id);
+    // The owner token was shown once and is not kept for replays.
+    expect(again.status, again.text).toBe(409);
+    expect(again.body.applied.tenant.id).toBe(first.body.tenant.id);
+    expect(again.text).not.toContain(first.body.token.token);
   });
 });
 

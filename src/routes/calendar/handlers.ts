@@ -193,29 +193,41 @@ export const getCalendarFeedHandler: AppRouteHandler<typeof getCalendarFeed> = a
   });
 };
 
+/** The feed token (and the URL that embeds it) is shown once. */
+const FEED_TOKEN_SHOWN_ONCE = {
+  fields: ["token", "feed_url"],
+  instead: "revoke it with DELETE /v1/calendar/feed-tokens/{id} and issue a new one",
+};
+
 export const createFeedTokenHandler: AppRouteHandler<typeof createFeedToken> = async (c) => {
   const body = c.req.valid("json");
   const origin = new URL(c.req.url).origin;
   const result = await withTenant(c, ({ tx, actor }) => {
     requireRole(actor, FEED_TOKEN_WRITE_ROLES, "Issuing calendar feed tokens");
-    return idempotent(c, tx, actor.tenantId, async () => {
-      const token = newFeedToken();
-      const row = await insertFeedToken(tx, {
-        id: uuidv7(),
-        tenantId: actor.tenantId,
-        tokenHash: await sha256Hex(token),
-        name: body.name,
-        createdBy: actor.memberId,
-      });
-      return {
-        status: 201 as const,
-        body: {
-          ...presentFeedToken(row),
-          token,
-          feed_url: `${origin}/v1/calendar.ics?token=${encodeURIComponent(token)}`,
-        },
-      };
-    });
+    return idempotent(
+      c,
+      tx,
+      actor.tenantId,
+      async () => {
+        const token = newFeedToken();
+        const row = await insertFeedToken(tx, {
+          id: uuidv7(),
+          tenantId: actor.tenantId,
+          tokenHash: await sha256Hex(token),
+          name: body.name,
+          createdBy: actor.memberId,
+        });
+        return {
+          status: 201 as const,
+          body: {
+            ...presentFeedToken(row),
+            token,
+            feed_url: `${origin}/v1/calendar.ics?token=${encodeURIComponent(token)}`,
+          },
+        };
+      },
+      FEED_TOKEN_SHOWN_ONCE,
+    );
   });
   return c.json(result.body, 201);
 };

@@ -60,6 +60,13 @@ async function checkProjects(tx: Tx, tenantId: string, projectIds: string[]): Pr
   return unique;
 }
 
+/** The webhook secret is shown once: a replayed request cannot show it again. */
+const SECRET_SHOWN_ONCE = {
+  fields: ["secret"],
+  instead:
+    "rotate it with POST /v1/integrations/{id}/rotate-secret (the old one keeps working during the overlap)",
+};
+
 export const listIntegrationsHandler: AppRouteHandler<typeof routes.listIntegrations> = async (c) => {
   const { limit, cursor } = c.req.valid("query");
   const after = decodeCursor(cursor);
@@ -77,28 +84,32 @@ export const createIntegrationHandler: AppRouteHandler<typeof routes.createInteg
   const base = publicBase(c);
   const result = await withTenant(c, ({ tx, actor }) => {
     requireRole(actor, INTEGRATION_WRITE_ROLES, "Adding CI integrations");
-    return idempotent(c, tx, actor.tenantId, async () => {
-      const projectIds = await checkProjects(tx, actor.tenantId, body.project_ids);
-      const id = uuidv7();
-      const provider = body.provider as WebhookProvider;
-      const secret = generateWebhookSecret(provider);
-      const row = await insertIntegration(
-        tx,
-        {
-          id,
-          tenantId: actor.tenantId,
-          provider,
-          name: body.name,
-          stageMap: body.stage_map ?? {},
-          secretCiphertext: await sealIntegrationSecret(config.DATA_ENCRYPTION_KEY, id, "current", secret),
-          createdBy: actor.memberId,
-        },
-        projectIds,
-      );
-      // With an Idempotency-Key the first response is replayed, secret included, so a client
-      // whose connection dropped can still read the secret it was issued.
-      return { status: 201 as const, body: { ...presentIntegration(row, base), secret } };
-    });
+    return idempotent(
+      c,
+      tx,
+      actor.tenantId,
+      async () => {
+        const projectIds = await checkProjects(tx, actor.tenantId, body.project_ids);
+        const id = uuidv7();
+        const provider = body.provider as WebhookProvider;
+        const secret = generateWebhookSecret(provider);
+        const row = await insertIntegration(
+          tx,
+          {
+            id,
+            tenantId: actor.tenantId,
+            provider,
+            name: body.name,
+            stageMap: body.stage_map ?? {},
+            secretCiphertext: await sealIntegrationSecret(config.DATA_ENCRYPTION_KEY, id, "current", secret),
+            createdBy: actor.memberId,
+          },
+          projectIds,
+        );
+        return { status: 201 as const, body: { ...presentIntegration(row, base), secret } };
+      },
+      SECRET_SHOWN_ONCE,
+    );
   });
   return c.json(result.body, 201);
 };
@@ -154,31 +165,37 @@ export const rotateIntegrationSecretHandler: AppRouteHandler<typeof routes.rotat
   const base = publicBase(c);
   const result = await withTenant(c, ({ tx, actor }) => {
     requireRole(actor, INTEGRATION_WRITE_ROLES, "Rotating CI integration secrets");
-    return idempotent(c, tx, actor.tenantId, async () => {
-      const existing = await findIntegration(tx, actor.tenantId, id, true);
-      if (!existing) throw notFound("The integration");
-      const key = config.DATA_ENCRYPTION_KEY;
-      const now = Date.now();
-      const secret = generateWebhookSecret(existing.provider as WebhookProvider);
-      // The current secret moves to the "previous" slot (re-sealed under that slot's context)
-      // and is accepted until the overlap ends; a rotation during an overlap retires the older one.
-      const current = await openSecret(key, existing.secretCiphertext, secretContext(id, "current")).catch(
-        () => null,
-      );
-      const keepPrevious = overlapHours > 0 && current !== null;
-      const updated = await updateIntegration(tx, actor.tenantId, id, {
-        secretCiphertext: await sealIntegrationSecret(key, id, "current", secret),
-        previousSecretCiphertext: keepPrevious
-          ? await sealIntegrationSecret(key, id, "previous", current)
-          : null,
-        previousSecretExpiresAt: keepPrevious ? new Date(now + overlapHours * 3_600_000) : null,
-      });
-      if (!updated) throw notFound("The integration");
-      return {
-        status: 200 as const,
-        body: { ...presentIntegration({ ...updated, projectIds: existing.projectIds }, base), secret },
-      };
-    });
+    return idempotent(
+      c,
+      tx,
+      actor.tenantId,
+      async () => {
+        const existing = await findIntegration(tx, actor.tenantId, id, true);
+        if (!existing) throw notFound("The integration");
+        const key = config.DATA_ENCRYPTION_KEY;
+        const now = Date.now();
+        const secret = generateWebhookSecret(existing.provider as WebhookProvider);
+        // The current secret moves to the "previous" slot (re-sealed under that slot's context)
+        // and is accepted until the overlap ends; a rotation during an overlap retires the older one.
+        const current = await openSecret(key, existing.secretCiphertext, secretContext(id, "current")).catch(
+          () => null,
+        );
+        const keepPrevious = overlapHours > 0 && current !== null;
+        const updated = await updateIntegration(tx, actor.tenantId, id, {
+          secretCiphertext: await sealIntegrationSecret(key, id, "current", secret),
+          previousSecretCiphertext: keepPrevious
+            ? await sealIntegrationSecret(key, id, "previous", current)
+            : null,
+          previousSecretExpiresAt: keepPrevious ? new Date(now + overlapHours * 3_600_000) : null,
+        });
+        if (!updated) throw notFound("The integration");
+        return {
+          status: 200 as const,
+          body: { ...presentIntegration({ ...updated, projectIds: existing.projectIds }, base), secret },
+        };
+      },
+      SECRET_SHOWN_ONCE,
+    );
   });
   return c.json(result.body, 200);
 };

@@ -35,41 +35,53 @@ async function insertDefaultWindows(tx: Tx, tenantId: string, timezone: string):
   }
 }
 
+const OWNER_TOKEN_SHOWN_ONCE = {
+  fields: ["token"],
+  instead:
+    "the agency exists; issue its owner a new token with POST /v1/tokens using the owner's token, or ask support",
+};
+
 export const createTenantHandler: AppRouteHandler<typeof createTenant> = async (c) => {
   const config = c.get("config");
   const body = c.req.valid("json");
   const result = await withSystem(c, (tx) =>
-    idempotent(c, tx, PLATFORM_SCOPE, async () => {
-      const tenant = await insertTenant(tx, {
-        id: uuidv7(),
-        slug: body.slug,
-        name: body.name,
-        timezone: body.timezone,
-        state: body.state,
-        senderName: body.name,
-      });
-      const owner = await insertMember(tx, {
-        id: uuidv7(),
-        tenantId: tenant.id,
-        name: body.owner?.name ?? "Owner",
-        email: body.owner?.email ?? null,
-        role: "owner",
-      });
-      await insertDefaultWindows(tx, tenant.id, body.timezone);
-      const { row, token } = await mintApiToken(tx, config, {
-        member: owner,
-        name: "Owner token",
-        createdBy: null,
-      });
-      return {
-        status: 201 as const,
-        body: {
-          tenant: presentTenant(tenant),
-          owner: presentMember(owner),
-          token: { ...presentToken(row), token },
-        },
-      };
-    }),
+    idempotent(
+      c,
+      tx,
+      PLATFORM_SCOPE,
+      async () => {
+        const tenant = await insertTenant(tx, {
+          id: uuidv7(),
+          slug: body.slug,
+          name: body.name,
+          timezone: body.timezone,
+          state: body.state,
+          senderName: body.name,
+        });
+        const owner = await insertMember(tx, {
+          id: uuidv7(),
+          tenantId: tenant.id,
+          name: body.owner?.name ?? "Owner",
+          email: body.owner?.email ?? null,
+          role: "owner",
+        });
+        await insertDefaultWindows(tx, tenant.id, body.timezone);
+        const { row, token } = await mintApiToken(tx, config, {
+          member: owner,
+          name: "Owner token",
+          createdBy: null,
+        });
+        return {
+          status: 201 as const,
+          body: {
+            tenant: presentTenant(tenant),
+            owner: presentMember(owner),
+            token: { ...presentToken(row), token },
+          },
+        };
+      },
+      OWNER_TOKEN_SHOWN_ONCE,
+    ),
   );
   return c.json(result.body, 201);
 };

@@ -32,25 +32,36 @@ export const createTokenHandler: AppRouteHandler<typeof createToken> = async (c)
         "Only owners may issue tokens for other members; ask an owner, or use your own member_id.",
       );
     }
-    return idempotent(c, tx, actor.tenantId, async () => {
-      const member = await findMember(tx, actor.tenantId, body.member_id);
-      if (!member) {
-        throw new ApiError("unprocessable", "member_id names no member of your agency.", {
-          errors: [{ path: "body.member_id", message: "unknown member" }],
+    return idempotent(
+      c,
+      tx,
+      actor.tenantId,
+      async () => {
+        const member = await findMember(tx, actor.tenantId, body.member_id);
+        if (!member) {
+          throw new ApiError("unprocessable", "member_id names no member of your agency.", {
+            errors: [{ path: "body.member_id", message: "unknown member" }],
+          });
+        }
+        if (member.deactivatedAt)
+          throw new ApiError("conflict", "The member has been removed; tokens cannot be issued for them.");
+        const { row, token } = await mintApiToken(tx, config, {
+          member,
+          name: body.name ?? "API token",
+          createdBy: actor.memberId,
+          ttlDays: body.expires_in_days,
         });
-      }
-      if (member.deactivatedAt)
-        throw new ApiError("conflict", "The member has been removed; tokens cannot be issued for them.");
-      const { row, token } = await mintApiToken(tx, config, {
-        member,
-        name: body.name ?? "API token",
-        createdBy: actor.memberId,
-        ttlDays: body.expires_in_days,
-      });
-      return { status: 201 as const, body: { ...presentToken(row), token } };
-    });
+        return { status: 201 as const, body: { ...presentToken(row), token } };
+      },
+      TOKEN_SHOWN_ONCE,
+    );
   });
   return c.json(result.body, 201);
+};
+
+const TOKEN_SHOWN_ONCE = {
+  fields: ["token"],
+  instead: "revoke it with DELETE /v1/tokens/{id} and issue a new one",
 };
 
 export const revokeTokenHandler: AppRouteHandler<typeof revokeToken> = async (c) => {
