@@ -21,11 +21,22 @@ export const TimeZoneSchema = z
   .refine(isTimeZone, { message: "timezone must be an IANA time zone such as Australia/Sydney" })
   .openapi({ example: "Australia/Sydney", description: "IANA time zone." });
 
+/** Control characters (C0, DEL, C1) and the Unicode line and paragraph separators. */
+const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/u;
+
+/**
+ * A name or title: one line of text. Names reach email subjects and display names, calendar
+ * summaries and page titles, where a line break could start a new header or paragraph, so control
+ * characters are refused (with what to fix) rather than carried along.
+ */
 export const NameSchema = z
   .string()
   .trim()
   .min(1, "must not be empty")
-  .max(200, "must be at most 200 characters");
+  .max(200, "must be at most 200 characters")
+  .refine((value) => !CONTROL_CHARACTERS.test(value), {
+    message: "must be one line, without line breaks, tabs or other control characters",
+  });
 
 export const EmailSchema = z
   .email({ message: "must be an email address" })
