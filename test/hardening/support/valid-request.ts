@@ -20,9 +20,10 @@ import { fillPath, pathValues, type World } from "./world";
  *    `bodyWorld`, the world of the tenant whose token sends the request: a
  *    cross-tenant probe then differs from a real request only in its path, so a
  *    404 proves the path lookup is scoped, not that a body id was foreign;
- *  - other formats: email, uri, date, date-time (a fixed instant in the future,
- *    one hour later for each further date-time of the same object, so
- *    `starts_at` < `ends_at` in declaration order);
+ *  - other formats: email, uri, date, date-time (an instant two to three weeks
+ *    ahead, one hour later for each further date-time of the same object, so
+ *    `starts_at` < `ends_at` in declaration order; a fixed past instant where
+ *    the description says the value may not be in the future, like consent);
  *  - strings honour `minLength`/`maxLength` and `pattern`; numbers the bounds;
  *  - objects carry their required properties only. An object that requires
  *    nothing (most PATCH bodies) carries its first property, plus any sibling
@@ -56,7 +57,25 @@ export interface RequestWorlds {
   optionalIds?: boolean;
 }
 
-const FUTURE_INSTANT = Date.UTC(2031, 2, 4, 1, 0, 0);
+/**
+ * A Tuesday at 01:00 UTC (late morning on the east coast: business hours) two to three weeks ahead,
+ * outside the holiday season and November's first week (Melbourne Cup), so a slot booked with it
+ * passes the window policy and its bounds (at most 366 days ahead).
+ */
+function futureInstant(now: number): number {
+  const day = new Date(now + 14 * 86_400_000);
+  day.setUTCHours(1, 0, 0, 0);
+  for (;;) {
+    const month = day.getUTCMonth();
+    const date = day.getUTCDate();
+    const quiet = !(month === 11 && date >= 15) && month !== 0 && !(month === 10 && date <= 7);
+    if (day.getUTCDay() === 2 && quiet) return day.getTime();
+    day.setUTCDate(date + 1);
+  }
+}
+const FUTURE_INSTANT = futureInstant(Date.now());
+/** For values that must not lie in the future (when consent was obtained). */
+const PAST_INSTANT = Date.UTC(2025, 2, 4, 1, 0, 0);
 const FALLBACK_UUID = "00000000-0000-4000-8000-000000000000";
 /** fast-check's seed for the one random fallback (a string for a `pattern` no fixed candidate matches). */
 export const PATTERN_SEED = 8;
@@ -172,6 +191,8 @@ class ValueBuilder {
       case "date":
         return new Date(FUTURE_INSTANT).toISOString().slice(0, 10);
       case "date-time":
+        if (/not in the future/i.test(String(schema.description ?? "")))
+          return new Date(PAST_INSTANT).toISOString();
         return new Date(FUTURE_INSTANT + 3_600_000 * this.dateTimes++).toISOString();
     }
     const min = Number(schema.minLength ?? 1);
