@@ -28,8 +28,14 @@ import { presentMember } from "./schemas";
 export const listMembersHandler: AppRouteHandler<typeof listMembers> = async (c) => {
   const { limit, cursor } = c.req.valid("query");
   const after = decodeCursor(cursor);
-  const rows = await withTenant(c, ({ tx, actor }) => listMemberRows(tx, actor.tenantId, after, limit));
-  return c.json(toPage(rows, limit, presentMember), 200);
+  const { rows, actor } = await withTenant(c, async ({ tx, actor }) => ({
+    rows: await listMemberRows(tx, actor.tenantId, after, limit),
+    actor,
+  }));
+  return c.json(
+    toPage(rows, limit, (row) => presentMember(row, actor)),
+    200,
+  );
 };
 
 export const createMemberHandler: AppRouteHandler<typeof createMember> = async (c) => {
@@ -46,9 +52,12 @@ export const createMemberHandler: AppRouteHandler<typeof createMember> = async (
 
 export const getMemberHandler: AppRouteHandler<typeof getMember> = async (c) => {
   const { id } = c.req.valid("param");
-  const row = await withTenant(c, ({ tx, actor }) => findMember(tx, actor.tenantId, id));
+  const { row, actor } = await withTenant(c, async ({ tx, actor }) => ({
+    row: await findMember(tx, actor.tenantId, id),
+    actor,
+  }));
   if (!row) throw notFound("The member");
-  return c.json(presentMember(row), 200);
+  return c.json(presentMember(row, actor), 200);
 };
 
 async function assertKeepsAnOwner(tx: Tx, member: MemberRow, action: string): Promise<void> {

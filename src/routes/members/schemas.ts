@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { pageOf, Timestamp } from "../../app/openapi";
 import type { MemberRow } from "../../db/schema";
+import { maskEmail } from "../../domain/notifications";
 import { ROLES } from "../../lib/auth/tokens";
 import { EmailSchema, NameSchema } from "../../lib/validation";
 
@@ -15,7 +16,10 @@ export const MemberSchema = z
   .object({
     id: z.uuid(),
     name: z.string(),
-    email: z.string().nullable(),
+    email: z.string().nullable().openapi({
+      description:
+        "Shown in full to owners and to the member themselves; masked (a***@e***.com.au) for everyone else (Privacy Act APP 3: collect and show only what the role needs).",
+    }),
     role: RoleSchema,
     active: z.boolean(),
     created_at: Timestamp,
@@ -33,11 +37,18 @@ export const MemberPatchSchema = z
   .strictObject({ name: NameSchema.optional(), email: EmailSchema.optional(), role: RoleSchema.optional() })
   .openapi("MemberPatch");
 
-export function presentMember(row: MemberRow) {
+/** Who is reading: owners and the member themselves see the address, others a masked one. */
+export interface MemberReader {
+  role: string;
+  memberId: string;
+}
+
+export function presentMember(row: MemberRow, reader?: MemberReader) {
+  const seesAddress = !reader || reader.role === "owner" || reader.memberId === row.id;
   return {
     id: row.id,
     name: row.name,
-    email: row.email,
+    email: seesAddress ? row.email : maskEmail(row.email),
     role: row.role as (typeof ROLES)[number],
     active: row.deactivatedAt === null,
     created_at: row.createdAt.toISOString(),

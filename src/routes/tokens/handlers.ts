@@ -10,7 +10,7 @@ import { decodeCursor, toPage } from "../../lib/pagination";
 import { ApiError, notFound } from "../../lib/problem";
 import { mintApiToken } from "./mint";
 import type { createToken, listTokens, revokeToken } from "./routes";
-import { presentToken } from "./schemas";
+import { MAX_MEMBER_TOKEN_DAYS, presentToken } from "./schemas";
 
 export const listTokensHandler: AppRouteHandler<typeof listTokens> = async (c) => {
   const { limit, cursor, member_id } = c.req.valid("query");
@@ -30,6 +30,17 @@ export const createTokenHandler: AppRouteHandler<typeof createToken> = async (c)
       throw new ApiError(
         "forbidden",
         "Only owners may issue tokens for other members; ask an owner, or use your own member_id.",
+      );
+    }
+    if (actor.role !== "owner" && (body.expires_in_days ?? 0) > MAX_MEMBER_TOKEN_DAYS) {
+      throw new ApiError(
+        "unprocessable",
+        `Your role may issue tokens that live at most ${MAX_MEMBER_TOKEN_DAYS} days; ask an owner for a longer-lived one.`,
+        {
+          errors: [
+            { path: "body.expires_in_days", message: `at most ${MAX_MEMBER_TOKEN_DAYS} for your role` },
+          ],
+        },
       );
     }
     return idempotent(

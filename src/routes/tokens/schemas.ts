@@ -20,13 +20,25 @@ export const IssuedTokenSchema = TokenSchema.extend({
   token: z.string().openapi({ description: "The bearer token. Shown once: store it now." }),
 }).openapi("IssuedApiToken");
 
+/** Owners issue long-lived tokens for CI; everyone else's tokens expire within a quarter. */
+export const MAX_OWNER_TOKEN_DAYS = 3650;
+export const MAX_MEMBER_TOKEN_DAYS = 90;
+
 export const TokenCreateSchema = z
   .strictObject({
     member_id: z.uuid({ message: "member_id must be a UUID" }),
     name: NameSchema.optional().openapi({
       description: "What the token is for, e.g. the tool that uses it.",
     }),
-    expires_in_days: z.number().int().min(1).max(3650).optional(),
+    expires_in_days: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_OWNER_TOKEN_DAYS)
+      .optional()
+      .openapi({
+        description: `Lifetime in days (default TOKEN_TTL_DAYS, 90). Owners may issue up to ${MAX_OWNER_TOKEN_DAYS} days (long-lived CI tokens); other roles up to ${MAX_MEMBER_TOKEN_DAYS}.`,
+      }),
   })
   .openapi("ApiTokenCreate");
 
