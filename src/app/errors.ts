@@ -87,8 +87,17 @@ export interface ErrorDescription {
   sqlstate?: string;
 }
 
-const EMAIL = /[^\s@"'<>()]+@[^\s@"'<>()]+\.[^\s@"'<>()]+/g;
+/** Splits text into words and the separators between them (kept, so the text can be rejoined). */
+const SEPARATORS = /([\s"'<>()]+)/;
 const QUOTED = /"[^"]*"|'[^']*'/g;
+
+/** Masks every word with an @ in it: an email address, or something close enough to hide. */
+function maskEmails(text: string): string {
+  return text
+    .split(SEPARATORS)
+    .map((part) => (part.includes("@") ? "[email]" : part))
+    .join("");
+}
 const MAX_MESSAGE = 300;
 
 /**
@@ -103,7 +112,7 @@ export function describeError(error: unknown): ErrorDescription {
   const name = error instanceof Error ? error.name : typeof error;
   let message = error instanceof Error ? error.message : "";
   if (pg?.code?.startsWith("22")) message = message.replace(QUOTED, '"[value]"');
-  message = message.replace(EMAIL, "[email]").slice(0, MAX_MESSAGE);
+  message = maskEmails(message).slice(0, MAX_MESSAGE);
   const stack = error instanceof Error ? (error.stack ?? "") : "";
   // The stack's first line repeats the message; the frames follow.
   const where = stack
@@ -111,9 +120,9 @@ export function describeError(error: unknown): ErrorDescription {
     .filter((line) => /^\s+at /.test(line))
     .slice(0, 5)
     .map((line) => line.trim())
-    .join(" | ")
-    .replace(EMAIL, "[email]");
-  return { name, message, where, ...(pg?.code ? { sqlstate: pg.code } : {}) };
+    .join(" | ");
+  const frames = maskEmails(where);
+  return { name, message, where: frames, ...(pg?.code ? { sqlstate: pg.code } : {}) };
 }
 
 /**

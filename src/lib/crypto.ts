@@ -11,5 +11,5 @@ export function randomToken(bytes = 32): string {
   return btoa(String.fromCharCode(...raw))
     .replace(/\+/g, "-")
     .replace(/\//g, "_")
-    .replace(/=+$/, "");
+    .replace(/=/g, "");
 }

@@ -24,7 +24,7 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
 }
 
 export function encodeCursor(id: string): string {
-  return btoa(id).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(id).replace(/\+/g, "-").replace(/\//g, "_").replace(/=/g, "");
 }
 
 /** Takes `limit + 1` rows fetched in id order and returns one page. */

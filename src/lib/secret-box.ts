@@ -25,7 +25,7 @@ const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 function toBase64Url(bytes: Uint8Array): string {
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=/g, "");
 }
 
 function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { trimBoth } from "../../lib/strings";
 import { deploymentPhaseFor, type Outcome, testStatusFor } from "./outcome";
 import type { StageMatch } from "./stage-lookup";
 import type { CiEventSubject, MalformedCiEvent, NormalisedCiEvent, RefType } from "./types";
@@ -8,10 +9,7 @@ const SHA_PATTERN = /^[0-9a-f]{7,64}$/;
 
 /** `Owner/Name` → `owner/name`; GitLab subgroup paths keep every segment. */
 export function normaliseRepository(raw: string): string | null {
-  const repository = raw
-    .trim()
-    .replace(/^\/+|\/+$/g, "")
-    .toLowerCase();
+  const repository = trimBoth(raw.trim(), "/").toLowerCase();
   return REPOSITORY_PATTERN.test(repository) ? repository : null;
 }
 

@@ -26,7 +26,9 @@ function safeUrl(raw: string): string | null {
 function inline(source: string): string {
   const parts: string[] = [];
   // Links are found in the raw text so their URL can be checked before escaping.
-  const linkPattern = /\[([^\]\n]+)\]\(([^)\s]+)\)/g;
+  // A label holds no brackets and a URL no parentheses: each attempt then ends at the next bracket,
+  // so the scan is linear (npm run lint:regex).
+  const linkPattern = /\[([^[\]\n]+)\]\(([^()\s]+)\)/g;
   let last = 0;
   for (const match of source.matchAll(linkPattern)) {
     const index = match.index ?? 0;
@@ -45,6 +47,15 @@ function emphasis(escaped: string): string {
     .replace(/`([^`]+)`/g, "<code>$1</code>")
     .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
     .replace(/(^|[^*])\*([^*\s][^*]*)\*/g, "$1<em>$2</em>");
+}
+
+/** "Title ##" → "Title": closing hashes after a space are decoration (CommonMark). */
+function withoutClosingHashes(text: string): string {
+  const trimmed = text.trimEnd();
+  let end = trimmed.length;
+  while (end > 0 && trimmed[end - 1] === "#") end--;
+  if (end === trimmed.length || end === 0 || !/\s/.test(trimmed[end - 1] ?? "")) return trimmed;
+  return trimmed.slice(0, end).trimEnd();
 }
 
 /**
@@ -68,9 +79,9 @@ export function renderMarkdown(markdown: string, headingOffset = 1): string {
 
   for (const line of lines) {
     const trimmed = line.trim();
-    const heading = /^(#{1,6})\s+(.*)$/.exec(trimmed);
-    const bullet = /^[-*+]\s+(.*)$/.exec(trimmed);
-    const numbered = /^\d+[.)]\s+(.*)$/.exec(trimmed);
+    const heading = /^(#{1,6})\s+([\s\S]*)$/.exec(trimmed);
+    const bullet = /^[-*+]\s+([\s\S]*)$/.exec(trimmed);
+    const numbered = /^\d+[.)]\s+([\s\S]*)$/.exec(trimmed);
     if (trimmed === "") {
       flushParagraph();
       flushList();
@@ -78,7 +89,7 @@ export function renderMarkdown(markdown: string, headingOffset = 1): string {
       flushParagraph();
       flushList();
       const level = Math.min(6, (heading[1]?.length ?? 1) + headingOffset);
-      out.push(`<h${level}>${inline((heading[2] ?? "").replace(/\s+#+\s*$/, ""))}</h${level}>`);
+      out.push(`<h${level}>${inline(withoutClosingHashes(heading[2] ?? ""))}</h${level}>`);
     } else if (bullet || numbered) {
       flushParagraph();
       const tag = bullet ? "ul" : "ol";
@@ -101,7 +112,7 @@ export function markdownToText(markdown: string): string {
   return markdown
     .replace(/\r\n?/g, "\n")
     .replace(/^#{1,6}\s+/gm, "")
-    .replace(/\[([^\]\n]+)\]\(([^)\s]+)\)/g, "$1 ($2)")
+    .replace(/\[([^[\]\n]+)\]\(([^()\s]+)\)/g, "$1 ($2)")
     .replace(/\*\*([^*]+)\*\*/g, "$1")
     .replace(/`([^`]+)`/g, "$1")
     .trim();

@@ -3,6 +3,7 @@ import { pageOf, Timestamp } from "../../app/openapi";
 import type { DeliveryRow, IntegrationWithProjects } from "../../db/repositories/integrations";
 import { STAGE_TARGETS } from "../../domain/ci-events";
 import { providerDeliveryId } from "../../integrations/delivery-keys";
+import { trimTrailing } from "../../lib/strings";
 import { NameSchema } from "../../lib/validation";
 import { WEBHOOK_PROVIDERS } from "../../lib/webhook-signatures";
 
@@ -136,7 +137,7 @@ export const DeliveryPageSchema = z
   .openapi("WebhookDeliveryPage");
 
 export function receiverUrl(base: string, integrationId: string): string {
-  return `${base.replace(/\/+$/, "")}/hooks/${integrationId}`;
+  return `${trimTrailing(base, "/")}/hooks/${integrationId}`;
 }
 
 export function presentIntegration(row: IntegrationWithProjects, base: string) {
