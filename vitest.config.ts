@@ -20,6 +20,9 @@ export default defineConfig({
           RESEND_API_KEY: inject<string>("resendApiKey"),
           RESEND_BASE_URL: inject<string>("resendBaseUrl"),
           RESEND_WEBHOOK_SECRET: inject<string>("resendWebhookSecret"),
+          // The origin the suites call the Worker on (test/support/api.ts): links in emails come
+          // from configuration only, never from a request's Host header.
+          PUBLIC_BASE_URL: "http://api.test",
         },
       },
     })),

@@ -12,7 +12,7 @@ import { emailSettings } from "./settings";
 export function kickOutbox(c: AppContext, releaseId: string): void {
   const config = c.get("config");
   if (!config.RESEND_API_KEY) return;
-  const settings = emailSettings(config, new URL(c.req.url).origin);
+  const settings = emailSettings(config);
   const database = new DatabaseHandle({ url: config.DATABASE_URL, wsProxy: config.DB_WS_PROXY });
   c.executionCtx.waitUntil(
     drainOutbox(database, settings, { now: new Date(), releaseId })

@@ -32,6 +32,8 @@ export interface DrainReport {
   sent: number;
   skipped: number;
   retrying: number;
+  /** Given up: the provider refused permanently, or every retry failed. */
+  failed: number;
 }
 
 /** While one drain sends a message, no other drain may claim it. Longer than any send can take. */
@@ -46,7 +48,7 @@ interface ClaimedMessage {
 }
 
 /**
- * Claims due messages (queued, or failed and due for a retry) by moving their
+ * Claims due messages (queued, or retrying and due again) by moving their
  * next attempt past a lease, in one statement with SKIP LOCKED: two drains — the
  * cron and a waitUntil kick — never hold the same message. Uses the partial
  * due index.
@@ -60,7 +62,7 @@ async function claim(database: DatabaseHandle, options: DrainOptions): Promise<C
       set attempts = o.attempts + 1, next_attempt_at = ${lease}, updated_at = ${now}
       where o.id in (
         select id from outbox_messages
-        where status in ('queued', 'failed') and next_attempt_at <= ${now}
+        where status in ('queued', 'retrying') and next_attempt_at <= ${now}
           ${options.releaseId ? sql`and release_id = ${options.releaseId}` : sql``}
         order by next_attempt_at
         limit ${options.limit ?? DEFAULT_BATCH}
@@ -143,7 +145,9 @@ async function loadMessage(database: DatabaseHandle, id: string): Promise<Messag
 /**
  * Records the outcome of the attempt this drain claimed. Only that attempt:
  * if its lease ran out and another drain claimed the message again (attempts
- * moved on), this drain's late outcome must not overwrite the newer one.
+ * moved on), this drain's late outcome must not overwrite the newer one. A
+ * message cancelled while this attempt was in flight stays cancelled unless
+ * the attempt actually sent it (then `sent` is the truth).
  */
 async function settle(
   database: DatabaseHandle,
@@ -152,8 +156,8 @@ async function settle(
   now: Date,
   changes:
     | { status: "sent"; providerMessageId: string | null }
-    | { status: "skipped"; reason: SkipReason; lastError?: string }
-    | { status: "failed"; nextAttemptAt: Date; lastError: string },
+    | { status: "skipped" | "failed"; reason: SkipReason; lastError?: string }
+    | { status: "retrying"; nextAttemptAt: Date; lastError: string },
 ): Promise<void> {
   await inSystemScope(database, async (tx) => {
     if (changes.status === "sent") {
@@ -161,16 +165,16 @@ async function settle(
         update outbox_messages set status = 'sent', sent_at = ${now}, provider_message_id = ${changes.providerMessageId},
           last_error = null, skip_reason = null, updated_at = ${now}
         where id = ${id} and attempts = ${claimedAttempts}`);
-    } else if (changes.status === "skipped") {
+    } else if (changes.status === "retrying") {
       await tx.execute(sql`
-        update outbox_messages set status = 'skipped', skip_reason = ${changes.reason},
-          last_error = ${changes.lastError ?? null}, updated_at = ${now}
-        where id = ${id} and attempts = ${claimedAttempts}`);
+        update outbox_messages set status = 'retrying', next_attempt_at = ${changes.nextAttemptAt},
+          last_error = ${changes.lastError}, updated_at = ${now}
+        where id = ${id} and attempts = ${claimedAttempts} and status in ('queued', 'retrying')`);
     } else {
       await tx.execute(sql`
-        update outbox_messages set status = 'failed', next_attempt_at = ${changes.nextAttemptAt},
-          last_error = ${changes.lastError}, updated_at = ${now}
-        where id = ${id} and attempts = ${claimedAttempts}`);
+        update outbox_messages set status = ${changes.status}, skip_reason = ${changes.reason},
+          last_error = ${changes.lastError ?? null}, updated_at = ${now}
+        where id = ${id} and attempts = ${claimedAttempts} and status in ('queued', 'retrying')`);
     }
   });
 }
@@ -189,7 +193,47 @@ async function prepare(
   settings: EmailSettings,
   message: MessageContext,
   now: Date,
-): Promise<{ to: string; subject: string; text: string; html: string; unsubscribeUrl: string }> {
+): Promise<ComposedEmail> {
+  const stored = storedEmail(message);
+  if (stored) return stored;
+  const composed = await compose(settings, message);
+  await inSystemScope(database, (tx) =>
+    tx.execute(sql`
+      update outbox_messages set to_address = ${composed.to}, subject = ${composed.subject}, body_text = ${composed.text},
+        body_html = ${composed.html}, updated_at = ${now}
+      where id = ${message.id}`),
+  );
+  return composed;
+}
+
+interface ComposedEmail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  unsubscribeUrl: string;
+}
+
+/**
+ * The message as it will be (or was) sent: the stored composition once it has been attempted,
+ * else composed now without storing anything. For GET /v1/notifications/{id}; the caller has
+ * already checked that the message belongs to the reader's agency.
+ */
+export async function renderStoredOrPreview(
+  database: DatabaseHandle,
+  settings: EmailSettings,
+  id: string,
+): Promise<(ComposedEmail & { preview: boolean }) | null> {
+  const message = await loadMessage(database, id);
+  if (!message) return null;
+  const stored = storedEmail(message);
+  if (stored) return { ...stored, preview: false };
+  // Erased or retention-blanked messages are not recomposed.
+  if (message.erased || message.status === "sent") return null;
+  return { ...(await compose(settings, message)), preview: true };
+}
+
+function storedEmail(message: MessageContext): ComposedEmail | null {
   if (message.to_address && message.body_text && message.body_html) {
     const url = UNSUBSCRIBE_LINE.exec(message.body_text)?.[1];
     if (url) {
@@ -202,6 +246,10 @@ async function prepare(
       };
     }
   }
+  return null;
+}
+
+async function compose(settings: EmailSettings, message: MessageContext): Promise<ComposedEmail> {
   const subjectId = message.contact_id
     ? { tenantId: message.tenant_id, contactId: message.contact_id }
     : { tenantId: message.tenant_id, memberId: message.member_id ?? "" };
@@ -239,22 +287,16 @@ async function prepare(
     first_name: firstName(message.person_name),
     unsubscribe_url: unsubscribeUrl,
   });
-  const to = message.email ?? "";
-  await inSystemScope(database, (tx) =>
-    tx.execute(sql`
-      update outbox_messages set to_address = ${to}, subject = ${composed.subject}, body_text = ${composed.text},
-        body_html = ${composed.html}, updated_at = ${now}
-      where id = ${message.id}`),
-  );
-  return { to, ...composed, unsubscribeUrl };
+  return { to: message.email ?? "", ...composed, unsubscribeUrl };
 }
 
 /**
  * Sends what is due through Resend. Each message is decided again against the
  * recipient as they are now (consent, unsubscribe, suppression, erasure, still
  * on the list), sent with its outbox id as the idempotency key, and settled:
- * sent; skipped with a reason; or failed and retried with exponential backoff on
- * timeouts, network errors, 429 and 5xx, until MAX_SEND_ATTEMPTS.
+ * sent; skipped with a reason; retrying with exponential backoff after
+ * timeouts, network errors, 429 and 5xx; failed when the provider refuses it
+ * permanently or MAX_SEND_ATTEMPTS attempts have failed.
  * Without an API key nothing is claimed: messages stay queued.
  */
 export async function drainOutbox(
@@ -268,6 +310,7 @@ export async function drainOutbox(
     sent: 0,
     skipped: 0,
     retrying: 0,
+    failed: 0,
   };
   if (!settings.apiKey) return report;
   const claimed = await claim(database, options);
@@ -290,10 +333,10 @@ async function sendOne(
   id: string,
   attempts: number,
   options: DrainOptions,
-): Promise<"sent" | "skipped" | "retrying"> {
+): Promise<"sent" | "skipped" | "retrying" | "failed"> {
   const { now } = options;
   const message = await loadMessage(database, id);
-  if (!message || (message.status !== "queued" && message.status !== "failed")) return "skipped";
+  if (!message || (message.status !== "queued" && message.status !== "retrying")) return "skipped";
   const decision = message.on_list
     ? decideSend(message.classification, message)
     : ({ send: false, reason: "no_longer_recipient" } as const);
@@ -329,16 +372,16 @@ async function sendOne(
   if (isRetryable(statusCode) || concurrent) {
     if (attempts >= MAX_SEND_ATTEMPTS) {
       await settle(database, id, attempts, now, {
-        status: "skipped",
+        status: "failed",
         reason: "gave_up_after_retries",
         lastError,
       });
-      return "skipped";
+      return "failed";
     }
     const nextAttemptAt = new Date(now.getTime() + retryDelaySeconds(attempts) * 1000);
-    await settle(database, id, attempts, now, { status: "failed", nextAttemptAt, lastError });
+    await settle(database, id, attempts, now, { status: "retrying", nextAttemptAt, lastError });
     return "retrying";
   }
-  await settle(database, id, attempts, now, { status: "skipped", reason: "rejected_by_provider", lastError });
-  return "skipped";
+  await settle(database, id, attempts, now, { status: "failed", reason: "rejected_by_provider", lastError });
+  return "failed";
 }

@@ -1,4 +1,5 @@
 import type { RuntimeConfig } from "../env";
+import { trimTrailing } from "../lib/strings";
 
 /** What sending needs from the Worker's configuration; no API key means email is not configured. */
 export interface EmailSettings {
@@ -8,19 +9,22 @@ export interface EmailSettings {
   emailFrom: string | undefined;
   /** Keys the unsubscribe links (see unsubscribe-token.ts). */
   dataEncryptionKey: string;
-  /** Origin of the links in emails: PUBLIC_BASE_URL, else the origin of the request that kicked the send. */
+  /**
+   * Origin of the links in emails: PUBLIC_BASE_URL only, never a request's Host header (which a
+   * caller controls). Required in production; `npm start` sets it to the local server.
+   */
   publicBaseUrl: string;
 }
 
 export const DEFAULT_PUBLIC_BASE_URL = "http://localhost:8787";
 
-export function emailSettings(config: RuntimeConfig, requestOrigin?: string): EmailSettings {
+export function emailSettings(config: RuntimeConfig): EmailSettings {
   return {
     apiKey: config.RESEND_API_KEY,
     baseUrl: config.RESEND_BASE_URL,
     emailFrom: config.EMAIL_FROM,
     dataEncryptionKey: config.DATA_ENCRYPTION_KEY,
-    publicBaseUrl: (config.PUBLIC_BASE_URL ?? requestOrigin ?? DEFAULT_PUBLIC_BASE_URL).replace(/\/+$/, ""),
+    publicBaseUrl: trimTrailing(config.PUBLIC_BASE_URL ?? DEFAULT_PUBLIC_BASE_URL, "/"),
   };
 }
 

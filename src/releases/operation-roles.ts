@@ -41,6 +41,8 @@ export const OPERATION_ROLES: Readonly<
   set_notes: MANAGERS,
   publish_notes: MANAGERS,
   set_recipients: MANAGERS,
+  // A release manager only for the release they manage (checked in the operation).
+  cancel_messages: MANAGERS,
 };
 
 /** The roles a member may have to be assigned as a release's manager (the team's `release_manager_id`). */

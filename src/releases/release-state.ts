@@ -19,6 +19,19 @@ import type {
 import type { Stage, Status } from "../domain/lifecycle/stages";
 
 /** A release row as one query returns it, with the facts of its current attempt. */
+/** How many unsettled messages a release lists by id (the counts cover all of them). */
+export const OPEN_MESSAGES_SHOWN = 20;
+
+/** A stakeholder message not yet settled (queued, or retrying after a failed send). */
+export interface OpenMessage {
+  id: string;
+  status: "queued" | "retrying";
+  event: string;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+}
+
 export interface ReleaseState {
   id: string;
   tenant_id: string;
@@ -71,7 +84,15 @@ export interface ReleaseState {
   /** The stored window the slot was booked from, when it was booked as one of its occurrences. */
   window_source_id: string | null;
   /** This release's stakeholder messages by outcome (the outbox). */
-  outbox: { pending: number; sent: number; skipped: number };
+  outbox: {
+    pending: number;
+    sent: number;
+    skipped: number;
+    failed: number;
+    cancelled: number;
+    /** The unsettled messages (queued or retrying), oldest first, at most OPEN_MESSAGES_SHOWN. */
+    open: OpenMessage[] | null;
+  };
 }
 
 const iso = (column: string) =>
@@ -127,9 +148,18 @@ export async function loadReleaseState(tx: Tx, tenantId: string, releaseId: stri
                  from corrective_actions ca where ca.release_id = r.id and ca.attempt = inv.attempt), '[]'))
         from investigations inv where inv.release_id = r.id and inv.attempt = r.attempt) as investigation,
       (select json_build_object(
-                 'pending', count(*) filter (where ob.status in ('queued', 'sending', 'failed')),
+                 'pending', count(*) filter (where ob.status in ('queued', 'retrying')),
                  'sent', count(*) filter (where ob.status = 'sent'),
-                 'skipped', count(*) filter (where ob.status = 'skipped'))
+                 'skipped', count(*) filter (where ob.status = 'skipped'),
+                 'failed', count(*) filter (where ob.status = 'failed'),
+                 'cancelled', count(*) filter (where ob.status = 'cancelled'),
+                 'open', (select json_agg(json_build_object('id', o.id, 'status', o.status, 'event', o.event,
+                            'attempts', o.attempts, 'next_attempt_at', ${iso("o.next_attempt_at")},
+                            'last_error', o.last_error) order by o.created_at, o.id)
+                          from (select * from outbox_messages o2
+                                where o2.tenant_id = r.tenant_id and o2.release_id = r.id
+                                  and o2.status in ('queued', 'retrying')
+                                order by o2.created_at, o2.id limit ${OPEN_MESSAGES_SHOWN}) o))
         from outbox_messages ob where ob.tenant_id = r.tenant_id and ob.release_id = r.id) as outbox
     from releases r
     join projects p on p.tenant_id = r.tenant_id and p.id = r.project_id
@@ -200,6 +230,9 @@ export function toSnapshot(state: ReleaseState, now: Date): ReleaseSnapshot {
       pending: Number(state.outbox?.pending ?? 0),
       sent: Number(state.outbox?.sent ?? 0),
       skipped: Number(state.outbox?.skipped ?? 0),
+      failed: Number(state.outbox?.failed ?? 0),
+      cancelled: Number(state.outbox?.cancelled ?? 0),
+      open_ids: (state.outbox?.open ?? []).map((message) => message.id),
     },
     investigation: state.investigation,
   };

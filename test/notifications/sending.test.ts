@@ -245,7 +245,7 @@ describe("stakeholder email through the outbox and the real resend SDK", () => {
     await fakeControl("hang", person.email, 2);
     await deploy(id);
     // The command's own waitUntil kick makes the first attempt; it hangs until its timeout.
-    const firstAttemptOver = async () => (await notificationsOf(agency, id)).items[0]?.status === "failed";
+    const firstAttemptOver = async () => (await notificationsOf(agency, id)).items[0]?.status === "retrying";
     while (!(await firstAttemptOver())) await new Promise((resolve) => setTimeout(resolve, 200));
 
     // A drain an hour later claims the retry, and its send hangs too; ten

@@ -99,7 +99,7 @@ export async function skipPendingFor(
         "contactId" in who
           ? eq(outboxMessages.contactId, who.contactId)
           : eq(outboxMessages.memberId, who.memberId),
-        inArray(outboxMessages.status, ["queued", "failed"]),
+        inArray(outboxMessages.status, ["queued", "retrying"]),
       ),
     );
 }

@@ -394,12 +394,17 @@ export const GATES: readonly GateDefinition[] = [
     id: "notifications_settled",
     stage: "communication_closure",
     holds: ({ snapshot }) => snapshot.notifications.prepared && snapshot.notifications.pending === 0,
-    met: ({ snapshot }) =>
-      `Stakeholder notifications are settled (${snapshot.notifications.sent} sent, ${snapshot.notifications.skipped} skipped with a reason).`,
-    unmet: ({ snapshot }) =>
-      snapshot.notifications.prepared
-        ? `${snapshot.notifications.pending} stakeholder notification(s) are still pending.`
-        : "Stakeholder notifications have not been prepared yet.",
+    met: ({ snapshot }) => {
+      const { sent, skipped, failed, cancelled } = snapshot.notifications;
+      return `Stakeholder notifications are settled (${sent} sent, ${skipped} skipped with a reason, ${failed} failed, ${cancelled} cancelled).`;
+    },
+    unmet: ({ snapshot }) => {
+      const { prepared, pending, open_ids } = snapshot.notifications;
+      if (!prepared)
+        return "Stakeholder notifications have not been prepared yet (publish the release notes).";
+      const shown = open_ids.length < pending ? `the first ${open_ids.length}: ` : "";
+      return `${pending} stakeholder notification(s) are not settled yet (${shown}${open_ids.join(", ")}). They are sent by the next drain, retried for about an hour if the email provider fails, then marked failed; GET /v1/notifications/{id} shows each. If email is down or not configured, the release manager or an owner can cancel them with a reason: POST /v1/releases/{id}/notifications/cancel.`;
+    },
   },
   checklistGate("closure_checklist_complete", "communication_closure", false),
 

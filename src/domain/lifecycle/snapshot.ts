@@ -152,11 +152,17 @@ export interface RollbackStepRecord {
 export interface NotificationFacts {
   /** Whether the stakeholder notifications for this release have been queued at all. */
   prepared: boolean;
-  /** Queued or failed-and-retrying messages. */
+  /** Unsettled: queued, or retrying after a failed send. */
   pending: number;
   sent: number;
   /** Not sent for a recorded reason (no consent, unsubscribed, no stakeholders...). */
   skipped: number;
+  /** Given up: the provider refused it, or every retry failed. Settled: closure does not wait. */
+  failed: number;
+  /** Cancelled by an owner or the release manager, with a reason. Settled. */
+  cancelled: number;
+  /** Ids of (the first) unsettled messages, for the gate's detail. */
+  open_ids: string[];
 }
 
 export interface CorrectiveActionFact {

@@ -57,16 +57,30 @@ export function subjectFor(event: NotificationEvent, projectName: string, versio
   }
 }
 
-function localTime(iso: string, timeZone: string): string {
+/**
+ * A time as a person in the client's (else the agency's) zone reads it, e.g. "Tuesday 8 June 2027,
+ * 10:00 pm AWST". (Intl refuses `timeZoneName` together with `dateStyle`/`timeStyle`, so the parts
+ * are named one by one.)
+ */
+export function localTime(iso: string, timeZone: string): string {
+  const at = new Date(iso);
   try {
-    return new Intl.DateTimeFormat("en-AU", {
+    const parts = new Intl.DateTimeFormat("en-AU", {
       timeZone,
-      dateStyle: "medium",
-      timeStyle: "short",
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+      hour: "numeric",
+      minute: "2-digit",
+      hour12: true,
       timeZoneName: "short",
-    }).format(new Date(iso));
+    }).formatToParts(at);
+    const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+    return `${part("weekday")} ${part("day")} ${part("month")} ${part("year")}, ${part("hour")}:${part("minute")} ${part("dayPeriod").toLowerCase()} ${part("timeZoneName")}`;
   } catch {
-    return `${iso} (UTC)`;
+    // An unknown zone cannot happen (zones are validated on write); say UTC plainly rather than fail.
+    return `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
   }
 }
 

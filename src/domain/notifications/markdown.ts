@@ -26,9 +26,9 @@ function safeUrl(raw: string): string | null {
 function inline(source: string): string {
   const parts: string[] = [];
   // Links are found in the raw text so their URL can be checked before escaping.
-  // A label holds no brackets and a URL no parentheses: each attempt then ends at the next bracket,
-  // so the scan is linear (npm run lint:regex).
-  const linkPattern = /\[([^[\]\n]+)\]\(([^()\s]+)\)/g;
+  // A label holds no brackets, and a URL only balanced pairs of parentheses one deep: each attempt
+  // then ends at the next bracket, so the scan is linear (npm run lint:regex).
+  const linkPattern = /\[([^[\]\n]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)/g;
   let last = 0;
   for (const match of source.matchAll(linkPattern)) {
     const index = match.index ?? 0;
@@ -112,7 +112,7 @@ export function markdownToText(markdown: string): string {
   return markdown
     .replace(/\r\n?/g, "\n")
     .replace(/^#{1,6}\s+/gm, "")
-    .replace(/\[([^[\]\n]+)\]\(([^()\s]+)\)/g, "$1 ($2)")
+    .replace(/\[([^[\]\n]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)/g, "$1 ($2)")
     .replace(/\*\*([^*]+)\*\*/g, "$1")
     .replace(/`([^`]+)`/g, "$1")
     .trim();

@@ -114,7 +114,7 @@ export function retryDelaySeconds(attempts: number): number {
   return Math.min(3600, 30 * 2 ** Math.max(0, attempts - 1));
 }
 
-/** Attempts before a message that keeps failing is settled as skipped (`gave_up_after_retries`). */
+/** Attempts before a message that keeps failing is settled as failed (`gave_up_after_retries`): about an hour of retries. */
 export const MAX_SEND_ATTEMPTS = 8;
 
 /** Whether a provider failure is worth retrying: timeouts, network errors, 429 and 5xx. */

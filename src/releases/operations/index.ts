@@ -26,6 +26,7 @@ import {
   updateInvestigation,
 } from "./investigation";
 import { applyLifecycleCommand } from "./lifecycle";
+import { type CancelMessagesInput, cancelMessages } from "./messages";
 import { type NotesInput, publishNotes, setNotes } from "./notes";
 import { type RecipientsInput, setRecipients } from "./recipients";
 import {
@@ -60,7 +61,8 @@ export type ReleaseOperation =
   | { name: "update_corrective_action"; input: CorrectiveActionUpdate }
   | { name: "set_notes"; input: NotesInput }
   | { name: "publish_notes"; input: Record<string, never> }
-  | { name: "set_recipients"; input: RecipientsInput };
+  | { name: "set_recipients"; input: RecipientsInput }
+  | { name: "cancel_messages"; input: CancelMessagesInput };
 
 export async function runOperation(ctx: OperationContext, operation: ReleaseOperation): Promise<unknown> {
   switch (operation.name) {
@@ -100,5 +102,7 @@ export async function runOperation(ctx: OperationContext, operation: ReleaseOper
       return publishNotes(ctx);
     case "set_recipients":
       return setRecipients(ctx, operation.input);
+    case "cancel_messages":
+      return cancelMessages(ctx, operation.input);
   }
 }

@@ -6,4 +6,7 @@ import * as r from "./routes";
 export const notificationsRouter = createRouter()
   .openapi(r.getRecipients, h.getRecipientsHandler)
   .openapi(r.putRecipients, h.putRecipientsHandler)
-  .openapi(r.listNotifications, h.listNotificationsHandler);
+  .openapi(r.listNotifications, h.listNotificationsHandler)
+  .openapi(r.getNotification, h.getNotificationHandler)
+  .openapi(r.cancelNotification, h.cancelNotificationHandler)
+  .openapi(r.cancelReleaseNotifications, h.cancelReleaseNotificationsHandler);

@@ -12,7 +12,15 @@ import {
 import { ROLES } from "../../lib/auth/tokens";
 import { OPERATION_ROLES } from "../../releases/operation-roles";
 import { ReleaseCommandResultSchema } from "../releases/schemas";
-import { NotificationPageSchema, NotificationQuery, RecipientsPutSchema, RecipientsSchema } from "./schemas";
+import {
+  CancelNotificationSchema,
+  CancelReleaseNotificationsSchema,
+  NotificationDetailSchema,
+  NotificationPageSchema,
+  NotificationQuery,
+  RecipientsPutSchema,
+  RecipientsSchema,
+} from "./schemas";
 
 const ReleaseParams = z.object({ id: UuidParam("id", "Release id.") });
 
@@ -60,5 +68,56 @@ export const listNotifications = createRoute({
   responses: {
     200: jsonContent(NotificationPageSchema, "Messages, newest first."),
     ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
+const NotificationParams = z.object({ id: UuidParam("id", "Message id.") });
+
+export const getNotification = createRoute({
+  method: "get",
+  path: "/v1/notifications/{id}",
+  tags: ["Notifications"],
+  summary:
+    "One message: its status and, for owners and release managers, the rendered subject, text and HTML",
+  description:
+    "Before its first attempt the message is composed for the answer as it would be sent now (`rendered.preview: true`); afterwards, exactly what was sent. Addresses in full for owners only.",
+  security: bearerSecurity,
+  "x-roles": ROLES,
+  request: { params: NotificationParams },
+  responses: {
+    200: jsonContent(NotificationDetailSchema, "The message."),
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
+export const cancelNotification = createRoute({
+  method: "post",
+  path: "/v1/notifications/{id}/cancel",
+  tags: ["Notifications"],
+  summary: "Cancel one unsent message, saying why (owner, the release's release manager)",
+  description:
+    "Only a queued or retrying message (409 otherwise, with its status). Through the release's Durable Object; audited as `notifications_cancelled` with the message id and reason. A cancelled message counts as settled for closure.",
+  security: bearerSecurity,
+  "x-roles": OPERATION_ROLES.cancel_messages,
+  request: { params: NotificationParams, body: jsonBody(CancelNotificationSchema) },
+  responses: {
+    200: jsonContent(ReleaseCommandResultSchema, "The release; `result.cancelled` lists the message."),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
+  },
+});
+
+export const cancelReleaseNotifications = createRoute({
+  method: "post",
+  path: "/v1/releases/{id}/notifications/cancel",
+  tags: ["Notifications"],
+  summary: "Cancel the release's unsent messages, saying why (owner, the release's release manager)",
+  description:
+    "Every queued or retrying message of the release, or those named in `message_ids` (then each must still be unsent: 409 otherwise, and nothing is cancelled). For when email is down or not configured and the release must close. Audited as `notifications_cancelled` with ids and the reason.",
+  security: bearerSecurity,
+  "x-roles": OPERATION_ROLES.cancel_messages,
+  request: { params: ReleaseParams, body: jsonBody(CancelReleaseNotificationsSchema) },
+  responses: {
+    200: jsonContent(ReleaseCommandResultSchema, "The release; `result.cancelled` lists what was cancelled."),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });

@@ -37,6 +37,16 @@ export const RecipientsSchema = z
   .object({ release_id: z.uuid(), recipients: z.array(RecipientSchema) })
   .openapi("Recipients");
 
+export const NOTIFICATION_STATUSES = [
+  "queued",
+  "retrying",
+  "sent",
+  "skipped",
+  "failed",
+  "cancelled",
+] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+
 export const NotificationSchema = z
   .object({
     id: z.uuid(),
@@ -47,17 +57,19 @@ export const NotificationSchema = z
       kind: z.enum(["contact", "member"]),
       contact_id: z.uuid().nullable(),
       member_id: z.uuid().nullable(),
-      address: z
-        .string()
-        .nullable()
-        .openapi({ description: "Masked; null until composed, or after erasure or retention." }),
+      address: z.string().nullable().openapi({
+        description:
+          "In full for owners, masked for other roles; null until composed, or after erasure or retention.",
+      }),
     }),
     subject: z.string(),
-    status: z.enum(["queued", "sending", "sent", "skipped", "failed"]).openapi({
+    status: z.enum(NOTIFICATION_STATUSES).openapi({
       description:
-        "queued: waiting to be sent; failed: the last attempt failed and it will be retried; sent; skipped: not sent, see skip_reason.",
+        "queued: waiting to be sent; retrying: the last attempt failed and another is due at next_attempt_at; sent; skipped: not sent for a policy reason (skip_reason); failed: given up after about an hour of retries or refused by the provider (skip_reason says which); cancelled: cancelled by the release manager or an owner (cancel_reason). Closure waits only for queued and retrying messages.",
     }),
     skip_reason: z.enum(SKIP_REASONS).nullable(),
+    cancel_reason: z.string().nullable(),
+    cancelled_by: z.uuid().nullable().openapi({ description: "The member who cancelled it." }),
     skip_detail: z.string().nullable(),
     attempts: z.number().int(),
     next_attempt_at: Timestamp.nullable(),
@@ -66,6 +78,41 @@ export const NotificationSchema = z
     created_at: Timestamp,
   })
   .openapi("Notification");
+
+export const NotificationDetailSchema = NotificationSchema.extend({
+  rendered: z
+    .object({
+      subject: z.string(),
+      text: z.string(),
+      html: z.string(),
+      preview: z.boolean().openapi({
+        description: "true: not attempted yet, composed for this answer as it would be sent now.",
+      }),
+    })
+    .nullable()
+    .openapi({
+      description:
+        "The message as sent (or, before its first attempt, as it would be sent), for owners and release managers; null for other roles, after erasure or retention, and for messages never composed.",
+    }),
+}).openapi("NotificationDetail");
+
+export const CancelNotificationSchema = z
+  .strictObject({ reason: z.string().trim().min(1, "say why").max(1000) })
+  .openapi("CancelNotification");
+
+export const CancelReleaseNotificationsSchema = z
+  .strictObject({
+    reason: z.string().trim().min(1, "say why").max(1000),
+    message_ids: z
+      .array(z.uuid({ message: "must be a message id" }))
+      .min(1)
+      .max(500)
+      .optional()
+      .openapi({
+        description: "Only these messages; omitted, every queued or retrying message of the release.",
+      }),
+  })
+  .openapi("CancelReleaseNotifications");
 
 export const NotificationPageSchema = pageOf(NotificationSchema, "NotificationPage").extend({
   email_configured: z.boolean().openapi({

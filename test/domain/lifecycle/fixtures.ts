@@ -111,7 +111,7 @@ export function completeSnapshot(stage: Stage = "planning", status: Status = "ac
     ],
     rollback_steps: [],
     release_notes: { published: true },
-    notifications: { prepared: true, pending: 0, sent: 3, skipped: 1 },
+    notifications: { prepared: true, pending: 0, sent: 3, skipped: 1, failed: 0, cancelled: 0, open_ids: [] },
     investigation: { status: "closed", corrective_actions: [{ id: "action-1", status: "closed" }] },
   };
 }
@@ -133,7 +133,15 @@ export function emptySnapshot(): ReleaseSnapshot {
     sign_offs: [],
     rollback_procedure: [],
     release_notes: { published: false },
-    notifications: { prepared: false, pending: 0, sent: 0, skipped: 0 },
+    notifications: {
+      prepared: false,
+      pending: 0,
+      sent: 0,
+      skipped: 0,
+      failed: 0,
+      cancelled: 0,
+      open_ids: [],
+    },
     investigation: null,
   };
 }

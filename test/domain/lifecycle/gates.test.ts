@@ -284,7 +284,7 @@ const GATE_CASES: GateCase[] = [
     failing: changed((s) => {
       s.notifications.pending = 2;
     }),
-    says: "2 stakeholder notification(s) are still pending",
+    says: "2 stakeholder notification(s) are not settled yet",
   },
   {
     id: "closure_checklist_complete",
@@ -474,8 +474,37 @@ describe("gate details", () => {
 
   it("needs prepared notifications, not merely none pending", () => {
     const snapshot = completeSnapshot();
-    snapshot.notifications = { prepared: false, pending: 0, sent: 0, skipped: 0 };
+    snapshot.notifications = {
+      prepared: false,
+      pending: 0,
+      sent: 0,
+      skipped: 0,
+      failed: 0,
+      cancelled: 0,
+      open_ids: [],
+    };
     expect(evaluate("notifications_settled", snapshot).detail).toContain("not been prepared");
+  });
+
+  it("counts failed and cancelled messages as settled, and names the open ones and how to cancel them", () => {
+    const snapshot = completeSnapshot();
+    snapshot.notifications = {
+      prepared: true,
+      pending: 0,
+      sent: 1,
+      skipped: 0,
+      failed: 2,
+      cancelled: 3,
+      open_ids: [],
+    };
+    const settled = evaluate("notifications_settled", snapshot);
+    expect(settled.ok).toBe(true);
+    expect(settled.detail).toContain("2 failed, 3 cancelled");
+    snapshot.notifications = { ...snapshot.notifications, pending: 2, open_ids: ["message-1", "message-2"] };
+    const open = evaluate("notifications_settled", snapshot);
+    expect(open.ok).toBe(false);
+    expect(open.detail).toContain("message-1, message-2");
+    expect(open.detail).toContain("POST /v1/releases/{id}/notifications/cancel");
   });
 
   it("needs at least one corrective action", () => {

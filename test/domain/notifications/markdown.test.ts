@@ -9,7 +9,11 @@ describe("renderMarkdown", () => {
     expect(renderMarkdown("See [the notes](https://example.com/a?b=1&c=2).")).toBe(
       '<p>See <a href="https://example.com/a?b=1&amp;c=2" rel="noopener noreferrer">the notes</a>.</p>',
     );
-    expect(renderMarkdown("[x](javascript:alert(1))")).toBe("<p>[x](javascript:alert(1))</p>");
+    // An unsafe URL keeps only its label, parentheses and all.
+    expect(renderMarkdown("[x](javascript:alert(1))")).toBe("<p>x</p>");
+    expect(renderMarkdown("[wiki](https://en.wikipedia.org/wiki/Release_(film))")).toContain(
+      'href="https://en.wikipedia.org/wiki/Release_(film)"',
+    );
     expect(renderMarkdown("<script>")).toBe("<p>&lt;script&gt;</p>");
   });
 

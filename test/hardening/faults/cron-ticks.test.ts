@@ -180,7 +180,7 @@ describe("faults: duplicate and missed cron ticks", () => {
     await waitForOutbox(
       agency.tenantId,
       caughtUpId,
-      (rows) => pick(rows, "release_scheduled")?.status === "failed",
+      (rows) => pick(rows, "release_scheduled")?.status === "retrying",
       "the kick's failed first attempt",
     );
 

@@ -88,7 +88,7 @@ describe("faults: the email provider failing", () => {
     await waitForOutbox(
       agency.tenantId,
       releaseId,
-      (rows) => rows.some((row) => row.event === "deployed" && row.status === "failed"),
+      (rows) => rows.some((row) => row.event === "deployed" && row.status === "retrying"),
       "the kick's first attempt",
     );
     let lastTick = Date.now();
@@ -153,7 +153,7 @@ describe("faults: the email provider failing", () => {
     expect((await fakeFor(person.email)).requests).toHaveLength(1);
     await first;
     const failed = only(await outboxRows(agency.tenantId, releaseId), "window_opened");
-    expect(failed).toMatchObject({ status: "failed", attempts: 1 });
+    expect(failed).toMatchObject({ status: "retrying", attempts: 1 });
     expect(failed.last_error).toMatch(/^no response /);
 
     // Two ticks at once when the retry is due: exactly one of them sends it.
