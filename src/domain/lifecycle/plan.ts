@@ -167,7 +167,14 @@ export function buildReleasePlan(snapshot: ReleaseSnapshot, formatting: PlanForm
 
 /** One line of user text inside markdown structure: no line breaks, no stray table pipes. */
 function inline(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, " ").replace(/\|/g, "\\|");
+  // Split on line breaks and trim each piece: a pattern with \s* on both sides of the breaks
+  // would rescan long runs of spaces (npm run lint:regex).
+  return text
+    .split(/[\r\n]+/)
+    .map((line) => line.trim())
+    .filter((line) => line !== "")
+    .join(" ")
+    .replace(/\|/g, "\\|");
 }
 
 function names(list: readonly PlanPerson[]): string {

@@ -5,6 +5,7 @@ import { createRouter } from "../../app/create-app";
 import { withSystem } from "../../app/request-scope";
 import { escapeHtml, fillNotesTemplate, renderMarkdown } from "../../domain/notifications";
 import { PAGE_HEADERS, page } from "../../notifications/pages";
+import { emailSettings } from "../../notifications/settings";
 
 // Public, no login: release notes once published, as a page and an Atom feed per project.
 // The agency is found by its slug as app_system (there is no token to scope by); only
@@ -86,8 +87,8 @@ function notFoundPage(c: AppContext) {
   );
 }
 
-const origin = (c: AppContext) =>
-  (c.get("config").PUBLIC_BASE_URL ?? new URL(c.req.url).origin).replace(/\/+$/, "");
+/** Links on the public pages come from configuration only, never from the request's Host header. */
+const origin = (c: AppContext) => emailSettings(c.get("config")).publicBaseUrl;
 
 const SlugParams = z.object({
   tenant_slug: z
