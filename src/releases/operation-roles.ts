@@ -27,6 +27,7 @@ export const OPERATION_ROLES: Readonly<
   // Finer checks live in the operations: compliance checklist items and closing an
   // investigation need an owner or release manager; a sign-off needs an approver on the team.
   update_checklist_item: WRITERS,
+  update_checklist: WRITERS,
   set_test_plan: MANAGERS,
   set_rollback_procedure: MANAGERS,
   set_monitoring_dashboards: MANAGERS,

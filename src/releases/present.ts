@@ -1,4 +1,5 @@
 import { evaluateGates, type LifecyclePolicy, recommendGoNoGo } from "../domain/lifecycle";
+import { isPublicChange } from "../domain/notifications";
 import { type ReleaseState, toSnapshot } from "./release-state";
 
 export function etagOf(rowVersion: number): string {
@@ -23,7 +24,8 @@ export function presentRelease(state: ReleaseState, now: Date, policy: Lifecycle
     version: state.version,
     title: state.title,
     scope: state.scope,
-    change_log: state.change_log,
+    // Each entry says whether clients see it, decided by its kind unless the author said.
+    change_log: state.change_log.map((entry) => ({ ...entry, public: isPublicChange(entry) })),
     risk: state.risk,
     git_ref: state.git_ref,
     commit_sha: state.commit_sha,

@@ -28,6 +28,7 @@ describe("release basics", () => {
         change_log: [{ summary: "Menu page" }],
         risk: "low",
         compliance: { touches_pricing_promotions_or_claims: true },
+        release_manager_id: null,
       },
     });
     expect(res.status, res.text).toBe(201);

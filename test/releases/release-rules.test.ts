@@ -145,7 +145,7 @@ describe("release input and state rules", () => {
   });
 
   it("refuses moving stages out of order and explains which gates are unmet", async () => {
-    const id = await createRelease(a);
+    const id = await createRelease(a, { release_manager_id: null });
     // No release manager is assigned yet, so the tenant's release manager has no authority here: 403 that says so.
     const unassigned = await api(`/v1/releases/${id}/transitions`, {
       token: a.tokens.release_manager,

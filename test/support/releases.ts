@@ -15,9 +15,10 @@ let versionCounter = 0;
 export async function createRelease(
   agency: SeededAgency,
   overrides: Record<string, unknown> = {},
+  token = agency.tokens.release_manager,
 ): Promise<string> {
   const res = await api("/v1/releases", {
-    token: agency.tokens.release_manager,
+    token,
     body: {
       project_id: agency.projectId,
       version: `3.${Date.now() % 100000}.${versionCounter++}`,

@@ -23,6 +23,8 @@ export interface ChangeLogEntryJson {
   summary: string;
   kind: string | null;
   reference: string | null;
+  /** Shown to clients (notes page, emails)? Absent or null: decided by the kind (isPublicChange). */
+  public?: boolean | null;
 }
 export interface ComplianceFlagsJson {
   touches_pricing_promotions_or_claims: boolean;

@@ -1,3 +1,4 @@
+export * from "./change-log";
 export * from "./compose";
 export * from "./markdown";
 export * from "./notes-template";

@@ -3,11 +3,16 @@
  * when the public page and the feed are rendered. Placeholder values are plain
  * text and go through the same escaping markdown renderer as the template.
  */
+import { type ChangeVisibility, isPublicChange } from "./change-log";
+
 export const DEFAULT_NOTES_TEMPLATE = "{{notes}}\n\n## What changed\n\n{{change_log}}";
 
 export const TEMPLATE_PLACEHOLDERS = {
   notes: "The release notes written for this release (markdown).",
-  change_log: "The change log as a bullet list.",
+  change_log:
+    "The public entries of the change log as a bullet list (chores, refactors, CI and the like stay internal unless marked public).",
+  change_log_all:
+    "Every entry of the change log, internal ones too: for templates that stay inside the agency.",
   project: "The project's name.",
   version: "The release's version.",
   title: "The release's title.",
@@ -17,7 +22,7 @@ export const TEMPLATE_PLACEHOLDERS = {
 
 export interface NotesTemplateFacts {
   notes: string;
-  change_log: { summary: string; kind: string | null }[];
+  change_log: (ChangeVisibility & { summary: string })[];
   project: string;
   version: string;
   title: string;
@@ -29,9 +34,8 @@ export interface NotesTemplateFacts {
 export function fillNotesTemplate(template: string | null, facts: NotesTemplateFacts): string {
   const values: Record<string, string> = {
     notes: facts.notes,
-    change_log: facts.change_log
-      .map((entry) => `- ${entry.kind ? `${entry.kind}: ` : ""}${entry.summary.replace(/\n/g, " ")}`)
-      .join("\n"),
+    change_log: bullets(facts.change_log.filter(isPublicChange)),
+    change_log_all: bullets(facts.change_log),
     project: facts.project,
     version: facts.version,
     title: facts.title,
@@ -41,4 +45,10 @@ export function fillNotesTemplate(template: string | null, facts: NotesTemplateF
   return (template ?? DEFAULT_NOTES_TEMPLATE).replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, name: string) =>
     Object.hasOwn(values, name) ? (values[name] ?? "") : whole,
   );
+}
+
+function bullets(entries: NotesTemplateFacts["change_log"]): string {
+  return entries
+    .map((entry) => `- ${entry.kind ? `${entry.kind}: ` : ""}${entry.summary.replace(/\n/g, " ")}`)
+    .join("\n");
 }

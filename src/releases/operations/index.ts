@@ -1,6 +1,11 @@
 import type { LifecycleCommand } from "../../domain/lifecycle";
 import type { OperationContext } from "../operation-context";
-import { type ChecklistItemUpdate, updateChecklistItem } from "./checklist";
+import {
+  type ChecklistBulkUpdate,
+  type ChecklistItemUpdate,
+  updateChecklist,
+  updateChecklistItem,
+} from "./checklist";
 import {
   confirmMonitoring,
   type DashboardsInput,
@@ -49,6 +54,7 @@ export type ReleaseOperation =
   | { name: "set_team"; input: TeamAssignment }
   | { name: "set_window"; input: WindowBooking }
   | { name: "update_checklist_item"; input: ChecklistItemUpdate }
+  | { name: "update_checklist"; input: ChecklistBulkUpdate }
   | { name: "set_test_plan"; input: TestPlanInput }
   | { name: "set_rollback_procedure"; input: RollbackProcedureInput }
   | { name: "set_monitoring_dashboards"; input: DashboardsInput }
@@ -76,6 +82,8 @@ export async function runOperation(ctx: OperationContext, operation: ReleaseOper
       return setWindow(ctx, operation.input);
     case "update_checklist_item":
       return updateChecklistItem(ctx, operation.input);
+    case "update_checklist":
+      return updateChecklist(ctx, operation.input);
     case "set_test_plan":
       return setTestPlan(ctx, operation.input);
     case "set_rollback_procedure":

@@ -65,6 +65,11 @@ export const getChecklistHandler: AppRouteHandler<typeof routes.getChecklist> = 
   return c.json(body as never, 200);
 };
 
+export const patchChecklistHandler: AppRouteHandler<typeof routes.patchChecklist> = async (c) => {
+  const { id } = c.req.valid("param");
+  return c.json(await commandResult(c, id, { name: "update_checklist", input: c.req.valid("json") }), 200);
+};
+
 export const patchChecklistItemHandler: AppRouteHandler<typeof routes.patchChecklistItem> = async (c) => {
   const { id, item_id } = c.req.valid("param");
   const body = c.req.valid("json");

@@ -5,6 +5,7 @@ import * as r from "./routes";
 /** A release's facts: checklist, test plan, rollback procedure, monitoring, issues, sign-offs, investigation, notes. */
 export const releaseFactsRouter = createRouter()
   .openapi(r.getChecklist, h.getChecklistHandler)
+  .openapi(r.patchChecklist, h.patchChecklistHandler)
   .openapi(r.patchChecklistItem, h.patchChecklistItemHandler)
   .openapi(r.putTestPlan, h.putTestPlanHandler)
   .openapi(r.putRollbackProcedure, h.putRollbackProcedureHandler)

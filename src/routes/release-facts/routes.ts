@@ -15,6 +15,8 @@ import { OPERATION_ROLES } from "../../releases/operation-roles";
 import { ReleaseCommandResultSchema } from "../releases/schemas";
 import {
   AttemptQuery,
+  ChecklistBulkPatchSchema,
+  ChecklistBulkResultSchema,
   ChecklistItemPatchSchema,
   ChecklistItemSchema,
   ChecklistSchema,
@@ -71,6 +73,22 @@ export const getChecklist = createRoute({
   responses: {
     200: jsonContent(ChecklistSchema, "The checklist, in order."),
     ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
+export const patchChecklist = createRoute({
+  method: "patch",
+  path: "/v1/releases/{id}/checklist",
+  tags: ["Checklist"],
+  summary: "Mark several checklist items at once, all or nothing",
+  description:
+    "Each item is named by `id` or by its template `key` (no GET needed first) with the same fields as the one-item PATCH. Every item is checked before anything is written: an unknown item, one named twice, or a compliance item the caller may not sign refuses the whole request (422, or 403 when the only problem is sign-off authority), with `errors[]` naming each entry by index (`body.items.3.key`). One command through the release's Durable Object, one audit entry per item.",
+  security: bearerSecurity,
+  "x-roles": OPERATION_ROLES.update_checklist,
+  request: { params: ReleaseParams, body: jsonBody(ChecklistBulkPatchSchema) },
+  responses: {
+    200: { ...jsonContent(ChecklistBulkResultSchema, "The items as they now are."), headers: etag },
+    ...errorResponses(...WRITE_ERRORS),
   },
 });
 

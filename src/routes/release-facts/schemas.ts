@@ -52,6 +52,36 @@ export const ChecklistItemPatchSchema = z
   })
   .openapi("ChecklistItemPatch");
 
+export const ChecklistBulkPatchSchema = z
+  .strictObject({
+    items: z
+      .array(
+        ChecklistItemPatchSchema.extend({
+          id: z.uuid({ message: "id must be a checklist item id" }).optional().openapi({
+            description: "The item's id; or name it by `key`.",
+          }),
+          key: z.string().trim().min(1).max(100).optional().openapi({
+            description:
+              "The item's stable key from the checklist template (e.g. `backups_verified`), so no GET is needed first.",
+            example: "backups_verified",
+          }),
+        }).refine((entry) => (entry.id === undefined) !== (entry.key === undefined), {
+          message: "name the item by id or by key, one of the two",
+          path: ["id"],
+        }),
+      )
+      .min(1, "send at least one item")
+      .max(200),
+  })
+  .openapi("ChecklistBulkPatch", {
+    description:
+      "Several checklist items in one request: all are applied, or none (errors[] names each item at fault by index).",
+  });
+
+export const ChecklistBulkResultSchema = z
+  .object({ updated: z.array(ChecklistItemSchema) })
+  .openapi("ChecklistBulkResult");
+
 // Test plan, rollback procedure, monitoring
 
 export const TestPlanSchema = z

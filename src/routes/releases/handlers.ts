@@ -1,6 +1,7 @@
 import type { AppContext, AppRouteHandler } from "../../app/context";
 import { idempotent, withTenant } from "../../app/request-scope";
 import { findProject } from "../../db/repositories/clients";
+import { findMember } from "../../db/repositories/members";
 import {
   insertChecklistItems,
   insertRelease,
@@ -10,7 +11,7 @@ import {
   listTestResultRows,
   releaseExists,
 } from "../../db/repositories/releases";
-import { releaseEvents } from "../../db/schema";
+import { releaseEvents, releaseTeamMembers } from "../../db/schema";
 import {
   buildReleasePlan,
   checklistForRelease,
@@ -26,6 +27,7 @@ import { decodeCursor, decodeSequenceCursor, toPage, toSequencePage } from "../.
 import { ApiError, notFound } from "../../lib/problem";
 import { loadChecklistTemplate } from "../../releases/checklist-template";
 import { lifecyclePolicyOf } from "../../releases/lifecycle-policy";
+import { RELEASE_MANAGER_ROLES } from "../../releases/operation-roles";
 import type { ReleaseOperation } from "../../releases/operations";
 import { etagOf, parseIfMatch, presentRelease } from "../../releases/present";
 import { loadReleaseState, toSnapshot } from "../../releases/release-state";
@@ -44,6 +46,33 @@ export const createReleaseHandler: AppRouteHandler<typeof routes.createRelease> 
         throw new ApiError("unprocessable", "project_id names no project in your agency.", {
           errors: [{ path: "body.project_id", message: "no such project" }],
         });
+      }
+      const managerId =
+        body.release_manager_id !== undefined
+          ? body.release_manager_id
+          : actor.role === "release_manager"
+            ? actor.memberId
+            : null;
+      if (managerId !== null && managerId !== actor.memberId) {
+        const manager = await findMember(tx, actor.tenantId, managerId);
+        if (
+          !manager ||
+          manager.deactivatedAt ||
+          !(RELEASE_MANAGER_ROLES as readonly string[]).includes(manager.role)
+        ) {
+          throw new ApiError(
+            "unprocessable",
+            "release_manager_id must name an active member of your agency with the owner or release_manager role.",
+            {
+              errors: [
+                {
+                  path: "body.release_manager_id",
+                  message: "not an owner or release manager of your agency",
+                },
+              ],
+            },
+          );
+        }
       }
       const now = new Date();
       const compliance = {
@@ -65,6 +94,14 @@ export const createReleaseHandler: AppRouteHandler<typeof routes.createRelease> 
         compliance,
         createdBy: actor.memberId,
       });
+      if (managerId !== null) {
+        await tx.insert(releaseTeamMembers).values({
+          tenantId: actor.tenantId,
+          releaseId: release.id,
+          memberId: managerId,
+          role: "release_manager",
+        });
+      }
       const template = await loadChecklistTemplate(tx, actor.tenantId);
       await insertChecklistItems(
         tx,
@@ -89,7 +126,7 @@ export const createReleaseHandler: AppRouteHandler<typeof routes.createRelease> 
         attempt: 1,
         type: "release_created",
         actor: { kind: "member", member_id: actor.memberId },
-        data: { version: release.version, risk: release.risk, compliance },
+        data: { version: release.version, risk: release.risk, compliance, release_manager_id: managerId },
         after: { stage: release.stage, status: release.status },
         requestId: c.get("requestId"),
       });

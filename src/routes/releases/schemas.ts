@@ -12,6 +12,10 @@ export const ChangeLogEntrySchema = z.strictObject({
   summary: z.string().trim().min(1, "must not be empty").max(500),
   kind: z.string().trim().max(50).nullable().default(null).openapi({ example: "feature" }),
   reference: HttpsUrlSchema.nullable().default(null).openapi({ description: "Ticket or pull-request link." }),
+  public: z.boolean().nullable().default(null).openapi({
+    description:
+      "Whether clients see it on the release notes page. null (the default): chore, refactor, ci, build, test, docs and style are internal, every other kind public. The release shows the decision.",
+  }),
 });
 
 export const ComplianceSchema = z
@@ -42,6 +46,14 @@ export const ReleaseCreateSchema = z
     git_ref: GitRefSchema.optional(),
     commit_sha: CommitShaSchema.optional(),
     compliance: ComplianceSchema.optional(),
+    release_manager_id: z
+      .uuid({ message: "release_manager_id must be a member id" })
+      .nullable()
+      .optional()
+      .openapi({
+        description:
+          "Who manages the release (a member with the owner or release_manager role). Omitted: the creator when they are a release manager, else nobody yet (PUT /v1/releases/{id}/team assigns one); null: nobody yet.",
+      }),
   })
   .openapi("ReleaseCreate");
 
