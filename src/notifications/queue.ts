@@ -101,3 +101,42 @@ export async function queueReleaseNotifications(
   await tx.insert(outboxMessages).values(rows);
   return report;
 }
+
+/**
+ * An alert to the people who must act, not to the communication list: the release's release
+ * manager and every active owner with an address. Factual; queued like any message and sent by
+ * the same drain (which lets alerts through without the list check).
+ */
+export async function queueMemberAlert(
+  tx: Tx,
+  tenantId: string,
+  release: ReleaseForQueue & { release_manager_id: string | null },
+  event: NotificationEvent,
+  now: Date,
+): Promise<QueueReport> {
+  const result = await tx.execute(sql`
+    select m.id from members m
+    where m.tenant_id = ${tenantId} and m.deactivated_at is null and m.email is not null
+      and (m.role = 'owner' or m.id = ${release.release_manager_id})
+    order by m.id`);
+  const memberIds = (result.rows as { id: string }[]).map((row) => row.id);
+  if (memberIds.length === 0) return { queued: 0, skipped: 0 };
+  const subject = subjectFor(event, release.project_name, release.version);
+  await tx.insert(outboxMessages).values(
+    memberIds.map((memberId) => ({
+      id: uuidv7(now.getTime()),
+      tenantId,
+      releaseId: release.id,
+      contactId: null,
+      memberId,
+      event,
+      classification: "factual" as const,
+      subject,
+      status: "queued",
+      nextAttemptAt: now,
+      createdAt: now,
+      updatedAt: now,
+    })),
+  );
+  return { queued: memberIds.length, skipped: 0 };
+}

@@ -2,7 +2,7 @@ import type { LifecycleEvent } from "../domain/lifecycle/events";
 import type { LifecycleState } from "../domain/lifecycle/stages";
 import type { NotificationEvent } from "../domain/notifications";
 import type { OperationContext } from "../releases/operation-context";
-import { type QueueReport, queueReleaseNotifications } from "./queue";
+import { type QueueReport, queueMemberAlert, queueReleaseNotifications } from "./queue";
 
 /** Queues one event's stakeholder messages in the command's transaction and tells the caller to kick the outbox. */
 export async function queueForRelease(ctx: OperationContext, event: NotificationEvent): Promise<QueueReport> {
@@ -31,4 +31,14 @@ export function notificationEventsOf(
   if (after.status === "rolled_back" && before.status !== "rolled_back") out.push("rolled_back");
   if (types.has("rollback_failed")) out.push("rollback_failed");
   return out;
+}
+
+/**
+ * A failure waiting on a rollback decision: the release's release manager and every active owner
+ * hear at once, whatever the communication list says (they are the people who decide).
+ */
+export async function queueFailureAlert(ctx: OperationContext): Promise<QueueReport> {
+  const report = await queueMemberAlert(ctx.tx, ctx.tenantId, ctx.state, "rollback_decision_required", ctx.now);
+  ctx.queuedMessages = (ctx.queuedMessages ?? 0) + report.queued;
+  return report;
 }

@@ -127,9 +127,9 @@ async function loadMessage(database: DatabaseHandle, id: string): Promise<Messag
         (c.suppressed_at is not null) as suppressed,
         (c.erased_at is not null or m.deactivated_at is not null
           or (o.contact_id is not null and c.id is null)) as erased,
-        exists (select 1 from release_recipients rr
+        (o.event = 'rollback_decision_required' or exists (select 1 from release_recipients rr
           where rr.tenant_id = o.tenant_id and rr.release_id = o.release_id
-            and (rr.contact_id = o.contact_id or rr.member_id = o.member_id)) as on_list
+            and (rr.contact_id = o.contact_id or rr.member_id = o.member_id))) as on_list
       from outbox_messages o
       join tenants t on t.id = o.tenant_id
       left join releases r on r.tenant_id = o.tenant_id and r.id = o.release_id

@@ -60,6 +60,7 @@ export const CAPACITY_ROLES: Readonly<Record<Capacity, readonly Role[]>> = {
   reporter: WRITERS,
   ci: [],
   scheduler: [],
+  policy: [],
 };
 
 /** Lifecycle commands a member sends through the API; the window ticks are the cron's. */

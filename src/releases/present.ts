@@ -1,4 +1,10 @@
-import { evaluateGates, type LifecyclePolicy, recommendGoNoGo } from "../domain/lifecycle";
+import {
+  evaluateGates,
+  type LifecyclePolicy,
+  pendingRollbackDecision,
+  recommendGoNoGo,
+  recommendRollback,
+} from "../domain/lifecycle";
 import { isPublicChange } from "../domain/notifications";
 import { type ReleaseState, toSnapshot } from "./release-state";
 
@@ -52,7 +58,8 @@ export function presentRelease(state: ReleaseState, now: Date, policy: Lifecycle
     rollback_procedure: state.rollback_procedure,
     monitoring_dashboards: state.monitoring_dashboards,
     gates: evaluateGates(snapshot, context),
-    recommendation: inVerification ? recommendGoNoGo(snapshot, context) : null,
+    pending_decision: pendingRollbackDecision(snapshot),
+    recommendation: inVerification ? recommendGoNoGo(snapshot, context) : recommendRollback(snapshot),
     created_at: state.created_at,
     updated_at: state.updated_at,
   };

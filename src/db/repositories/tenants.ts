@@ -11,6 +11,7 @@ export type TenantChanges = Partial<
     | "holidaysEnabled"
     | "secondApproverForHighRisk"
     | "retentionDays"
+    | "autoRollbackOnFailure"
     | "senderName"
     | "senderEmail"
     | "senderPostalAddress"

@@ -8,7 +8,13 @@ import type { CommandKey } from "./commands";
 import type { Actor, TeamFacts } from "./snapshot";
 
 /** The capacity in which an actor issues a command; recorded with every decision. */
-export type Capacity = "release_manager" | "owner_as_release_manager" | "reporter" | "ci" | "scheduler";
+export type Capacity =
+  | "release_manager"
+  | "owner_as_release_manager"
+  | "reporter"
+  | "ci"
+  | "scheduler"
+  | "policy";
 
 const DECIDERS: readonly Capacity[] = ["release_manager", "owner_as_release_manager"];
 const REPORTERS: readonly Capacity[] = ["release_manager", "owner_as_release_manager", "reporter", "ci"];
@@ -22,7 +28,8 @@ export const COMMAND_AUTHORITY: Readonly<Record<CommandKey, readonly Capacity[]>
   resume: DECIDERS,
   stable: DECIDERS,
   unstable: DECIDERS,
-  rollback: DECIDERS,
+  // The agency's automatic-rollback policy may decide this one, and only this one.
+  rollback: [...DECIDERS, "policy"],
   cancel: DECIDERS,
   reattempt: DECIDERS,
   deployment_started: REPORTERS,

@@ -10,7 +10,9 @@ import type { RecommendationReason } from "./recommendation";
 import type { Actor, IssueSeverity, TestStage, TestStatus } from "./snapshot";
 import type { LifecycleState, Stage } from "./stages";
 
-export type ActorRef = { kind: "member"; member_id: string } | { kind: "system"; name: "scheduler" | "ci" };
+export type ActorRef =
+  | { kind: "member"; member_id: string }
+  | { kind: "system"; name: "scheduler" | "ci" | "policy" };
 
 export function actorRef(actor: Actor): ActorRef {
   return actor.kind === "member" ? { kind: "member", member_id: actor.member_id } : actor;

@@ -4,6 +4,7 @@
  * need; GET /releases/{id} reports all of them through `evaluateGates`.
  */
 
+import { describeRollbackCauses, pendingRollbackDecision } from "./pending-decision";
 import type {
   ChecklistCategory,
   ChecklistItemFact,
@@ -30,6 +31,7 @@ export const GATE_IDS = [
   "rollback_procedure_present",
   "go_decision",
   "window_open",
+  "no_pending_rollback_decision",
   "deployment_completed",
   "smoke_test_passed",
   "execution_checklist_complete",
@@ -317,6 +319,16 @@ export const GATES: readonly GateDefinition[] = [
   },
 
   // Leave deployment execution.
+  {
+    id: "no_pending_rollback_decision",
+    stage: "deployment_execution",
+    holds: ({ snapshot }) => pendingRollbackDecision(snapshot) === null,
+    met: "No failure is waiting for a rollback decision.",
+    unmet: ({ snapshot }) => {
+      const pending = pendingRollbackDecision(snapshot);
+      return `A rollback decision is pending: ${pending ? describeRollbackCauses(pending) : "a failure was reported"}. The release manager decides: roll back (POST /v1/releases/{id}/decisions {"kind": "rollback"}), or fix it and report the deployment and smoke test again.`;
+    },
+  },
   {
     id: "deployment_completed",
     stage: "deployment_execution",

@@ -11,6 +11,7 @@ export * from "./default-checklist";
 export * from "./errors";
 export * from "./events";
 export * from "./gates";
+export * from "./pending-decision";
 export * from "./plan";
 export * from "./recommendation";
 export * from "./snapshot";

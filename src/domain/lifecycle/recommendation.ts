@@ -5,6 +5,7 @@
  */
 
 import { evaluateGate, type GateId, type GateInput } from "./gates";
+import { pendingRollbackDecision } from "./pending-decision";
 import type { LifecycleContext, ReleaseSnapshot } from "./snapshot";
 import { evaluateTestStage, latestResultsBySuite } from "./test-results";
 
@@ -19,6 +20,42 @@ export interface RecommendationReason {
 export interface GoNoGoRecommendation {
   recommendation: "go" | "no_go";
   reasons: RecommendationReason[];
+}
+
+export interface RollbackRecommendation {
+  recommendation: "rollback";
+  reasons: RecommendationReason[];
+}
+
+/**
+ * While a failure waits on the release manager, the advice is to roll back: the procedure is
+ * rehearsed and the previous version was known good. Fixing forward stays their call.
+ */
+export function recommendRollback(snapshot: ReleaseSnapshot): RollbackRecommendation | null {
+  const pending = pendingRollbackDecision(snapshot);
+  if (!pending) return null;
+  const reasons: RecommendationReason[] = pending.causes.map((cause) => ({
+    code: cause.cause,
+    effect: "supports",
+    message:
+      cause.cause === "deployment_failed"
+        ? "The production deployment failed."
+        : `The smoke test '${cause.suite}' failed at ${cause.at}.`,
+  }));
+  reasons.push(
+    snapshot.rollback_procedure.length > 0
+      ? {
+          code: "rollback_procedure_ready",
+          effect: "supports",
+          message: `The rollback procedure has ${snapshot.rollback_procedure.length} step(s), agreed before go.`,
+        }
+      : {
+          code: "no_rollback_procedure",
+          effect: "cautions",
+          message: "No rollback procedure is recorded: roll back by hand and record each step.",
+        },
+  );
+  return { recommendation: "rollback", reasons };
 }
 
 /** Staging results older than this are stale: the candidate may have changed since. */

@@ -200,6 +200,8 @@ export interface ReleaseSnapshot {
 export interface LifecyclePolicy {
   /** High-risk releases need a sign-off from an approver other than the person deciding go. */
   second_approver_for_high_risk: boolean;
+  /** A failed deployment or smoke test rolls back at once, decided by the system under this policy. */
+  auto_rollback_on_failure?: boolean;
 }
 
 export interface LifecycleContext {
@@ -208,5 +210,8 @@ export interface LifecycleContext {
 
 export type Actor =
   | { kind: "member"; member_id: string; role: MemberRole }
-  /** `scheduler` is the cron that opens windows; `ci` is a verified CI webhook. */
-  | { kind: "system"; name: "scheduler" | "ci" };
+  /**
+   * `scheduler` is the cron that opens windows; `ci` is a verified CI webhook; `policy` is the
+   * agency's automatic-rollback policy acting on a failure.
+   */
+  | { kind: "system"; name: "scheduler" | "ci" | "policy" };

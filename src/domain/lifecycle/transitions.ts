@@ -47,6 +47,7 @@ export const GO_GATES: readonly GateId[] = [
 export const START_DEPLOYMENT_GATES: readonly GateId[] = [...GO_GATES, "go_decision", "window_open"];
 
 export const LEAVE_EXECUTION_GATES: readonly GateId[] = [
+  "no_pending_rollback_decision",
   "deployment_completed",
   "smoke_test_passed",
   "execution_checklist_complete",

@@ -54,6 +54,8 @@ export function subjectFor(event: NotificationEvent, projectName: string, versio
       return `Action needed: the rollback of ${name} did not complete`;
     case "notes_published":
       return `${name}: release notes`;
+    case "rollback_decision_required":
+      return `Action needed: ${name} failed in production; decide on a rollback`;
   }
 }
 
@@ -120,6 +122,12 @@ function headline(input: ComposeInput): { lines: string[] } {
     case "notes_published":
       return {
         lines: [`The release notes for ${name} ("${release.title}") are published.`],
+      };
+    case "rollback_decision_required":
+      return {
+        lines: [
+          `The deployment of ${name} ("${release.title}") failed at ${at} (a failed deployment or smoke test was reported). The release is waiting for the release manager's decision: roll back (POST /v1/releases/{id}/decisions with kind rollback), or fix it and report the deployment again. GET /v1/releases/{id} shows what failed and the recommendation.`,
+        ],
       };
   }
 }

@@ -12,6 +12,8 @@ export const NOTIFICATION_EVENTS = [
   "rolled_back",
   "rollback_failed",
   "notes_published",
+  // To the release manager and owners only (not the communication list): a failure awaits them.
+  "rollback_decision_required",
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 

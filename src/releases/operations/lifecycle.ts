@@ -9,10 +9,10 @@ import {
 import { checklistForRelease } from "../../domain/lifecycle/default-checklist";
 import { uuidv7 } from "../../lib/ids";
 import { ApiError, type ProblemCode } from "../../lib/problem";
-import { notificationEventsOf, queueForRelease } from "../../notifications/release-events";
+import { notificationEventsOf, queueFailureAlert, queueForRelease } from "../../notifications/release-events";
 import { loadChecklistTemplate } from "../checklist-template";
 import { memberIdOf, type OperationContext, recordEvents, writeRelease } from "../operation-context";
-import { toSnapshot } from "../release-state";
+import { loadReleaseState, toSnapshot } from "../release-state";
 import { recheckWindow } from "./release-details";
 
 /** Go, and the cron's "window opened", judge the booked slot against the windows stored now. */
@@ -36,7 +36,20 @@ function problemCodeFor(status: number, code: string): ProblemCode {
  * write the new state, the facts the events carry and the events themselves
  * in this transaction.
  */
-export async function applyLifecycleCommand(ctx: OperationContext, command: LifecycleCommand) {
+export interface LifecycleOutcome {
+  rule: string;
+  capacity: string;
+  next: { stage: string; status: string; attempt: number };
+  events: string[];
+  /** Where the failure left the release before the agency's policy rolled it back. */
+  failure_state?: { stage: string; status: string; attempt: number };
+  auto_rollback?: { rule: string; capacity: string };
+}
+
+export async function applyLifecycleCommand(
+  ctx: OperationContext,
+  command: LifecycleCommand,
+): Promise<LifecycleOutcome> {
   await refuseLateRunningReport(ctx, command);
   // A freeze added (or a window removed) since the slot was booked must stop the go; one extra read.
   const windowChanges = rechecksWindow(command) ? await recheckWindow(ctx) : {};
@@ -90,11 +103,47 @@ export async function applyLifecycleCommand(ctx: OperationContext, command: Life
       .values({ tenantId: ctx.tenantId, releaseId: ctx.state.id, attempt: before.attempt })
       .onConflictDoNothing();
   }
+  const failure = result.events.find((event) => event.type === "rollback_decision_required");
+  if (failure && after.status === "active" && after.stage === "deployment_execution") {
+    if (ctx.policy.auto_rollback_on_failure) return autoRollback(ctx, result, after);
+    // Nobody may miss it: the release manager and the owners hear at once.
+    await queueFailureAlert(ctx);
+  }
   return {
     rule: result.rule,
     capacity: result.capacity,
     next: after,
     events: result.events.map((e) => e.type),
+  };
+}
+
+/**
+ * The agency's policy decides the rollback the failure asks for, in the same command and
+ * transaction, recorded as the system acting under `auto_rollback_on_failure`.
+ */
+async function autoRollback(
+  ctx: OperationContext,
+  failed: { rule: string; capacity: string; events: readonly LifecycleEvent[] },
+  after: { stage: string; status: string; attempt: number },
+): Promise<LifecycleOutcome> {
+  const state = await loadReleaseState(ctx.tx, ctx.tenantId, ctx.state.id);
+  if (!state) throw new ApiError("conflict", "The release disappeared while rolling back.");
+  const policyCtx: OperationContext = { ...ctx, state, actor: { kind: "system", name: "policy" } };
+  const rollback: LifecycleOutcome = await applyLifecycleCommand(policyCtx, {
+    type: "decision",
+    kind: "rollback",
+    rationale:
+      "Automatic rollback under the agency's policy (auto_rollback_on_failure): a failed deployment or smoke test rolls back at once.",
+  });
+  ctx.state = policyCtx.state;
+  ctx.queuedMessages = policyCtx.queuedMessages;
+  return {
+    rule: failed.rule,
+    capacity: failed.capacity,
+    next: rollback.next,
+    events: [...failed.events.map((e) => e.type), ...rollback.events],
+    failure_state: after,
+    auto_rollback: { rule: rollback.rule, capacity: rollback.capacity },
   };
 }
 

@@ -128,13 +128,32 @@ export const ReleaseSchema = z
     ),
     monitoring_dashboards: z.array(z.object({ name: z.string(), url: z.string() })),
     gates: z.array(GateSchema),
+    pending_decision: z
+      .object({
+        kind: z.literal("rollback"),
+        causes: z.array(
+          z.object({
+            cause: z.enum(["deployment_failed", "smoke_test_failed"]),
+            suite: z.string().optional(),
+            at: Timestamp.optional(),
+          }),
+        ),
+      })
+      .nullable()
+      .openapi({
+        description:
+          "A failure waiting on the release manager: roll back (POST …/decisions {kind: rollback}) or fix and report the deployment again. The release manager and owners are emailed when it opens; with the agency's auto_rollback_on_failure policy the system rolls back at once instead.",
+      }),
     recommendation: z
       .object({
-        recommendation: z.enum(["go", "no_go"]),
+        recommendation: z.enum(["go", "no_go", "rollback"]),
         reasons: z.array(z.object({ code: z.string(), effect: z.string(), message: z.string() })),
       })
       .nullable()
-      .openapi({ description: "The go/no-go recommendation while the release awaits its decision." }),
+      .openapi({
+        description:
+          "Advice with its reasons: go/no-go while the release awaits that decision, rollback while a failure waits on one.",
+      }),
     created_at: Timestamp,
     updated_at: Timestamp,
   })

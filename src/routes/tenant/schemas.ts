@@ -26,6 +26,10 @@ export const TenantSchema = z
       description:
         "High-risk go decisions also need a sign-off from an approver other than the person deciding.",
     }),
+    auto_rollback_on_failure: z.boolean().openapi({
+      description:
+        "A failed deployment or smoke test rolls back at once, recorded as the system acting under this policy (default false: the release manager decides, and is emailed).",
+    }),
     retention_days: z.number().int().openapi({
       description:
         "Days message bodies, delivery records and webhook deliveries are kept (Privacy Act APP 11).",
@@ -58,6 +62,7 @@ export const TenantPatchSchema = z
     state: AuStateSchema.optional(),
     holidays_enabled: z.boolean().optional(),
     second_approver_for_high_risk: z.boolean().optional(),
+    auto_rollback_on_failure: z.boolean().optional(),
     retention_days: z.number().int().min(7, "must be at least 7 days").max(3650).optional(),
     sender: SenderPatchSchema.optional(),
   })
@@ -72,6 +77,7 @@ export function presentTenant(row: TenantRow) {
     state: row.state,
     holidays_enabled: row.holidaysEnabled,
     second_approver_for_high_risk: row.secondApproverForHighRisk,
+    auto_rollback_on_failure: row.autoRollbackOnFailure,
     retention_days: row.retentionDays,
     sender: {
       name: row.senderName,

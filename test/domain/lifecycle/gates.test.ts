@@ -180,6 +180,16 @@ const GATE_CASES: GateCase[] = [
     says: "not open now",
   },
   {
+    id: "no_pending_rollback_decision",
+    passing: complete,
+    failing: changed((s) => {
+      s.release.stage = "deployment_execution";
+      s.release.status = "active";
+      s.deployment.failed = true;
+    }),
+    says: "A rollback decision is pending: the deployment failed",
+  },
+  {
     id: "deployment_completed",
     passing: complete,
     failing: changed((s) => {
