@@ -38,7 +38,13 @@ export function notificationEventsOf(
  * hear at once, whatever the communication list says (they are the people who decide).
  */
 export async function queueFailureAlert(ctx: OperationContext): Promise<QueueReport> {
-  const report = await queueMemberAlert(ctx.tx, ctx.tenantId, ctx.state, "rollback_decision_required", ctx.now);
+  const report = await queueMemberAlert(
+    ctx.tx,
+    ctx.tenantId,
+    ctx.state,
+    "rollback_decision_required",
+    ctx.now,
+  );
   ctx.queuedMessages = (ctx.queuedMessages ?? 0) + report.queued;
   return report;
 }

@@ -6,7 +6,10 @@ import type { LifecyclePolicy } from "../domain/lifecycle";
 /** The agency's settings that the lifecycle rules depend on. */
 export async function lifecyclePolicyOf(tx: Tx, tenantId: string): Promise<LifecyclePolicy> {
   const [row] = await tx
-    .select({ secondApprover: tenants.secondApproverForHighRisk, autoRollback: tenants.autoRollbackOnFailure })
+    .select({
+      secondApprover: tenants.secondApproverForHighRisk,
+      autoRollback: tenants.autoRollbackOnFailure,
+    })
     .from(tenants)
     .where(eq(tenants.id, tenantId));
   return {
