@@ -73,3 +73,31 @@ export async function evaluateReleaseWindow(
   const context = await loadCalendarContext(tx, tenantId, { projectId });
   return { ...evaluateSlotInContext(context, input), context };
 }
+
+/**
+ * The earliest slot of `durationMinutes` the policy allows from `after`, looking as far ahead as
+ * refusals do (four weeks): what `PUT …/window {"next_allowed": true}` books. Null when there is
+ * none, e.g. a high-risk release in an agency without a maintenance window.
+ */
+export async function findNextAllowedSlot(
+  tx: Tx,
+  tenantId: string,
+  projectId: string,
+  input: { risk: "low" | "high"; after: Date; durationMinutes: number },
+): Promise<SuggestedSlot | null> {
+  const context = await loadCalendarContext(tx, tenantId, { projectId });
+  const calendar = buildCalendar({
+    windows: context.windows,
+    holidays: context.holidays,
+    fromUtc: new Date(input.after.getTime() - DAY_MS),
+    toUtc: new Date(input.after.getTime() + SUGGESTION_DAYS * DAY_MS),
+  });
+  const [slot] = suggestNextSlots({
+    risk: input.risk,
+    after: input.after,
+    durationMinutes: input.durationMinutes,
+    occurrences: calendar.occurrences,
+    limit: 1,
+  });
+  return slot ?? null;
+}

@@ -13,7 +13,7 @@ const MINUTE_MS = 60_000;
 
 export interface SlotBoundsProblem {
   /** The request field at fault: `starts_at`, `ends_at` or `occurrence_starts_at`. */
-  field: "starts_at" | "ends_at" | "occurrence_starts_at";
+  field: "starts_at" | "ends_at" | "occurrence_starts_at" | "after";
   message: string;
 }
 
@@ -23,7 +23,7 @@ export interface SlotBoundsProblem {
  * now. Returns every problem, each naming the field to change and the allowed range.
  */
 export function checkSlotBounds(
-  slot: { startsAt: Date; endsAt: Date; startField?: "starts_at" | "occurrence_starts_at" },
+  slot: { startsAt: Date; endsAt: Date; startField?: "starts_at" | "occurrence_starts_at" | "after" },
   now: Date,
 ): SlotBoundsProblem[] {
   const startField = slot.startField ?? "starts_at";

@@ -9,7 +9,7 @@ import { definedOnly } from "../../lib/objects";
 import { ApiError } from "../../lib/problem";
 import { toScopedWindow } from "../../windows/stored-windows";
 import { memberIdOf, type OperationContext, recordEvent, writeRelease } from "../operation-context";
-import { evaluateReleaseWindow } from "../window-policy";
+import { evaluateReleaseWindow, findNextAllowedSlot } from "../window-policy";
 
 export interface ReleasePatch {
   title?: string | undefined;
@@ -213,9 +213,31 @@ export interface WindowBooking {
   window_id?: string | undefined;
   occurrence_starts_at?: string | undefined;
   override_reason?: string | undefined;
+  /** Alternatively: the earliest slot the policy allows, from `after`, lasting `duration_minutes`. */
+  next_allowed?: true | undefined;
+  after?: string | undefined;
+  duration_minutes?: number | undefined;
 }
 
 const DAY_MS = 86_400_000;
+/** How long a deployment slot booked with next_allowed lasts unless the caller says. */
+const DEFAULT_SLOT_MINUTES = 60;
+/**
+ * What a refusal without any slot suggests: a weekly maintenance window from next Tuesday night,
+ * which the agency can adapt and POST as it is. New agencies get business hours only: when
+ * high-risk work may happen out of hours is the agency's call, not a default of ours.
+ */
+function maintenanceWindowExample(now: Date) {
+  const day = new Date(now.getTime() + DAY_MS);
+  while (day.getUTCDay() !== 2) day.setUTCDate(day.getUTCDate() + 1);
+  return {
+    kind: "maintenance",
+    name: "Tuesday night maintenance",
+    start: `${day.toISOString().slice(0, 10)}T22:00`,
+    duration_minutes: 240,
+    recurrence: { freq: "weekly", by_day: ["TU"] },
+  };
+}
 
 /**
  * Finds the occurrence of a stored window that starts at `occurrenceStartsAt`. The window must be one
@@ -298,7 +320,37 @@ export async function setWindow(ctx: OperationContext, booking: WindowBooking) {
   let startsAt: Date;
   let endsAt: Date;
   let sourceId: string | null = null;
-  if (booking.window_id !== undefined && booking.occurrence_starts_at !== undefined) {
+  let nextAllowed: { starts_at: string; stretch_ends_at: string; window_names: string[] } | null = null;
+  if (booking.next_allowed) {
+    const requested = booking.after ? new Date(booking.after) : ctx.now;
+    const after = new Date(Math.max(requested.getTime(), ctx.now.getTime()));
+    const minutes = booking.duration_minutes ?? DEFAULT_SLOT_MINUTES;
+    const slot = await findNextAllowedSlot(ctx.tx, ctx.tenantId, ctx.state.project_id, {
+      risk: ctx.state.risk,
+      after,
+      durationMinutes: minutes,
+    });
+    if (!slot) {
+      const needs =
+        ctx.state.risk === "high" ? "a maintenance window" : "business hours or a maintenance window";
+      throw new ApiError(
+        "unprocessable",
+        `No slot of ${minutes} minutes is allowed in the four weeks after ${after.toISOString()}: a ${ctx.state.risk}-risk release needs ${needs}, outside freezes and public holidays. Create a maintenance window with POST /v1/windows (example in \`example_window\`), or an owner may book a slot with override_reason.`,
+        {
+          errors: [{ path: "body.next_allowed", message: "no allowed slot in four weeks" }],
+          example_window: maintenanceWindowExample(ctx.now),
+        },
+      );
+    }
+    startsAt = new Date(slot.starts_at);
+    endsAt = new Date(startsAt.getTime() + minutes * 60_000);
+    sourceId = slot.occurrences.find((o) => Date.parse(o.starts_at) <= startsAt.getTime())?.window_id ?? null;
+    nextAllowed = {
+      starts_at: slot.starts_at,
+      stretch_ends_at: slot.ends_at,
+      window_names: [...new Set(slot.occurrences.map((o) => o.name))],
+    };
+  } else if (booking.window_id !== undefined && booking.occurrence_starts_at !== undefined) {
     const occurrence = await resolveOccurrence(ctx, booking.window_id, booking.occurrence_starts_at);
     startsAt = new Date(occurrence.starts_at);
     endsAt = new Date(occurrence.ends_at);
@@ -315,7 +367,11 @@ export async function setWindow(ctx: OperationContext, booking: WindowBooking) {
   // Bounds first: the policy check expands the calendar over the slot, so a slot of decades would
   // be a failure of ours instead of a refusal the caller can act on.
   const problems = checkSlotBounds(
-    { startsAt, endsAt, startField: sourceId ? "occurrence_starts_at" : "starts_at" },
+    {
+      startsAt,
+      endsAt,
+      startField: booking.next_allowed ? "after" : sourceId ? "occurrence_starts_at" : "starts_at",
+    },
     ctx.now,
   );
   if (problems.length > 0) {
@@ -343,11 +399,12 @@ export async function setWindow(ctx: OperationContext, booking: WindowBooking) {
       `${first?.message ?? "The window breaks the deployment policy."} ${
         verdict.suggestions.length > 0
           ? `Next allowed: ${verdict.suggestions.map((s) => s.starts_at).join(", ")}.`
-          : "No allowed slot in the next four weeks; an owner may override with a reason."
+          : "No allowed slot in the next four weeks: create a maintenance window with POST /v1/windows (example in `example_window`), or an owner may override with a reason."
       }`,
       {
         policy: { rule: verdict.evaluation.rule, reasons: verdict.evaluation.reasons },
         suggestions: verdict.suggestions,
+        ...(verdict.suggestions.length === 0 ? { example_window: maintenanceWindowExample(ctx.now) } : {}),
       },
     );
   }
@@ -373,10 +430,23 @@ export async function setWindow(ctx: OperationContext, booking: WindowBooking) {
       override_reason: verdict.evaluation.overridden ? booking.override_reason : null,
       broken_rules: verdict.evaluation.overridden ? verdict.evaluation.reasons.map((r) => r.code) : [],
       matched: verdict.evaluation.matched,
+      ...(nextAllowed ? { booked_by: "next_allowed" } : {}),
     },
     {
       before,
       after: { starts_at: startsAt.toISOString(), ends_at: endsAt.toISOString(), window_id: sourceId },
     },
   );
+  // Which slot next_allowed chose, and inside which windows: the answer says so.
+  return nextAllowed
+    ? {
+        booked: {
+          starts_at: startsAt.toISOString(),
+          ends_at: endsAt.toISOString(),
+          window_id: sourceId,
+          windows: nextAllowed.window_names,
+          allowed_until: nextAllowed.stretch_ends_at,
+        },
+      }
+    : null;
 }

@@ -231,16 +231,37 @@ export const WindowBookingSchema = z
       .max(1000)
       .optional()
       .openapi({ description: "Owners only: book a slot the policy refuses, saying why (audited)." }),
+    next_allowed: z.literal(true, { message: "next_allowed must be true" }).optional().openapi({
+      description:
+        "Or book the earliest slot the policy allows (risk, windows, holidays, freezes), from `after` (default now), lasting `duration_minutes` (default 60). The result names the slot and the window it falls in.",
+    }),
+    after: z.iso
+      .datetime({ offset: true, message: "after must be an RFC 3339 timestamp" })
+      .optional()
+      .openapi({ description: "With next_allowed: the earliest start to consider." }),
+    duration_minutes: z.number().int().min(1).max(MAX_SLOT_MINUTES).optional().openapi({
+      description: "With next_allowed: how long the deployment needs (default 60).",
+    }),
   })
   .superRefine((body, ctx) => {
     const explicit = body.starts_at !== undefined || body.ends_at !== undefined;
     const occurrence = body.window_id !== undefined || body.occurrence_starts_at !== undefined;
+    const next = body.next_allowed !== undefined;
     const message =
-      "send either {starts_at, ends_at} or {window_id, occurrence_starts_at}, not both and not neither";
-    if (explicit === occurrence) {
+      "send one of {starts_at, ends_at}, {window_id, occurrence_starts_at} or {next_allowed: true}";
+    if ([explicit, occurrence, next].filter(Boolean).length !== 1) {
       ctx.addIssue({ code: "custom", path: explicit ? ["window_id"] : ["starts_at"], message });
       return;
     }
+    if (!next && (body.after !== undefined || body.duration_minutes !== undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [body.after !== undefined ? "after" : "duration_minutes"],
+        message: "goes with next_allowed only",
+      });
+      return;
+    }
+    if (next) return;
     const pairs: [keyof typeof body, keyof typeof body][] = explicit
       ? [["starts_at", "ends_at"]]
       : [["window_id", "occurrence_starts_at"]];
@@ -253,7 +274,7 @@ export const WindowBookingSchema = z
   })
   .openapi("WindowBooking", {
     description:
-      "Either an explicit UTC range, or one occurrence of a stored window (GET /v1/calendar lists them with window_id and starts_at).",
+      'An explicit UTC range, one occurrence of a stored window (GET /v1/calendar lists them with window_id and starts_at), or `{"next_allowed": true}` for the earliest slot the policy allows.',
   });
 
 export const TransitionSchema = z
