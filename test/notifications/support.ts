@@ -86,12 +86,12 @@ export async function notificationsOf(agency: SeededAgency, releaseId: string) {
   };
 }
 
-/** Drains until nothing of the release is pending (a waitUntil kick may hold some for a moment). */
+/** Drains until nothing of the release is queued or retrying (a waitUntil kick may hold some for a moment). */
 export async function settle(agency: SeededAgency, releaseId: string) {
   for (let i = 0; i < 40; i++) {
     await drain({ releaseId });
     const { items } = await notificationsOf(agency, releaseId);
-    if (items.every((item) => item.status === "sent" || item.status === "skipped")) return items;
+    if (items.every((item) => item.status !== "queued" && item.status !== "retrying")) return items;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error("notifications did not settle");

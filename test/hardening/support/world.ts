@@ -179,6 +179,9 @@ export async function seedWorld(): Promise<World> {
   // settled, so nothing changes the agency's rows behind the sweeps' before/after fingerprints.
   for (const id of [releaseId, publishedReleaseId, planning, verifying, deploying]) await settle(agency, id);
   const project = await ok(`/v1/projects/${agency.projectId}`, owner);
+  const messages = await ok(`/v1/notifications?release_id=${publishedReleaseId}`, owner);
+  const messageId = (messages.body.items as { id: string }[])[0]?.id;
+  if (!messageId) throw new Error("the published release queued no message for the world");
   const publishedRelease = await ok(`/v1/releases/${publishedReleaseId}`, owner);
 
   return {
@@ -200,6 +203,7 @@ export async function seedWorld(): Promise<World> {
       "feed-tokens": feedToken.id,
       integrations: integration.id,
       contacts: contact.id,
+      notifications: messageId,
     },
     byName: {
       tenant_slug: agency.slug,
