@@ -1,7 +1,7 @@
 // npm run openapi        — writes openapi/openapi.json from the app's routes
 // npm run openapi:check  — fails when the committed file is stale (CI)
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { buildApp, openApiDocument } from "../src/app/build-app";
+import { buildApp, openApiDocument } from "../workers/build-app";
 
 const target = new URL("../openapi/openapi.json", import.meta.url);
 const generated = `${JSON.stringify(openApiDocument(buildApp()), null, 2)}\n`;

@@ -1,7 +1,8 @@
 // The Worker: the HTTP API, the per-minute cron and the Durable Object
 // classes. Reads like a table of contents; everything it wires lives in src/.
-import { buildApp } from "../src/app/build-app";
+
 import { runTick } from "../src/cron/tick";
+import { buildApp } from "./build-app";
 
 export { ReleaseCoordinator } from "./release-coordinator";
 

@@ -1,8 +1,8 @@
 import { inSystemScope, inTenantScope, PLATFORM_SCOPE, type Tx } from "../db/scope";
-import { type Actor, loadActor } from "../lib/auth/actor";
 import { bearerToken, verifyToken } from "../lib/auth/tokens";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/problem";
+import { type Actor, loadActor } from "./actor";
 import type { AppContext } from "./context";
 import {
   IDEMPOTENCY_KEY_PATTERN,

@@ -1,9 +1,9 @@
+import { loadActor, requireRole } from "../app/actor";
 import { describeError, toApiError } from "../app/errors";
 import { oncePerKey } from "../app/idempotency";
 import type { DatabaseHandle } from "../db/client";
 import { inTenantScope, type Tx } from "../db/scope";
 import type { Actor } from "../domain/lifecycle";
-import { loadActor, requireRole } from "../lib/auth/actor";
 import { ApiError, notFound } from "../lib/problem";
 import type { ReleaseCommand, ReleaseCommandOutcome } from "./command";
 import { lifecyclePolicyOf } from "./lifecycle-policy";

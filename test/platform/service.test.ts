@@ -2,7 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import committedSpec from "../../openapi/openapi.json";
-import { buildApp } from "../../src/app/build-app";
+import { buildApp } from "../../workers/build-app";
 import { api } from "../support/api";
 
 describe("service endpoints", () => {

@@ -42,7 +42,7 @@ const unauthorized = (detail: string) =>
 /**
  * Verifies signature, algorithm, issuer, audience and lifetime. Revocation and
  * the member's current role are checked against Postgres afterwards, inside
- * the request's tenant transaction (src/lib/auth/actor.ts).
+ * the request's tenant transaction (src/app/actor.ts).
  */
 export async function verifyToken(config: RuntimeConfig, token: string): Promise<TokenClaims> {
   const keys = await signingKeys(config);

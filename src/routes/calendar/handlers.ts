@@ -1,4 +1,5 @@
 import { and, eq, isNull } from "drizzle-orm";
+import { requireRole } from "../../app/actor";
 import type { AppContext, AppRouteHandler } from "../../app/context";
 import { idempotent, withSystem, withTenant } from "../../app/request-scope";
 import {
@@ -10,7 +11,6 @@ import { calendarFeedTokens, members } from "../../db/schema";
 import { inTenantScope, type Tx } from "../../db/scope";
 import { localToUtc, parseLocalDate } from "../../domain/windows";
 import { addDays } from "../../domain/windows/zoned-time";
-import { requireRole } from "../../lib/auth/actor";
 import { newFeedToken } from "../../lib/auth/feed-token";
 import { unauthorized } from "../../lib/auth/tokens";
 import { sha256Hex } from "../../lib/crypto";

@@ -1,3 +1,4 @@
+import { requireRole } from "../../app/actor";
 import type { AppRouteHandler } from "../../app/context";
 import { withTenant } from "../../app/request-scope";
 import {
@@ -9,7 +10,6 @@ import {
   type ChecklistTemplateItem,
   DEFAULT_PRE_DEPLOYMENT_CHECKLIST,
 } from "../../domain/lifecycle/default-checklist";
-import { requireRole } from "../../lib/auth/actor";
 import type * as routes from "./routes";
 import { CHECKLIST_TEMPLATE_WRITE_ROLES } from "./routes";
 

@@ -1,3 +1,4 @@
+import { requireRole } from "../../app/actor";
 import type { AppRouteHandler } from "../../app/context";
 import { idempotent, withTenant } from "../../app/request-scope";
 import {
@@ -8,7 +9,6 @@ import {
   listProjects,
   updateClient,
 } from "../../db/repositories/clients";
-import { requireRole } from "../../lib/auth/actor";
 import { uuidv7 } from "../../lib/ids";
 import { definedOnly } from "../../lib/objects";
 import { decodeCursor, toPage } from "../../lib/pagination";

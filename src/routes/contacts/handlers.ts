@@ -1,3 +1,4 @@
+import { type Actor, requireRole } from "../../app/actor";
 import type { AppRouteHandler } from "../../app/context";
 import { idempotent, withTenant } from "../../app/request-scope";
 import { findClient } from "../../db/repositories/clients";
@@ -12,7 +13,6 @@ import {
   updateContact,
 } from "../../db/repositories/contacts";
 import type { Tx } from "../../db/scope";
-import { type Actor, requireRole } from "../../lib/auth/actor";
 import { uuidv7 } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { ApiError, notFound } from "../../lib/problem";

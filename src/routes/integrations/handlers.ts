@@ -1,3 +1,4 @@
+import { requireRole } from "../../app/actor";
 import type { AppContext, AppRouteHandler } from "../../app/context";
 import { idempotent, withTenant } from "../../app/request-scope";
 import {
@@ -13,7 +14,6 @@ import {
 } from "../../db/repositories/integrations";
 import type { Tx } from "../../db/scope";
 import { sealIntegrationSecret, secretContext } from "../../integrations/secrets";
-import { requireRole } from "../../lib/auth/actor";
 import { uuidv7 } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { ApiError, notFound } from "../../lib/problem";

@@ -1,3 +1,4 @@
+import { requireRole } from "../../app/actor";
 import type { AppRouteHandler } from "../../app/context";
 import { idempotent, withTenant } from "../../app/request-scope";
 import {
@@ -10,7 +11,6 @@ import {
 } from "../../db/repositories/members";
 import type { MemberRow } from "../../db/schema";
 import type { Tx } from "../../db/scope";
-import { requireRole } from "../../lib/auth/actor";
 import { uuidv7 } from "../../lib/ids";
 import { definedOnly } from "../../lib/objects";
 import { decodeCursor, toPage } from "../../lib/pagination";

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
+import { requireRole } from "../../app/actor";
 import { createRouter } from "../../app/create-app";
 import {
   bearerSecurity,
@@ -12,7 +13,6 @@ import {
 import { withTenant } from "../../app/request-scope";
 import { tenants } from "../../db/schema";
 import { DEFAULT_NOTES_TEMPLATE, TEMPLATE_PLACEHOLDERS } from "../../domain/notifications";
-import { requireRole } from "../../lib/auth/actor";
 import { ROLES, type Role } from "../../lib/auth/tokens";
 
 // Small enough to keep routes and handlers in one file.

@@ -1,3 +1,4 @@
+import { requireRole } from "../../app/actor";
 import type { AppContext, AppRouteHandler } from "../../app/context";
 import { idempotent, withTenant } from "../../app/request-scope";
 import { findProject } from "../../db/repositories/clients";
@@ -21,7 +22,6 @@ import {
   type Stage,
   type Status,
 } from "../../domain/lifecycle";
-import { requireRole } from "../../lib/auth/actor";
 import { uuidv7 } from "../../lib/ids";
 import { decodeCursor, decodeSequenceCursor, toPage, toSequencePage } from "../../lib/pagination";
 import { ApiError, notFound } from "../../lib/problem";

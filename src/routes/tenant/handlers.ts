@@ -1,7 +1,7 @@
+import { requireRole } from "../../app/actor";
 import type { AppRouteHandler } from "../../app/context";
 import { withTenant } from "../../app/request-scope";
 import { findTenant, type TenantChanges, updateTenant } from "../../db/repositories/tenants";
-import { requireRole } from "../../lib/auth/actor";
 import { definedOnly } from "../../lib/objects";
 import { notFound } from "../../lib/problem";
 import { refreshFollowingSchedules } from "../../windows/stored-windows";

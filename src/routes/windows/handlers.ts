@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { requireRole } from "../../app/actor";
 import type { AppRouteHandler } from "../../app/context";
 import { idempotent, withTenant } from "../../app/request-scope";
 import { findClient } from "../../db/repositories/clients";
@@ -14,7 +15,6 @@ import {
 import { type DeploymentWindowRow, tenants } from "../../db/schema";
 import type { Tx } from "../../db/scope";
 import { validateWindow, type WindowDefinition, type WindowProblem } from "../../domain/windows";
-import { requireRole } from "../../lib/auth/actor";
 import { uuidv7 } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { ApiError, notFound } from "../../lib/problem";

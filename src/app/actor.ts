@@ -1,8 +1,8 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
-import { apiTokens, members } from "../../db/schema";
-import type { Tx } from "../../db/scope";
-import { ApiError } from "../problem";
-import { type Role, type TokenClaims, unauthorized } from "./tokens";
+import { apiTokens, members } from "../db/schema";
+import type { Tx } from "../db/scope";
+import { type Role, type TokenClaims, unauthorized } from "../lib/auth/tokens";
+import { ApiError } from "../lib/problem";
 
 export interface Actor {
   tenantId: string;
