@@ -100,8 +100,8 @@ describe("PATCH /v1/releases/{id}/checklist", () => {
     const unknown = await patch(id, [
       { key: first.key, status: "done" },
       { key: "no_such_item", status: "done" },
-      { id: second.id, status: "n_a" },
-      { id: second.id, status: "done" },
+      { item_id: second.id, status: "n_a" },
+      { item_id: second.id, status: "done" },
     ]);
     expect(unknown.status, unknown.text).toBe(422);
     expect(unknown.body.errors.map((e: { path: string }) => e.path)).toEqual([
@@ -111,19 +111,23 @@ describe("PATCH /v1/releases/{id}/checklist", () => {
 
     const forbidden = await patch(id, [
       { key: first.key, status: "done" },
-      { id: compliance.id, status: "done" },
+      { item_id: compliance.id, status: "done" },
     ]);
     expect(forbidden.status, forbidden.text).toBe(403);
     expect(forbidden.body.errors[0].path).toBe("body.items.1");
 
-    const both = await patch(id, [{ id: first.id, key: first.key, status: "done" }]);
+    const both = await patch(id, [{ item_id: first.id, key: first.key, status: "done" }]);
     expect(both.status, both.text).toBe(400);
 
     // Nothing was written by any of them.
     const after = await checklist(id);
     expect(after.filter((item) => item.status !== "open")).toEqual([]);
 
-    const signed = await patch(id, [{ id: compliance.id, status: "done" }], agency.tokens.release_manager);
+    const signed = await patch(
+      id,
+      [{ item_id: compliance.id, status: "done" }],
+      agency.tokens.release_manager,
+    );
     expect(signed.status, signed.text).toBe(200);
   });
 });

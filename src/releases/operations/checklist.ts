@@ -24,7 +24,7 @@ type ChecklistRow = typeof checklistItems.$inferSelect;
 
 /** One change in a bulk update: the item named by its id, or by its key in the current checklist. */
 export interface ChecklistBulkEntry {
-  id?: string | undefined;
+  item_id?: string | undefined;
   key?: string | undefined;
   status: "done" | "n_a" | "open";
   evidence_url?: string | null | undefined;
@@ -142,11 +142,11 @@ export async function updateChecklist(ctx: OperationContext, input: ChecklistBul
   const resolved: { item: ChecklistRow; entry: ChecklistBulkEntry }[] = [];
   input.items.forEach((entry, index) => {
     const path = `body.items.${index}`;
-    const item = entry.id !== undefined ? byId.get(entry.id) : byKey.get(entry.key ?? "");
+    const item = entry.item_id !== undefined ? byId.get(entry.item_id) : byKey.get(entry.key ?? "");
     if (!item) {
       errors.push({
-        path: `${path}.${entry.id !== undefined ? "id" : "key"}`,
-        message: `no item ${entry.id ?? entry.key} in the current checklist (GET /v1/releases/{id}/checklist lists ids and keys)`,
+        path: `${path}.${entry.item_id !== undefined ? "item_id" : "key"}`,
+        message: `no item ${entry.item_id ?? entry.key} in the current checklist (GET /v1/releases/{id}/checklist lists ids and keys)`,
       });
       return;
     }

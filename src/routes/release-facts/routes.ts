@@ -82,7 +82,7 @@ export const patchChecklist = createRoute({
   tags: ["Checklist"],
   summary: "Mark several checklist items at once, all or nothing",
   description:
-    "Each item is named by `id` or by its template `key` (no GET needed first) with the same fields as the one-item PATCH. Every item is checked before anything is written: an unknown item, one named twice, or a compliance item the caller may not sign refuses the whole request (422, or 403 when the only problem is sign-off authority), with `errors[]` naming each entry by index (`body.items.3.key`). One command through the release's Durable Object, one audit entry per item.",
+    "Each item is named by `item_id` or by its template `key` (no GET needed first) with the same fields as the one-item PATCH. Every item is checked before anything is written: an unknown item, one named twice, or a compliance item the caller may not sign refuses the whole request (422, or 403 when the only problem is sign-off authority), with `errors[]` naming each entry by index (`body.items.3.key`). One command through the release's Durable Object, one audit entry per item.",
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.update_checklist,
   request: { params: ReleaseParams, body: jsonBody(ChecklistBulkPatchSchema) },

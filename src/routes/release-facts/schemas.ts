@@ -42,40 +42,41 @@ export const ChecklistSchema = z
   })
   .openapi("Checklist");
 
-export const ChecklistItemPatchSchema = z
-  .strictObject({
-    status: z.enum(["done", "n_a", "open"], { message: "status must be done, n_a or open" }),
-    evidence_url: HttpsUrlSchema.nullable().optional().openapi({
-      description: "A link to the evidence (test run, screenshot, ticket); null removes it.",
+/** What changes on a checklist item, one at a time or in bulk. */
+const checklistChange = {
+  status: z.enum(["done", "n_a", "open"], { message: "status must be done, n_a or open" }),
+  evidence_url: HttpsUrlSchema.nullable().optional().openapi({
+    description: "A link to the evidence (test run, screenshot, ticket); null removes it.",
+  }),
+  note: NoteSchema.optional().openapi({ description: "Kept in the release's audit trail." }),
+};
+
+export const ChecklistItemPatchSchema = z.strictObject(checklistChange).openapi("ChecklistItemPatch");
+
+/** One item of a bulk update, named by its id or by its template key (one of the two). */
+const ChecklistBulkEntrySchema = z.union([
+  z.strictObject({
+    item_id: z
+      .uuid({ message: "item_id must be a checklist item id" })
+      .openapi({ description: "The item's id." }),
+    ...checklistChange,
+  }),
+  z.strictObject({
+    key: z.string().trim().min(1).max(100).openapi({
+      description: "The item's stable key from the checklist template, so no GET is needed first.",
+      example: "backups_verified",
     }),
-    note: NoteSchema.optional().openapi({ description: "Kept in the release's audit trail." }),
-  })
-  .openapi("ChecklistItemPatch");
+    ...checklistChange,
+  }),
+]);
 
 export const ChecklistBulkPatchSchema = z
   .strictObject({
-    items: z
-      .array(
-        ChecklistItemPatchSchema.extend({
-          id: z.uuid({ message: "id must be a checklist item id" }).optional().openapi({
-            description: "The item's id; or name it by `key`.",
-          }),
-          key: z.string().trim().min(1).max(100).optional().openapi({
-            description:
-              "The item's stable key from the checklist template (e.g. `backups_verified`), so no GET is needed first.",
-            example: "backups_verified",
-          }),
-        }).refine((entry) => (entry.id === undefined) !== (entry.key === undefined), {
-          message: "name the item by id or by key, one of the two",
-          path: ["id"],
-        }),
-      )
-      .min(1, "send at least one item")
-      .max(200),
+    items: z.array(ChecklistBulkEntrySchema).min(1, "send at least one item").max(200),
   })
   .openapi("ChecklistBulkPatch", {
     description:
-      "Several checklist items in one request: all are applied, or none (errors[] names each item at fault by index).",
+      "Several checklist items in one request, each named by `item_id` or by `key`: all are applied, or none (errors[] names each item at fault by index).",
   });
 
 export const ChecklistBulkResultSchema = z

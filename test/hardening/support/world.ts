@@ -179,9 +179,10 @@ export async function seedWorld(): Promise<World> {
   // settled, so nothing changes the agency's rows behind the sweeps' before/after fingerprints.
   for (const id of [releaseId, publishedReleaseId, planning, verifying, deploying]) await settle(agency, id);
   const project = await ok(`/v1/projects/${agency.projectId}`, owner);
-  const messages = await ok(`/v1/notifications?release_id=${publishedReleaseId}`, owner);
+  // The rich release's communication list heard of its rollback: one of those messages.
+  const messages = await ok(`/v1/notifications?release_id=${releaseId}`, owner);
   const messageId = (messages.body.items as { id: string }[])[0]?.id;
-  if (!messageId) throw new Error("the published release queued no message for the world");
+  if (!messageId) throw new Error("the rich release queued no message for the world");
   const publishedRelease = await ok(`/v1/releases/${publishedReleaseId}`, owner);
 
   return {
@@ -207,6 +208,8 @@ export async function seedWorld(): Promise<World> {
     },
     byName: {
       tenant_slug: agency.slug,
+      // A checklist item named in a body (PATCH /v1/releases/{id}/checklist): the rich release's.
+      item_id: itemId as string,
       project_slug: project.body.slug,
       version: publishedRelease.body.version,
       token: await signUnsubscribeToken(
