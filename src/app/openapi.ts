@@ -78,6 +78,17 @@ export const jsonContent = <T extends z.ZodType>(schema: T, description: string)
   content: { "application/json": { schema } },
 });
 
+/** A 201 whose resource has its own URL: the body, and that URL in `Location`. */
+export const createdContent = <T extends z.ZodType>(schema: T, description: string, location: string) => ({
+  ...jsonContent(schema, description),
+  headers: {
+    Location: {
+      description: `The new resource's URL (${location}).`,
+      schema: { type: "string" as const, format: "uri-reference" },
+    },
+  },
+});
+
 export const IdempotencyKeyHeader = z.object({
   "idempotency-key": z.string().optional().openapi({
     // Documented here; request-scope.ts checks it with a message that says what to fix.

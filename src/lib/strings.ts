@@ -14,3 +14,19 @@ export function trimBoth(text: string, char: string): string {
   while (start < text.length && text[start] === char) start++;
   return trimTrailing(text.slice(start), char);
 }
+
+const SLUG_MAX = 63;
+
+/**
+ * A URL slug from a name, as SlugSchema accepts it: "Café Website (2026)" → "cafe-website-2026".
+ * Accents fold to their base letter; anything else that is not a letter or digit becomes one dash.
+ * Empty when the name has no letters or digits at all.
+ */
+export function slugify(name: string): string {
+  const folded = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-");
+  return trimBoth(trimBoth(folded, "-").slice(0, SLUG_MAX), "-");
+}

@@ -76,6 +76,8 @@ export interface ReleaseState {
     corrective_actions: { id: string; status: "open" | "closed" }[];
   } | null;
   project_name: string;
+  client_id: string;
+  client_name: string;
   /** The client's zone, else the agency's: the wall clock the release is planned in. */
   timezone: string;
   /** The client's state, else the agency's: whose public holidays freeze deployments. */
@@ -112,7 +114,7 @@ export async function loadReleaseState(tx: Tx, tenantId: string, releaseId: stri
       r.monitoring_dashboards, r.monitoring_confirmed_by, ${iso("r.monitoring_confirmed_at")} as monitoring_confirmed_at,
       r.notes_markdown, ${iso("r.notes_published_at")} as notes_published_at, r.created_by,
       ${iso("r.created_at")} as created_at, ${iso("r.updated_at")} as updated_at,
-      p.name as project_name,
+      p.name as project_name, c.id as client_id, c.name as client_name,
       coalesce(c.timezone, t.timezone) as timezone,
       coalesce(c.state, t.state) as holiday_state,
       r.window_override_reason, r.window_source_id,

@@ -15,6 +15,9 @@ export interface BookedRelease {
   status: string;
   stage: string;
   project_id: string;
+  project_name: string;
+  client_id: string;
+  client_name: string;
   window_id: string | null;
   starts_at: string;
   ends_at: string;
@@ -54,9 +57,12 @@ async function bookedReleases(
       ? sql`and r.project_id in (select id from projects where tenant_id = ${tenantId} and client_id = ${context.client.id})`
       : sql``;
   const result = await tx.execute(sql`
-    select r.id, r.version, r.title, r.status, r.stage, r.project_id, r.window_source_id as window_id,
+    select r.id, r.version, r.title, r.status, r.stage, r.project_id, p.name as project_name,
+      p.client_id, c.name as client_name, r.window_source_id as window_id,
       ${iso("r.window_starts_at")} as starts_at, ${iso("r.window_ends_at")} as ends_at
     from releases r
+    join projects p on p.tenant_id = r.tenant_id and p.id = r.project_id
+    join clients c on c.tenant_id = p.tenant_id and c.id = p.client_id
     where r.tenant_id = ${tenantId} and r.window_starts_at is not null
       and r.window_starts_at < ${to.toISOString()} and r.window_ends_at > ${from.toISOString()}
       and r.status <> 'cancelled' ${narrowed}

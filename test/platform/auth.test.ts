@@ -152,8 +152,9 @@ describe("revocation and roles", () => {
     const issued = await issueFor(agency.members.engineer.id);
     expect((await api("/v1/tenant", { token: issued.token })).status).toBe(200);
     const revoked = await api(`/v1/tokens/${issued.id}`, { method: "DELETE", token: agency.tokens.owner });
-    expect(revoked.status).toBe(200);
-    expect(revoked.body.revoked_at).toBeTruthy();
+    expect(revoked.status).toBe(204);
+    const read = await api(`/v1/tokens/${issued.id}`, { token: agency.tokens.owner });
+    expect(read.body.revoked_at).toBeTruthy();
     await expectUnauthorized(issued.token);
   });
 
@@ -164,7 +165,7 @@ describe("revocation and roles", () => {
     expect(other.status).toBe(404);
     expect((await api("/v1/tenant", { token: theirs.token })).status).toBe(200);
     const own = await api(`/v1/tokens/${mine.id}`, { method: "DELETE", token: mine.token });
-    expect(own.status).toBe(200);
+    expect(own.status).toBe(204);
   });
 
   it("a demotion takes effect on existing tokens at once", async () => {
@@ -205,8 +206,9 @@ describe("revocation and roles", () => {
       method: "DELETE",
       token: agency.tokens.owner,
     });
-    expect(removed.status).toBe(200);
-    expect(removed.body.active).toBe(false);
+    expect(removed.status).toBe(204);
+    const read = await api(`/v1/members/${member.body.id}`, { token: agency.tokens.owner });
+    expect(read.body.active).toBe(false);
     await expectUnauthorized(issued.token);
     const reissue = await api("/v1/tokens", {
       token: agency.tokens.owner,

@@ -244,7 +244,7 @@ describe("release input and state rules", () => {
     await planAndVerify(a, id);
     const json = await api(`/v1/releases/${id}/plan`, { token: a.tokens.viewer });
     expect(json.status).toBe(200);
-    expect(json.body.window.time_zone).toBe("Australia/Sydney");
+    expect(json.body.window.timezone).toBe("Australia/Sydney");
     expect(json.body.window.starts_local).toMatch(/AEDT|AEST/);
     const md = await api(`/v1/releases/${id}/plan`, {
       token: a.tokens.viewer,

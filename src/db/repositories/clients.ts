@@ -1,4 +1,4 @@
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, asc, eq, gt, like } from "drizzle-orm";
 import { type ClientRow, clients, type ProjectRow, projects } from "../schema";
 import type { Tx } from "../scope";
 
@@ -72,6 +72,15 @@ export async function listProjects(
     )
     .orderBy(asc(projects.id))
     .limit(limit + 1);
+}
+
+/** The agency's project slugs that begin with `prefix` (to derive a free one). */
+export async function projectSlugsStartingWith(tx: Tx, tenantId: string, prefix: string): Promise<string[]> {
+  const rows = await tx
+    .select({ slug: projects.slug })
+    .from(projects)
+    .where(and(eq(projects.tenantId, tenantId), like(projects.slug, `${prefix.slice(0, 50)}%`)));
+  return rows.map((row) => row.slug);
 }
 
 export async function findProject(

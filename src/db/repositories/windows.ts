@@ -201,6 +201,14 @@ export async function listFeedTokens(tx: Tx, tenantId: string, after: string | u
     .limit(limit + 1);
 }
 
+export async function findFeedToken(tx: Tx, tenantId: string, id: string): Promise<FeedTokenRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(calendarFeedTokens)
+    .where(and(eq(calendarFeedTokens.tenantId, tenantId), eq(calendarFeedTokens.id, id)));
+  return row;
+}
+
 export async function revokeFeedToken(
   tx: Tx,
   tenantId: string,

@@ -101,12 +101,28 @@ export const calendarFeedTokens = pgTable(
     tenantId: tenantId().references(() => tenants.id, { onDelete: "cascade" }),
     tokenHash: text().notNull(),
     name: text().notNull(),
+    // The scope bound at minting: the whole agency (both null), one client, or one project. The feed
+    // URL can narrow it but never widen it; deleting the client or project deletes the token rather
+    // than letting it fall back to the whole agency.
+    clientId: uuid(),
+    projectId: uuid(),
     createdBy: uuid(),
     revokedAt: at(),
     createdAt: timestamps.createdAt,
   },
   (t) => [
     uniqueIndex("calendar_feed_tokens_hash_key").on(t.tokenHash),
+    foreignKey({
+      name: "calendar_feed_tokens_client_fk",
+      columns: [t.tenantId, t.clientId],
+      foreignColumns: [clients.tenantId, clients.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "calendar_feed_tokens_project_fk",
+      columns: [t.tenantId, t.projectId],
+      foreignColumns: [projects.tenantId, projects.id],
+    }).onDelete("cascade"),
+    check("calendar_feed_tokens_one_scope", sql`${t.clientId} is null or ${t.projectId} is null`),
     foreignKey({
       name: "calendar_feed_tokens_member_fk",
       columns: [t.tenantId, t.createdBy],

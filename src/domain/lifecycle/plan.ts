@@ -1,8 +1,9 @@
 /**
- * The release plan document: scope, change log, window in the agency's time zone, team, rollback
- * procedure, test plan and checklist. Built as a JSON-able object, and rendered from that object
- * as markdown, so both forms always say the same thing. Local times come from a formatter the
- * caller passes in (the app owns time-zone maths).
+ * The release plan document: client and project, scope, change log, window in the client's (else
+ * the agency's) zone, team, monitoring, communication list, rollback procedure, test plan and
+ * checklist. Built as a JSON-able object, and rendered from that object as markdown, so both forms
+ * always say the same thing. Local times come from a formatter the caller passes in (the app owns
+ * time-zone maths); facts the lifecycle snapshot does not carry come in `PlanContext`.
  */
 
 import { COMPLIANCE_CATEGORIES } from "./gates";
@@ -23,10 +24,28 @@ import { STAGE_LABELS, STAGES, type Stage, type Status } from "./stages";
 export interface PlanFormatting {
   /** The go/no-go recommendation to show while the decision is due; null (or absent) otherwise. */
   recommendation?: GoNoGoRecommendation | null;
-  /** IANA zone the local times are in, e.g. "Australia/Sydney". */
-  time_zone: string;
-  /** Formats an RFC 3339 instant as local wall-clock time in `time_zone`, e.g. "Sat 14 Mar 2026, 22:00 AEDT". */
+  /** IANA zone the local times are in, e.g. "Australia/Sydney" (the same name the release uses). */
+  timezone: string;
+  /** Formats an RFC 3339 instant as local wall-clock time in `timezone`, e.g. "Sat 14 Mar 2026, 22:00 AEDT". */
   formatLocal: (instant: string) => string;
+}
+
+/** Someone on the communication list, as the plan shows them: no addresses (the plan gets shared). */
+export interface PlanRecipient {
+  kind: "contact" | "member";
+  role: string;
+  name: string | null;
+  will_receive: { factual: boolean; commercial: boolean };
+}
+
+/** What the plan shows beyond the lifecycle snapshot. */
+export interface PlanContext {
+  client: { id: string; name: string };
+  project: { id: string; name: string };
+  monitoring_dashboards: Array<{ name: string; url: string }>;
+  communication: PlanRecipient[];
+  /** Whether a change log entry is shown to clients (the release notes rule). */
+  isPublic: (entry: ChangeLogEntry) => boolean;
 }
 
 export interface PlanPerson {
@@ -46,17 +65,21 @@ export interface ReleasePlan {
     stage: Stage;
     status: Status;
   };
+  client: { id: string; name: string };
+  project: { id: string; name: string };
+  /** The zone of every local time in the plan: the client's, else the agency's. */
+  timezone: string;
   compliance: { flags: ComplianceFlags; laws: string[] };
   scope: string;
-  change_log: ChangeLogEntry[];
+  change_log: Array<ChangeLogEntry & { public: boolean }>;
   window: {
     starts_at: string;
     ends_at: string;
     starts_local: string;
     ends_local: string;
-    time_zone: string;
+    timezone: string;
     confirmed: boolean;
-    allowed_by_policy: boolean;
+    policy_ok: boolean;
   } | null;
   team: {
     release_manager: PlanPerson | null;
@@ -64,6 +87,13 @@ export interface ReleasePlan {
     testers: PlanPerson[];
     approvers: PlanPerson[];
   };
+  monitoring: {
+    dashboards: Array<{ name: string; url: string }>;
+    confirmed_by: string | null;
+    confirmed_at: string | null;
+    confirmed_local: string | null;
+  };
+  communication: PlanRecipient[];
   rollback_procedure: RollbackProcedureStep[];
   go_no_go: GoNoGoRecommendation | null;
   test_plan: Array<{ stage: TestStage; suites: Array<{ suite: string; description: string | null }> }>;
@@ -102,7 +132,11 @@ function releaseManager(snapshot: ReleaseSnapshot): PlanPerson | null {
   return { member_id: id, name: member?.name ?? id };
 }
 
-export function buildReleasePlan(snapshot: ReleaseSnapshot, formatting: PlanFormatting): ReleasePlan {
+export function buildReleasePlan(
+  snapshot: ReleaseSnapshot,
+  formatting: PlanFormatting,
+  context: PlanContext,
+): ReleasePlan {
   const { release, window } = snapshot;
   return {
     release: {
@@ -116,12 +150,15 @@ export function buildReleasePlan(snapshot: ReleaseSnapshot, formatting: PlanForm
       stage: release.stage,
       status: release.status,
     },
+    client: { ...context.client },
+    project: { ...context.project },
+    timezone: formatting.timezone,
     compliance: {
       flags: { ...release.compliance },
       laws: COMPLIANCE_CATEGORIES.filter((entry) => release.compliance[entry.flag]).map((entry) => entry.law),
     },
     scope: release.scope,
-    change_log: release.change_log.map((entry) => ({ ...entry })),
+    change_log: release.change_log.map((entry) => ({ ...entry, public: context.isPublic(entry) })),
     window:
       window === null
         ? null
@@ -130,9 +167,9 @@ export function buildReleasePlan(snapshot: ReleaseSnapshot, formatting: PlanForm
             ends_at: window.ends_at,
             starts_local: formatting.formatLocal(window.starts_at),
             ends_local: formatting.formatLocal(window.ends_at),
-            time_zone: formatting.time_zone,
+            timezone: formatting.timezone,
             confirmed: window.confirmed,
-            allowed_by_policy: window.policy_ok,
+            policy_ok: window.policy_ok,
           },
     team: {
       release_manager: releaseManager(snapshot),
@@ -140,6 +177,16 @@ export function buildReleasePlan(snapshot: ReleaseSnapshot, formatting: PlanForm
       testers: people(snapshot, "tester"),
       approvers: people(snapshot, "approver"),
     },
+    monitoring: {
+      dashboards: context.monitoring_dashboards.map((dashboard) => ({ ...dashboard })),
+      confirmed_by: snapshot.monitoring?.confirmed_by ?? null,
+      confirmed_at: snapshot.monitoring?.confirmed_at ?? null,
+      confirmed_local: snapshot.monitoring ? formatting.formatLocal(snapshot.monitoring.confirmed_at) : null,
+    },
+    communication: context.communication.map((entry) => ({
+      ...entry,
+      will_receive: { ...entry.will_receive },
+    })),
     rollback_procedure: [...snapshot.rollback_procedure]
       .sort((a, b) => a.position - b.position)
       .map((step) => ({ ...step })),
@@ -192,6 +239,8 @@ export function renderReleasePlanMarkdown(plan: ReleasePlan): string {
     "",
     "| | |",
     "|---|---|",
+    `| Client | ${inline(plan.client.name)} |`,
+    `| Project | ${inline(plan.project.name)} |`,
     `| Version | ${inline(release.version)} |`,
     `| Git ref | ${release.git_ref === null ? "—" : `\`${inline(release.git_ref)}\``} |`,
     `| Commit | ${release.commit_sha === null ? "—" : `\`${inline(release.commit_sha)}\``} |`,
@@ -211,7 +260,8 @@ export function renderReleasePlanMarkdown(plan: ReleasePlan): string {
   for (const entry of plan.change_log) {
     const kind = entry.kind === null ? "" : `**${inline(entry.kind)}**: `;
     const reference = entry.reference === null ? "" : ` (${inline(entry.reference)})`;
-    lines.push(`- ${kind}${inline(entry.summary)}${reference}`);
+    const audience = entry.public ? "" : " _(internal)_";
+    lines.push(`- ${kind}${inline(entry.summary)}${reference}${audience}`);
   }
 
   lines.push("", "## Deployment window", "");
@@ -219,10 +269,10 @@ export function renderReleasePlanMarkdown(plan: ReleasePlan): string {
   else {
     const w = plan.window;
     lines.push(
-      `- Starts: ${w.starts_local} (${w.time_zone}); ${w.starts_at} UTC`,
-      `- Ends: ${w.ends_local} (${w.time_zone}); ${w.ends_at} UTC`,
+      `- Starts: ${w.starts_local} (${w.timezone}); ${w.starts_at} UTC`,
+      `- Ends: ${w.ends_local} (${w.timezone}); ${w.ends_at} UTC`,
       `- Confirmed: ${w.confirmed ? "yes" : "no"}`,
-      `- Allowed for a ${release.risk}-risk release: ${w.allowed_by_policy ? "yes" : "no"}`,
+      `- Allowed for a ${release.risk}-risk release: ${w.policy_ok ? "yes" : "no"}`,
     );
   }
 
@@ -235,9 +285,31 @@ export function renderReleasePlanMarkdown(plan: ReleasePlan): string {
     `- Testers: ${names(plan.team.testers)}`,
     `- Approvers: ${names(plan.team.approvers)}`,
     "",
-    "## Rollback procedure",
+    "## Monitoring",
     "",
   );
+  if (plan.monitoring.dashboards.length === 0) lines.push("_No dashboards yet._");
+  for (const dashboard of plan.monitoring.dashboards) {
+    const url = inline(dashboard.url).replace(/[<>]/g, encodeURIComponent);
+    lines.push(`- [${inline(dashboard.name).replace(/[[\]]/g, "")}](<${url}>)`);
+  }
+  if (plan.monitoring.confirmed_local !== null) {
+    lines.push("", `Monitoring confirmed ${plan.monitoring.confirmed_local} (${plan.timezone}).`);
+  }
+
+  lines.push("", "## Communication", "");
+  if (plan.communication.length === 0) lines.push("_Nobody on the communication list yet._");
+  for (const entry of plan.communication) {
+    const who = entry.name === null ? `_${entry.kind}_` : inline(entry.name);
+    const hears = entry.will_receive.commercial
+      ? "all messages"
+      : entry.will_receive.factual
+        ? "factual messages only"
+        : "no messages";
+    lines.push(`- ${who} (${inline(entry.role)}): ${hears}`);
+  }
+
+  lines.push("", "## Rollback procedure", "");
   if (plan.rollback_procedure.length === 0) lines.push("_No rollback procedure yet._");
   plan.rollback_procedure.forEach((step, index) => {
     const details = step.details === null || step.details.trim() === "" ? "" : `: ${inline(step.details)}`;

@@ -184,7 +184,10 @@ export async function setTeam(ctx: OperationContext, team: TeamAssignment) {
   if (errors.length > 0) {
     throw new ApiError("unprocessable", errors.map((e) => `${e.path}: ${e.message}`).join("; "), { errors });
   }
-  const before = { release_manager_id: ctx.state.release_manager_id, members: ctx.state.team };
+  const before = {
+    release_manager_id: ctx.state.release_manager_id,
+    members: ctx.state.team.map((member) => ({ member_id: member.member_id, role: member.role })),
+  };
   await ctx.tx.delete(releaseTeamMembers).where(eq(releaseTeamMembers.releaseId, ctx.state.id));
   const rows = [
     { memberId: team.release_manager_id, role: "release_manager" },
@@ -201,7 +204,11 @@ export async function setTeam(ctx: OperationContext, team: TeamAssignment) {
     { assigned_by: memberIdOf(ctx.actor) },
     {
       before,
-      after: { release_manager_id: team.release_manager_id, members: unique },
+      // The trail speaks the API's names (member_id), not the column mapping's (memberId).
+      after: {
+        release_manager_id: team.release_manager_id,
+        members: unique.map((row) => ({ member_id: row.memberId, role: row.role })),
+      },
     },
   );
 }

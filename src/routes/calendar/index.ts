@@ -3,16 +3,25 @@ import {
   createFeedTokenHandler,
   getCalendarFeedHandler,
   getCalendarHandler,
+  getFeedTokenHandler,
   listFeedTokensHandler,
   revokeFeedTokenHandler,
 } from "./handlers";
-import { createFeedToken, getCalendar, getCalendarFeed, listFeedTokens, revokeFeedToken } from "./routes";
+import {
+  createFeedToken,
+  getCalendar,
+  getCalendarFeed,
+  getFeedToken,
+  listFeedTokens,
+  revokeFeedToken,
+} from "./routes";
 
 export const calendarRouter = createRouter()
   .openapi(getCalendar, getCalendarHandler)
   .openapi(getCalendarFeed, getCalendarFeedHandler)
   .openapi(createFeedToken, createFeedTokenHandler)
   .openapi(listFeedTokens, listFeedTokensHandler)
+  .openapi(getFeedToken, getFeedTokenHandler)
   .openapi(revokeFeedToken, revokeFeedTokenHandler);
 
 calendarRouter.openAPIRegistry.registerComponent("securitySchemes", "calendarFeedToken", {

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
   bearerSecurity,
+  createdContent,
   errorResponses,
   IdempotencyKeyHeader,
   jsonBody,
@@ -17,6 +18,7 @@ import {
   FeedQuery,
   FeedTokenCreateSchema,
   FeedTokenPageSchema,
+  FeedTokenSchema,
   IssuedFeedTokenSchema,
   MAX_CALENDAR_DAYS,
 } from "./schemas";
@@ -70,7 +72,11 @@ export const createFeedToken = createRoute({
   "x-roles": FEED_TOKEN_WRITE_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(FeedTokenCreateSchema) },
   responses: {
-    201: jsonContent(IssuedFeedTokenSchema, "The token and the feed URL (shown once)."),
+    201: createdContent(
+      IssuedFeedTokenSchema,
+      "The token and the feed URL (shown once).",
+      "/v1/calendar/feed-tokens/{id}",
+    ),
     ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });
@@ -85,6 +91,20 @@ export const listFeedTokens = createRoute({
   request: { query: PaginationQuery },
   responses: {
     200: jsonContent(FeedTokenPageSchema, "A page of feed tokens."),
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
+export const getFeedToken = createRoute({
+  method: "get",
+  path: "/v1/calendar/feed-tokens/{id}",
+  tags,
+  summary: "One calendar feed token (never the token itself)",
+  security: bearerSecurity,
+  "x-roles": ROLES,
+  request: { params: z.object({ id: UuidParam("id", "Feed token id.") }) },
+  responses: {
+    200: jsonContent(FeedTokenSchema, "The feed token, without its value."),
     ...errorResponses(...TENANT_READ_ERRORS),
   },
 });

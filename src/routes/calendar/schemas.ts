@@ -35,14 +35,45 @@ const scopeParams = {
     }),
 };
 
+/** What a calendar can show; public holidays are freezes. */
+export const CALENDAR_KINDS = ["maintenance", "business_hours", "freeze", "release"] as const;
+export type CalendarKind = (typeof CALENDAR_KINDS)[number];
+
+const kindsParam = z
+  .string()
+  .max(200)
+  .optional()
+  .transform((text, ctx) => {
+    if (text === undefined) return undefined;
+    const kinds = text.split(",");
+    const unknown = kinds.filter((kind) => !(CALENDAR_KINDS as readonly string[]).includes(kind));
+    if (unknown.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `unknown kind ${unknown.map((k) => JSON.stringify(k)).join(", ")}; use a comma-separated list of ${CALENDAR_KINDS.join(", ")}`,
+      });
+      return z.NEVER;
+    }
+    return new Set(kinds as CalendarKind[]);
+  })
+  .openapi({
+    param: { name: "kinds", in: "query" },
+    type: "string",
+    pattern: `^(${CALENDAR_KINDS.join("|")})(,(${CALENDAR_KINDS.join("|")}))*$`,
+    description: `Only these, comma-separated: ${CALENDAR_KINDS.join(", ")} (public holidays are freezes). Default: everything. \`maintenance,freeze,release\` leaves business hours out.`,
+    example: "maintenance,freeze,release",
+  });
+
 export const CalendarQuery = z.object({
   from: instantParam("from", "Start (inclusive). A date is midnight in the calendar's zone."),
   to: instantParam("to", "End (exclusive). A date means the end of that day in the calendar's zone."),
   ...scopeParams,
+  kinds: kindsParam,
 });
 
 export const FeedQuery = z.object({
   ...scopeParams,
+  kinds: kindsParam,
   token: z
     .string()
     .max(200)
@@ -118,6 +149,9 @@ export const CalendarSchema = z
         status: z.string(),
         stage: z.string(),
         project_id: z.uuid(),
+        project_name: z.string(),
+        client_id: z.uuid(),
+        client_name: z.string(),
         window_id: z.uuid().nullable(),
         starts_at: Timestamp,
         ends_at: Timestamp,
@@ -126,12 +160,33 @@ export const CalendarSchema = z
   })
   .openapi("Calendar");
 
-export const FeedTokenCreateSchema = z.strictObject({ name: NameSchema }).openapi("CalendarFeedTokenCreate");
+export const FeedTokenCreateSchema = z
+  .strictObject({
+    name: NameSchema,
+    client_id: z.uuid({ message: "client_id must be a UUID" }).optional().openapi({
+      description: "Bind the feed to this client's releases and windows (its holidays, its zone).",
+    }),
+    project_id: z.uuid({ message: "project_id must be a UUID" }).optional().openapi({
+      description:
+        "Bind the feed to this project's releases and windows. At most one of client_id and project_id.",
+    }),
+  })
+  .refine((body) => body.client_id === undefined || body.project_id === undefined, {
+    message: "pass client_id or project_id, not both (a project already names its client)",
+    path: ["project_id"],
+  })
+  .openapi("CalendarFeedTokenCreate");
 
 export const FeedTokenSchema = z
   .object({
     id: z.uuid(),
     name: z.string(),
+    scope: z.enum(["agency", "client", "project"]).openapi({
+      description:
+        "What the feed shows, bound when the token was issued; the feed URL can narrow it, never widen it.",
+    }),
+    client_id: z.uuid().nullable(),
+    project_id: z.uuid().nullable(),
     created_by: z.uuid().nullable(),
     created_at: Timestamp,
     revoked_at: Timestamp.nullable(),
@@ -140,7 +195,10 @@ export const FeedTokenSchema = z
 
 export const IssuedFeedTokenSchema = FeedTokenSchema.extend({
   token: z.string().openapi({ description: "Shown once; only its SHA-256 is stored." }),
-  feed_url: z.string().openapi({ description: "Subscribe to this URL; add &project_id=… for one project." }),
+  feed_url: z.string().openapi({
+    description:
+      "Subscribe to this URL (on PUBLIC_BASE_URL). Add `&kinds=maintenance,freeze,release` to leave business hours out, or `&project_id=…` to narrow an agency or client feed.",
+  }),
 }).openapi("IssuedCalendarFeedToken");
 
 export const FeedTokenPageSchema = pageOf(FeedTokenSchema, "CalendarFeedTokenPage");
@@ -149,6 +207,9 @@ export function presentFeedToken(row: FeedTokenRow) {
   return {
     id: row.id,
     name: row.name,
+    scope: row.projectId ? ("project" as const) : row.clientId ? ("client" as const) : ("agency" as const),
+    client_id: row.clientId,
+    project_id: row.projectId,
     created_by: row.createdBy,
     created_at: row.createdAt.toISOString(),
     revoked_at: row.revokedAt?.toISOString() ?? null,

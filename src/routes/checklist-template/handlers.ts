@@ -60,5 +60,5 @@ export const deleteChecklistTemplateHandler: AppRouteHandler<typeof routes.delet
     requireRole(actor, CHECKLIST_TEMPLATE_WRITE_ROLES, "Changing the agency's checklist template");
     await deleteChecklistTemplate(tx, actor.tenantId);
   });
-  return c.json(defaultTemplate() as never, 200);
+  return c.body(null, 204);
 };

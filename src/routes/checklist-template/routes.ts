@@ -52,7 +52,10 @@ export const deleteChecklistTemplate = createRoute({
   security: bearerSecurity,
   "x-roles": CHECKLIST_TEMPLATE_WRITE_ROLES,
   responses: {
-    200: jsonContent(TemplateSchema, "The built-in default template."),
+    204: {
+      description:
+        "The agency's template is gone; `GET /v1/checklist-template` shows the built-in default again.",
+    },
     ...errorResponses(...TENANT_READ_ERRORS),
   },
 });

@@ -1,5 +1,6 @@
 import { requireRole } from "../../app/actor";
 import type { AppRouteHandler } from "../../app/context";
+import { respondCreated } from "../../app/created";
 import { idempotent, withTenant } from "../../app/request-scope";
 import {
   deleteClient as deleteClientRow,
@@ -47,7 +48,7 @@ export const createClientHandler: AppRouteHandler<typeof createClient> = async (
       return { status: 201 as const, body: presentClient(row) };
     });
   });
-  return c.json(result.body, 201);
+  return respondCreated(c, `/v1/clients/${result.body.id}`, result.body);
 };
 
 export const getClientHandler: AppRouteHandler<typeof getClient> = async (c) => {

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
   bearerSecurity,
+  createdContent,
   errorResponses,
   IdempotencyKeyHeader,
   jsonBody,
@@ -42,7 +43,10 @@ export const createClient = createRoute({
   security: bearerSecurity,
   "x-roles": CLIENT_WRITE_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(ClientCreateSchema) },
-  responses: { 201: jsonContent(ClientSchema, "The new client."), ...errorResponses(...TENANT_WRITE_ERRORS) },
+  responses: {
+    201: createdContent(ClientSchema, "The new client.", "/v1/clients/{id}"),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
+  },
 });
 
 export const getClient = createRoute({

@@ -1,5 +1,6 @@
 import { type Actor, requireRole } from "../../app/actor";
 import type { AppRouteHandler } from "../../app/context";
+import { respondCreated } from "../../app/created";
 import { idempotent, withTenant } from "../../app/request-scope";
 import { findClient } from "../../db/repositories/clients";
 import {
@@ -92,7 +93,7 @@ export const createContactHandler: AppRouteHandler<typeof createContact> = async
       return { status: 201 as const, body: presentContact(row, { mask: false }) };
     });
   });
-  return c.json(result.body, 201);
+  return respondCreated(c, `/v1/contacts/${result.body.id}`, result.body);
 };
 
 export const getContactHandler: AppRouteHandler<typeof getContact> = async (c) => {

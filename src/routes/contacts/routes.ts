@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
   bearerSecurity,
+  createdContent,
   errorResponses,
   IdempotencyKeyHeader,
   jsonBody,
@@ -54,7 +55,7 @@ export const createContact = createRoute({
   "x-roles": CONTACT_MANAGER_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(ContactCreateSchema) },
   responses: {
-    201: jsonContent(ContactSchema, "The new contact."),
+    201: createdContent(ContactSchema, "The new contact.", "/v1/contacts/{id}"),
     ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });

@@ -1,5 +1,6 @@
 import { requireRole } from "../../app/actor";
 import type { AppContext, AppRouteHandler } from "../../app/context";
+import { respondCreated } from "../../app/created";
 import { idempotent, withTenant } from "../../app/request-scope";
 import {
   countDeliveries,
@@ -17,6 +18,7 @@ import { sealIntegrationSecret, secretContext } from "../../integrations/secrets
 import { uuidv7 } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { ApiError, notFound } from "../../lib/problem";
+import { publicBaseUrl } from "../../lib/public-base-url";
 import { openSecret } from "../../lib/secret-box";
 import { generateWebhookSecret, type WebhookProvider } from "../../lib/webhook-signatures";
 import type * as routes from "./routes";
@@ -26,9 +28,8 @@ import { presentDelivery, presentIntegration } from "./schemas";
 const DEFAULT_OVERLAP_HOURS = 24;
 const WEEK_MS = 7 * 24 * 3_600_000;
 
-/** PUBLIC_BASE_URL when set (behind a proxy or a custom domain), else the origin the caller used. */
 function publicBase(c: AppContext): string {
-  return c.get("config").PUBLIC_BASE_URL ?? new URL(c.req.url).origin;
+  return publicBaseUrl(c.get("config"));
 }
 
 /**
@@ -111,7 +112,7 @@ export const createIntegrationHandler: AppRouteHandler<typeof routes.createInteg
       SECRET_SHOWN_ONCE,
     );
   });
-  return c.json(result.body, 201);
+  return respondCreated(c, `/v1/integrations/${result.body.id}`, result.body);
 };
 
 export const getIntegrationHandler: AppRouteHandler<typeof routes.getIntegration> = async (c) => {

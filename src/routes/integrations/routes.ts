@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
   bearerSecurity,
+  createdContent,
   errorResponses,
   IdempotencyKeyHeader,
   jsonBody,
@@ -51,7 +52,11 @@ export const createIntegration = createRoute({
   "x-roles": INTEGRATION_WRITE_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(IntegrationCreateSchema) },
   responses: {
-    201: jsonContent(IntegrationWithSecretSchema, "The integration, with its secret (shown only now)."),
+    201: createdContent(
+      IntegrationWithSecretSchema,
+      "The integration, with its secret (shown only now).",
+      "/v1/integrations/{id}",
+    ),
     ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });

@@ -1,5 +1,6 @@
 import { requireRole } from "../../app/actor";
 import type { AppRouteHandler } from "../../app/context";
+import { respondCreated } from "../../app/created";
 import { idempotent, withTenant } from "../../app/request-scope";
 import {
   countActiveOwners,
@@ -47,7 +48,7 @@ export const createMemberHandler: AppRouteHandler<typeof createMember> = async (
       return { status: 201 as const, body: presentMember(row) };
     });
   });
-  return c.json(result.body, 201);
+  return respondCreated(c, `/v1/members/${result.body.id}`, result.body);
 };
 
 export const getMemberHandler: AppRouteHandler<typeof getMember> = async (c) => {
@@ -86,16 +87,15 @@ export const patchMemberHandler: AppRouteHandler<typeof patchMember> = async (c)
 
 export const removeMemberHandler: AppRouteHandler<typeof removeMember> = async (c) => {
   const { id } = c.req.valid("param");
-  const row = await withTenant(c, async ({ tx, actor }) => {
+  await withTenant(c, async ({ tx, actor }) => {
     requireRole(actor, MEMBER_ADMIN_ROLES, "Removing members");
     const member = await findMember(tx, actor.tenantId, id);
     if (!member) throw notFound("The member");
-    if (member.deactivatedAt !== null) return member;
+    if (member.deactivatedAt !== null) return;
     await assertKeepsAnOwner(tx, member, "Removing this member");
     const now = new Date();
     await revokeTokensOfMember(tx, actor.tenantId, id, now);
-    return updateMember(tx, actor.tenantId, id, { deactivatedAt: now });
+    await updateMember(tx, actor.tenantId, id, { deactivatedAt: now });
   });
-  if (!row) throw notFound("The member");
-  return c.json(presentMember(row), 200);
+  return c.body(null, 204);
 };

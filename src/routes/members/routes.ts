@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
   bearerSecurity,
+  createdContent,
   errorResponses,
   IdempotencyKeyHeader,
   jsonBody,
@@ -40,7 +41,10 @@ export const createMember = createRoute({
   security: bearerSecurity,
   "x-roles": MEMBER_ADMIN_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(MemberCreateSchema) },
-  responses: { 201: jsonContent(MemberSchema, "The new member."), ...errorResponses(...TENANT_WRITE_ERRORS) },
+  responses: {
+    201: createdContent(MemberSchema, "The new member.", "/v1/members/{id}"),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
+  },
 });
 
 export const getMember = createRoute({
@@ -80,7 +84,10 @@ export const removeMember = createRoute({
   "x-roles": MEMBER_ADMIN_ROLES,
   request: { params: MemberParams },
   responses: {
-    200: jsonContent(MemberSchema, "The deactivated member."),
+    204: {
+      description:
+        "Removed: the member is deactivated (still readable, with `deactivated_at`) and their tokens are revoked. Removing a removed member is a no-op.",
+    },
     ...errorResponses(...TENANT_READ_ERRORS, 409),
   },
 });

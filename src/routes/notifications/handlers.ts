@@ -1,13 +1,13 @@
-import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, desc, eq, lt } from "drizzle-orm";
 import type { AppRouteHandler } from "../../app/context";
 import { withTenant } from "../../app/request-scope";
 import { findReleaseFacts } from "../../db/repositories/release-facts";
-import { contacts, members, outboxMessages } from "../../db/schema";
+import { outboxMessages } from "../../db/schema";
 import type { Tx } from "../../db/scope";
-import { decideSend, maskEmail, SKIP_REASON_TEXT, type SkipReason } from "../../domain/notifications";
+import { maskEmail, SKIP_REASON_TEXT, type SkipReason } from "../../domain/notifications";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { notFound } from "../../lib/problem";
-import { loadRecipients } from "../../notifications/queue";
+import { loadCommunicationList } from "../../notifications/communication-list";
 import { renderStoredOrPreview } from "../../notifications/send";
 import { emailSettings } from "../../notifications/settings";
 import { sendReleaseCommand } from "../releases/command-route";
@@ -27,48 +27,11 @@ export const getRecipientsHandler: AppRouteHandler<typeof getRecipients> = async
   const { id } = c.req.valid("param");
   const body = await withTenant(c, async ({ tx, actor }) => {
     if (!(await findReleaseFacts(tx, actor.tenantId, id))) throw notFound("The release");
-    const rows = await loadRecipients(tx, actor.tenantId, id);
-    const contactIds = rows.flatMap((row) => (row.contact_id ? [row.contact_id] : []));
-    const memberIds = rows.flatMap((row) => (row.member_id ? [row.member_id] : []));
-    const contactNames = new Map(
-      contactIds.length === 0
-        ? []
-        : (
-            await tx
-              .select({ id: contacts.id, name: contacts.name })
-              .from(contacts)
-              .where(and(eq(contacts.tenantId, actor.tenantId), inArray(contacts.id, contactIds)))
-          ).map((row) => [row.id, row.name]),
-    );
-    const memberNames = new Map(
-      memberIds.length === 0
-        ? []
-        : (
-            await tx
-              .select({ id: members.id, name: members.name })
-              .from(members)
-              .where(and(eq(members.tenantId, actor.tenantId), inArray(members.id, memberIds)))
-          ).map((row) => [row.id, row.name]),
-    );
+    const list = await loadCommunicationList(tx, actor.tenantId, id);
     const mask = !MANAGERS.includes(actor.role);
     return {
       release_id: id,
-      recipients: rows.map((row) => {
-        const factual = decideSend("factual", row);
-        const commercial = decideSend("commercial", row);
-        const reason = !commercial.send ? SKIP_REASON_TEXT[commercial.reason] : null;
-        return {
-          kind: row.contact_id ? ("contact" as const) : ("member" as const),
-          contact_id: row.contact_id,
-          member_id: row.member_id,
-          role: row.role,
-          name: row.contact_id
-            ? (contactNames.get(row.contact_id) ?? null)
-            : (memberNames.get(row.member_id ?? "") ?? null),
-          email: mask ? maskEmail(row.email) : row.email,
-          will_receive: { factual: factual.send, commercial: commercial.send, reason },
-        };
-      }),
+      recipients: list.map((entry) => ({ ...entry, email: mask ? maskEmail(entry.email) : entry.email })),
     };
   });
   return c.json(body, 200);

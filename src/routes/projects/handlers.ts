@@ -1,5 +1,6 @@
 import { requireRole } from "../../app/actor";
 import type { AppRouteHandler } from "../../app/context";
+import { respondCreated } from "../../app/created";
 import { idempotent, withTenant } from "../../app/request-scope";
 import {
   deleteProject as deleteProjectRow,
@@ -7,12 +8,15 @@ import {
   findProject,
   insertProject,
   listProjects as listProjectRows,
+  projectSlugsStartingWith,
   updateProject,
 } from "../../db/repositories/clients";
+import type { Tx } from "../../db/scope";
 import { uuidv7 } from "../../lib/ids";
 import { definedOnly } from "../../lib/objects";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { ApiError, notFound } from "../../lib/problem";
+import { slugify, trimTrailing } from "../../lib/strings";
 import {
   type createProject,
   type deleteProject,
@@ -33,6 +37,18 @@ export const listProjectsHandler: AppRouteHandler<typeof listProjects> = async (
   return c.json(toPage(rows, limit, presentProject), 200);
 };
 
+/** A slug derived from the name that no project of the agency has yet. */
+async function freeSlugFor(tx: Tx, tenantId: string, name: string): Promise<string> {
+  const base = slugify(name) || "project";
+  const taken = new Set(await projectSlugsStartingWith(tx, tenantId, base));
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) {
+    const suffix = `-${n}`;
+    const candidate = `${trimTrailing(base.slice(0, 63 - suffix.length), "-")}${suffix}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
 export const createProjectHandler: AppRouteHandler<typeof createProject> = async (c) => {
   const body = c.req.valid("json");
   const result = await withTenant(c, ({ tx, actor }) => {
@@ -52,7 +68,7 @@ export const createProjectHandler: AppRouteHandler<typeof createProject> = async
         tenantId: actor.tenantId,
         clientId: body.client_id,
         name: body.name,
-        slug: body.slug,
+        slug: body.slug ?? (await freeSlugFor(tx, actor.tenantId, body.name)),
         kind: body.kind,
         repository: body.repository ?? null,
         productionUrl: body.production_url ?? null,
@@ -60,7 +76,7 @@ export const createProjectHandler: AppRouteHandler<typeof createProject> = async
       return { status: 201 as const, body: presentProject(row) };
     });
   });
-  return c.json(result.body, 201);
+  return respondCreated(c, `/v1/projects/${result.body.id}`, result.body);
 };
 
 export const getProjectHandler: AppRouteHandler<typeof getProject> = async (c) => {

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
   bearerSecurity,
+  createdContent,
   errorResponses,
   IdempotencyKeyHeader,
   jsonBody,
@@ -50,7 +51,7 @@ export const createProject = createRoute({
   "x-roles": PROJECT_WRITE_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(ProjectCreateSchema) },
   responses: {
-    201: jsonContent(ProjectSchema, "The new project."),
+    201: createdContent(ProjectSchema, "The new project.", "/v1/projects/{id}"),
     ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });

@@ -30,7 +30,10 @@ export const ProjectCreateSchema = z
   .strictObject({
     client_id: z.uuid({ message: "client_id must be a UUID" }),
     name: NameSchema,
-    slug: SlugSchema,
+    slug: SlugSchema.optional().openapi({
+      description:
+        'Its part of public URLs (/r/{agency}/{project}/…). Default: from the name ("Harbour Café Website" → `harbour-cafe-website`), with -2, -3… added when another project has it.',
+    }),
     kind: KindSchema.default("website"),
     repository: RepositorySchema.optional(),
     production_url: HttpsUrlSchema.optional(),

@@ -1,5 +1,7 @@
+import { and, eq, inArray } from "drizzle-orm";
 import { requireRole } from "../../app/actor";
 import type { AppContext, AppRouteHandler } from "../../app/context";
+import { respondCreated } from "../../app/created";
 import { idempotent, withTenant } from "../../app/request-scope";
 import { findProject } from "../../db/repositories/clients";
 import { findMember } from "../../db/repositories/members";
@@ -12,7 +14,8 @@ import {
   listTestResultRows,
   releaseExists,
 } from "../../db/repositories/releases";
-import { releaseEvents, releaseTeamMembers } from "../../db/schema";
+import { members, releaseEvents, releaseTeamMembers } from "../../db/schema";
+import type { Tx } from "../../db/scope";
 import {
   buildReleasePlan,
   checklistForRelease,
@@ -22,9 +25,12 @@ import {
   type Stage,
   type Status,
 } from "../../domain/lifecycle";
+import type { ActorRef } from "../../domain/lifecycle/events";
+import { isPublicChange } from "../../domain/notifications";
 import { uuidv7 } from "../../lib/ids";
 import { decodeCursor, decodeSequenceCursor, toPage, toSequencePage } from "../../lib/pagination";
 import { ApiError, notFound } from "../../lib/problem";
+import { loadCommunicationList } from "../../notifications/communication-list";
 import { loadChecklistTemplate } from "../../releases/checklist-template";
 import { lifecyclePolicyOf } from "../../releases/lifecycle-policy";
 import { RELEASE_MANAGER_ROLES } from "../../releases/operation-roles";
@@ -139,7 +145,7 @@ export const createReleaseHandler: AppRouteHandler<typeof routes.createRelease> 
     });
   });
   c.header("ETag", etagOf(result.body.row_version));
-  return c.json(result.body, 201);
+  return respondCreated(c, `/v1/releases/${result.body.id}`, result.body);
 };
 
 export const listReleasesHandler: AppRouteHandler<typeof routes.listReleases> = async (c) => {
@@ -232,20 +238,37 @@ export const getPlanHandler: AppRouteHandler<typeof routes.getPlan> = async (c) 
     });
     const snapshot = toSnapshot(state, new Date());
     const decisionDue = state.stage === "pre_deployment_verification" && state.status === "active";
-    return buildReleasePlan(snapshot, {
-      time_zone: state.timezone,
-      formatLocal: (instant) => formatter.format(new Date(instant)),
-      recommendation: decisionDue
-        ? recommendGoNoGo(snapshot, { policy: await lifecyclePolicyOf(tx, actor.tenantId) })
-        : null,
-    });
+    const communication = await loadCommunicationList(tx, actor.tenantId, id);
+    return buildReleasePlan(
+      snapshot,
+      {
+        timezone: state.timezone,
+        formatLocal: (instant) => formatter.format(new Date(instant)),
+        recommendation: decisionDue
+          ? recommendGoNoGo(snapshot, { policy: await lifecyclePolicyOf(tx, actor.tenantId) })
+          : null,
+      },
+      {
+        client: { id: state.client_id, name: state.client_name },
+        project: { id: state.project_id, name: state.project_name },
+        monitoring_dashboards: state.monitoring_dashboards,
+        // Names and roles only: the plan is a document that gets shared and exported.
+        communication: communication.map((entry) => ({
+          kind: entry.kind,
+          role: entry.role,
+          name: entry.name,
+          will_receive: { factual: entry.will_receive.factual, commercial: entry.will_receive.commercial },
+        })),
+        isPublic: isPublicChange,
+      },
+    );
   });
   const wantsMarkdown =
     format === "markdown" || (format === undefined && /text\/markdown/.test(c.req.header("Accept") ?? ""));
   if (wantsMarkdown) {
     return c.body(renderReleasePlanMarkdown(plan), 200, { "Content-Type": "text/markdown; charset=utf-8" });
   }
-  return c.json(plan as unknown as Record<string, unknown>, 200);
+  return c.json(plan, 200);
 };
 
 async function respondWithCommand(c: AppContext, releaseId: string, operation: ReleaseOperation) {
@@ -369,13 +392,47 @@ export const listDeploymentLogHandler: AppRouteHandler<typeof routes.listDeploym
   );
 };
 
+type ActingMember = { name: string; role: string; deactivated: boolean };
+
+/** The members who acted in these events, as they are now (names and roles, never addresses). */
+async function membersActingIn(
+  tx: Tx,
+  tenantId: string,
+  rows: ReadonlyArray<{ actor: unknown }>,
+): Promise<Map<string, ActingMember>> {
+  const ids = [
+    ...new Set(
+      rows.flatMap((row) => {
+        const ref = row.actor as ActorRef;
+        return ref.kind === "member" ? [ref.member_id] : [];
+      }),
+    ),
+  ];
+  if (ids.length === 0) return new Map();
+  const found = await tx
+    .select({ id: members.id, name: members.name, role: members.role, deactivatedAt: members.deactivatedAt })
+    .from(members)
+    .where(and(eq(members.tenantId, tenantId), inArray(members.id, ids)));
+  return new Map(
+    found.map((m) => [m.id, { name: m.name, role: m.role, deactivated: m.deactivatedAt !== null }]),
+  );
+}
+
+function expandActor(ref: ActorRef, people: Map<string, ActingMember>) {
+  if (ref.kind !== "member") return ref;
+  const person = people.get(ref.member_id);
+  return person ? { ...ref, ...person } : ref;
+}
+
 export const listEventsHandler: AppRouteHandler<typeof routes.listEvents> = async (c) => {
   const { id } = c.req.valid("param");
-  const { limit, cursor } = c.req.valid("query");
+  const { limit, cursor, expand } = c.req.valid("query");
   const after = decodeSequenceCursor(cursor);
-  const rows = await withTenant(c, async ({ tx, actor }) => {
+  const { rows, people } = await withTenant(c, async ({ tx, actor }) => {
     if (!(await releaseExists(tx, actor.tenantId, id))) throw notFound("The release");
-    return listEventRows(tx, actor.tenantId, id, after, limit);
+    const rows = await listEventRows(tx, actor.tenantId, id, after, limit);
+    const people = expand === "actor" ? await membersActingIn(tx, actor.tenantId, rows) : null;
+    return { rows, people };
   });
   return c.json(
     toSequencePage(rows, limit, (r) => ({
@@ -383,10 +440,11 @@ export const listEventsHandler: AppRouteHandler<typeof routes.listEvents> = asyn
       seq: r.seq,
       attempt: r.attempt,
       type: r.type,
-      actor: r.actor,
-      data: r.data,
-      before: r.before,
-      after: r.after,
+      actor: people ? expandActor(r.actor as ActorRef, people) : (r.actor as ActorRef),
+      // Stored as JSON objects by recordEvents (src/releases/operation-context.ts).
+      data: r.data as Record<string, unknown>,
+      before: r.before as Record<string, unknown> | null,
+      after: r.after as Record<string, unknown> | null,
       request_id: r.requestId,
       created_at: iso(r.createdAt) ?? "",
     })),

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
   bearerSecurity,
+  createdContent,
   errorResponses,
   IdempotencyKeyHeader,
   jsonBody,
@@ -14,6 +15,7 @@ import {
 import { MAX_BOOKING_AHEAD_DAYS, MAX_SLOT_MINUTES } from "../../domain/windows";
 import { ROLES, type Role } from "../../lib/auth/tokens";
 import { LIFECYCLE_ROLES, OPERATION_ROLES } from "../../releases/operation-roles";
+import { ReleasePlanSchema } from "./plan-schema";
 import {
   DecisionSchema,
   DeploymentLogEntrySchema,
@@ -79,7 +81,7 @@ export const createRelease = createRoute({
   "x-roles": RELEASE_CREATE_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(ReleaseCreateSchema) },
   responses: {
-    201: jsonContent(ReleaseSchema, "The new release."),
+    201: createdContent(ReleaseSchema, "The new release.", "/v1/releases/{id}"),
     ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });
@@ -196,7 +198,7 @@ export const getPlan = createRoute({
     200: {
       description: "The plan.",
       content: {
-        "application/json": { schema: z.record(z.string(), z.unknown()).openapi("ReleasePlan") },
+        "application/json": { schema: ReleasePlanSchema },
         "text/markdown": { schema: z.string() },
       },
     },
@@ -276,9 +278,29 @@ export const listDeploymentLog = listOf(
   DeploymentLogEntrySchema,
   "DeploymentLogPage",
 );
-export const listEvents = listOf(
-  "/v1/releases/{id}/events",
-  "The append-only audit trail of the release, oldest first",
-  EventSchema,
-  "ReleaseEventPage",
-);
+export const listEvents = createRoute({
+  method: "get",
+  path: "/v1/releases/{id}/events",
+  tags,
+  summary: "The append-only audit trail of the release, oldest first",
+  description:
+    "Actors are stored as ids. `?expand=actor` adds each member's current name and role, so one call is enough to read the trail (every role may see members' names).",
+  security: bearerSecurity,
+  "x-roles": ROLES,
+  request: {
+    params: ReleaseParams,
+    query: PaginationQuery.extend({
+      expand: z
+        .enum(["actor"], { message: "expand must be actor" })
+        .optional()
+        .openapi({
+          param: { name: "expand", in: "query" },
+          description: "`actor`: name and role of member actors.",
+        }),
+    }),
+  },
+  responses: {
+    200: jsonContent(pageOf(EventSchema, "ReleaseEventPage"), "A page of the audit trail."),
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});

@@ -358,16 +358,49 @@ export const RollbackStepReportSchema = z
   })
   .openapi("RollbackStepReport");
 
+const EventActorSchema = z
+  .union([
+    z.object({
+      kind: z.literal("member"),
+      member_id: z.uuid(),
+      name: z
+        .string()
+        .optional()
+        .openapi({ description: "With `?expand=actor`: the member's current name." }),
+      role: z
+        .string()
+        .optional()
+        .openapi({ description: "With `?expand=actor`: the member's current role." }),
+      deactivated: z
+        .boolean()
+        .optional()
+        .openapi({ description: "With `?expand=actor`: removed from the agency since." }),
+    }),
+    z.object({
+      kind: z.literal("system"),
+      name: z.enum(["scheduler", "ci", "policy"]).openapi({
+        description:
+          "scheduler: the cron; ci: a signed CI report; policy: an agency policy (e.g. auto_rollback_on_failure).",
+      }),
+    }),
+  ])
+  .openapi("ReleaseEventActor");
+
+const EventDetailSchema = z.record(z.string(), z.unknown());
+
 export const EventSchema = z
   .object({
     id: z.uuid(),
     seq: z.number().int(),
     attempt: z.number().int(),
     type: z.string(),
-    actor: z.unknown(),
-    data: z.unknown(),
-    before: z.unknown().nullable(),
-    after: z.unknown().nullable(),
+    actor: EventActorSchema.openapi({
+      description:
+        "Who acted. The stored trail holds ids only; `?expand=actor` adds the member's name and role as they are now.",
+    }),
+    data: EventDetailSchema,
+    before: EventDetailSchema.nullable(),
+    after: EventDetailSchema.nullable(),
     request_id: z.string().nullable(),
     created_at: Timestamp,
   })

@@ -1,4 +1,5 @@
 import type { AppRouteHandler } from "../../app/context";
+import { respondCreated } from "../../app/created";
 import { idempotent, PLATFORM_SCOPE, withSystem } from "../../app/request-scope";
 import { insertMember } from "../../db/repositories/members";
 import { insertTenant } from "../../db/repositories/tenants";
@@ -83,5 +84,5 @@ export const createTenantHandler: AppRouteHandler<typeof createTenant> = async (
       OWNER_TOKEN_SHOWN_ONCE,
     ),
   );
-  return c.json(result.body, 201);
+  return respondCreated(c, "/v1/tenant", result.body);
 };

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses, IdempotencyKeyHeader, jsonBody, jsonContent } from "../../app/openapi";
+import { createdContent, errorResponses, IdempotencyKeyHeader, jsonBody } from "../../app/openapi";
 import { AuStateSchema, EmailSchema, NameSchema, SlugSchema, TimeZoneSchema } from "../../lib/validation";
 import { MemberSchema } from "../members/schemas";
 import { TenantSchema } from "../tenant/schemas";
@@ -31,11 +31,12 @@ export const createTenant = createRoute({
   security: [{ adminToken: [] }],
   request: { headers: IdempotencyKeyHeader, body: jsonBody(TenantCreateSchema) },
   responses: {
-    201: jsonContent(
+    201: createdContent(
       z
         .object({ tenant: TenantSchema, owner: MemberSchema, token: IssuedTokenSchema })
         .openapi("TenantCreated"),
       "The new agency, its owner and the owner's first API token (shown once).",
+      "/v1/tenant, read with the owner's token",
     ),
     ...errorResponses(400, 401, 403, 409, 413, 415, 422),
   },

@@ -1,4 +1,5 @@
 import type { AppRouteHandler } from "../../app/context";
+import { respondCreated } from "../../app/created";
 import { idempotent, withTenant } from "../../app/request-scope";
 import { findMember } from "../../db/repositories/members";
 import {
@@ -9,7 +10,7 @@ import {
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { ApiError, notFound } from "../../lib/problem";
 import { mintApiToken } from "./mint";
-import type { createToken, listTokens, revokeToken } from "./routes";
+import type { createToken, getToken, listTokens, revokeToken } from "./routes";
 import { MAX_MEMBER_TOKEN_DAYS, presentToken } from "./schemas";
 
 export const listTokensHandler: AppRouteHandler<typeof listTokens> = async (c) => {
@@ -67,7 +68,7 @@ export const createTokenHandler: AppRouteHandler<typeof createToken> = async (c)
       TOKEN_SHOWN_ONCE,
     );
   });
-  return c.json(result.body, 201);
+  return respondCreated(c, `/v1/tokens/${result.body.id}`, result.body);
 };
 
 const TOKEN_SHOWN_ONCE = {
@@ -75,15 +76,24 @@ const TOKEN_SHOWN_ONCE = {
   instead: "revoke it with DELETE /v1/tokens/{id} and issue a new one",
 };
 
-export const revokeTokenHandler: AppRouteHandler<typeof revokeToken> = async (c) => {
+export const getTokenHandler: AppRouteHandler<typeof getToken> = async (c) => {
   const { id } = c.req.valid("param");
   const row = await withTenant(c, async ({ tx, actor }) => {
     const token = await findToken(tx, actor.tenantId, id);
-    // Someone else's token is invisible to non-owners: 404, not 403.
-    if (!token || (actor.role !== "owner" && token.memberId !== actor.memberId)) throw notFound("The token");
-    if (token.revokedAt) return token;
-    return revokeTokenRow(tx, actor.tenantId, id, new Date());
+    return token && (actor.role === "owner" || token.memberId === actor.memberId) ? token : undefined;
   });
   if (!row) throw notFound("The token");
   return c.json(presentToken(row), 200);
+};
+
+export const revokeTokenHandler: AppRouteHandler<typeof revokeToken> = async (c) => {
+  const { id } = c.req.valid("param");
+  await withTenant(c, async ({ tx, actor }) => {
+    const token = await findToken(tx, actor.tenantId, id);
+    // Someone else's token is invisible to non-owners: 404, not 403.
+    if (!token || (actor.role !== "owner" && token.memberId !== actor.memberId)) throw notFound("The token");
+    if (token.revokedAt) return;
+    await revokeTokenRow(tx, actor.tenantId, id, new Date());
+  });
+  return c.body(null, 204);
 };

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
   bearerSecurity,
+  createdContent,
   errorResponses,
   IdempotencyKeyHeader,
   jsonBody,
@@ -44,8 +45,24 @@ export const createToken = createRoute({
   "x-roles": ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(TokenCreateSchema) },
   responses: {
-    201: jsonContent(IssuedTokenSchema, "The token, shown once."),
+    201: createdContent(IssuedTokenSchema, "The token, shown once.", "/v1/tokens/{id}"),
     ...errorResponses(...TENANT_WRITE_ERRORS),
+  },
+});
+
+export const getToken = createRoute({
+  method: "get",
+  path: "/v1/tokens/{id}",
+  tags: ["Tokens"],
+  summary: "One API token, without its value",
+  description:
+    "Owners may read any token of the agency; everyone else only their own (someone else's token is a 404 to them).",
+  security: bearerSecurity,
+  "x-roles": ROLES,
+  request: { params: z.object({ id: UuidParam("id", "Token id (the JWT's jti).") }) },
+  responses: {
+    200: jsonContent(TokenSchema, "The token, without its value."),
+    ...errorResponses(...TENANT_READ_ERRORS),
   },
 });
 
@@ -60,7 +77,7 @@ export const revokeToken = createRoute({
   "x-roles": ROLES,
   request: { params: z.object({ id: UuidParam("id", "Token id (the JWT's jti).") }) },
   responses: {
-    200: jsonContent(TokenSchema, "The revoked token."),
+    204: { description: "Revoked (still listed, with `revoked_at`). Revoking a revoked token is a no-op." },
     ...errorResponses(...TENANT_READ_ERRORS),
   },
 });

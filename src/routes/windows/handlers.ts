@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { requireRole } from "../../app/actor";
 import type { AppRouteHandler } from "../../app/context";
+import { respondCreated } from "../../app/created";
 import { idempotent, withTenant } from "../../app/request-scope";
 import { findClient } from "../../db/repositories/clients";
 import {
@@ -163,7 +164,7 @@ export const createWindowHandler: AppRouteHandler<typeof createWindow> = async (
       return { status: 201 as const, body: presentWindow(record(row, timezone), warnings) };
     });
   });
-  return c.json(result.body, 201);
+  return respondCreated(c, `/v1/windows/${result.body.id}`, result.body);
 };
 
 export const getWindowHandler: AppRouteHandler<typeof getWindow> = async (c) => {

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
   bearerSecurity,
+  createdContent,
   errorResponses,
   IdempotencyKeyHeader,
   jsonBody,
@@ -64,7 +65,11 @@ export const createWindow = createRoute({
   "x-roles": WINDOW_WRITE_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(WindowCreateSchema) },
   responses: {
-    201: jsonContent(WindowSchema, "The new window, with its next occurrence and any warnings."),
+    201: createdContent(
+      WindowSchema,
+      "The new window, with its next occurrence and any warnings.",
+      "/v1/windows/{id}",
+    ),
     ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });

@@ -1,0 +1,5 @@
+ALTER TABLE "calendar_feed_tokens" ADD COLUMN "client_id" uuid;--> statement-breakpoint
+ALTER TABLE "calendar_feed_tokens" ADD COLUMN "project_id" uuid;--> statement-breakpoint
+ALTER TABLE "calendar_feed_tokens" ADD CONSTRAINT "calendar_feed_tokens_client_fk" FOREIGN KEY ("tenant_id","client_id") REFERENCES "public"."clients"("tenant_id","id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "calendar_feed_tokens" ADD CONSTRAINT "calendar_feed_tokens_project_fk" FOREIGN KEY ("tenant_id","project_id") REFERENCES "public"."projects"("tenant_id","id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "calendar_feed_tokens" ADD CONSTRAINT "calendar_feed_tokens_one_scope" CHECK ("calendar_feed_tokens"."client_id" is null or "calendar_feed_tokens"."project_id" is null);
