@@ -8,6 +8,7 @@ import {
   composeMessage,
   decideSend,
   firstName,
+  headerText,
   isRetryable,
   MAX_SEND_ATTEMPTS,
   type NotificationEvent,
@@ -350,7 +351,7 @@ async function sendOne(
       from: fromAddress(message.sender_name ?? message.agency_name, message.sender_email, settings.emailFrom),
       to: [email.to],
       ...(message.sender_email ? { replyTo: message.sender_email } : {}),
-      subject: email.subject,
+      subject: headerText(email.subject),
       text: email.text,
       html: email.html,
       headers: {

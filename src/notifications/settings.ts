@@ -1,5 +1,6 @@
+import { formatMailbox } from "../domain/notifications/headers";
 import type { RuntimeConfig } from "../env";
-import { trimTrailing } from "../lib/strings";
+import { publicBaseUrl } from "../lib/public-base-url";
 
 /** What sending needs from the Worker's configuration; no API key means email is not configured. */
 export interface EmailSettings {
@@ -9,14 +10,9 @@ export interface EmailSettings {
   emailFrom: string | undefined;
   /** Keys the unsubscribe links (see unsubscribe-token.ts). */
   dataEncryptionKey: string;
-  /**
-   * Origin of the links in emails: PUBLIC_BASE_URL only, never a request's Host header (which a
-   * caller controls). Required in production; `npm start` sets it to the local server.
-   */
+  /** Origin of the links in emails (src/lib/public-base-url.ts). */
   publicBaseUrl: string;
 }
-
-export const DEFAULT_PUBLIC_BASE_URL = "http://localhost:8787";
 
 export function emailSettings(config: RuntimeConfig): EmailSettings {
   return {
@@ -24,7 +20,7 @@ export function emailSettings(config: RuntimeConfig): EmailSettings {
     baseUrl: config.RESEND_BASE_URL,
     emailFrom: config.EMAIL_FROM,
     dataEncryptionKey: config.DATA_ENCRYPTION_KEY,
-    publicBaseUrl: trimTrailing(config.PUBLIC_BASE_URL ?? DEFAULT_PUBLIC_BASE_URL, "/"),
+    publicBaseUrl: publicBaseUrl(config),
   };
 }
 
@@ -39,6 +35,5 @@ export function fromAddress(senderName: string, senderEmail: string | null, emai
       ? emailFrom
       : `notifications@${emailFrom}`
     : "notifications@release-pilot.local";
-  const name = senderName.replace(/["\r\n<>]/g, "").trim();
-  return `"${name}" <${senderEmail ?? fallback}>`;
+  return formatMailbox(senderName, senderEmail ?? fallback);
 }

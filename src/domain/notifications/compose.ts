@@ -1,3 +1,4 @@
+import { headerText } from "./headers";
 import { escapeHtml, markdownToText, renderMarkdown } from "./markdown";
 import type { Classification, NotificationEvent } from "./policy";
 
@@ -40,7 +41,7 @@ export interface ComposedMessage {
 
 /** Subjects carry release facts only, never personal data: they are kept in the outbox history. */
 export function subjectFor(event: NotificationEvent, projectName: string, version: string): string {
-  const name = `${projectName} ${version}`;
+  const name = headerText(`${projectName} ${version}`);
   switch (event) {
     case "release_scheduled":
       return `${name} is scheduled`;
