@@ -48,6 +48,7 @@ export function commandFor(
       status: event.status,
       url: event.url,
       external_id: runKey(event),
+      reported_at: event.reported_at,
     };
   }
   const environment = event.environment ?? "deployment";
@@ -57,6 +58,7 @@ export function commandFor(
     detail: `${environment}: ${event.provider_status} (reported by CI, ${event.external_id})`,
     url: event.url ?? event.environment_url,
     external_id: runKey(event),
+    reported_at: event.reported_at,
   };
 }
 

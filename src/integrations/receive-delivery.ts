@@ -2,6 +2,7 @@ import type { DatabaseHandle } from "../db/client";
 import {
   claimDelivery,
   findDelivery,
+  findDeliveryByPayload,
   findIntegrationForReceiver,
   reclaimDelivery,
   recordRejectedDelivery,
@@ -15,6 +16,7 @@ import {
   type StageMap,
   type TestResultEvent,
 } from "../domain/ci-events";
+import { sha256Hex } from "../lib/crypto";
 import { uuidv7 } from "../lib/ids";
 import { ApiError } from "../lib/problem";
 import { rejectionHttpStatus, verifyDelivery } from "../lib/webhook-signatures";
@@ -157,10 +159,15 @@ export async function receiveDelivery(
     }
 
     const ignored = event.kind === "ignored";
+    // GitHub, GitLab, Bitbucket and CircleCI authenticate the body alone: their delivery id is not
+    // signed, so the body is the identity of what was signed. Standard Webhooks sign the id and a
+    // timestamp with it (and the receiver refuses old timestamps): there the id already is.
+    const payloadSha256 = provider === "standard" ? null : await sha256Hex(rawBody);
     const claimed = await claimDelivery(tx, {
       id: uuidv7(now.getTime()),
       ...base,
       deliveryId: verified.deliveryId,
+      payloadSha256,
       eventType,
       outcome: ignored ? "ignored" : "received",
       reason: ignored ? event.reason : null,
@@ -206,9 +213,16 @@ export async function receiveDelivery(
         },
       };
     }
+    // Not this delivery id, so the signed body itself was seen before under another id: a replay.
+    const sameBody =
+      existing || payloadSha256 === null
+        ? undefined
+        : await findDeliveryByPayload(tx, integration.id, payloadSha256);
     const reason = existing
       ? `Redelivery of a delivery first received ${existing.receivedAt.toISOString()} (outcome ${existing.outcome}); not applied again.`
-      : "Redelivery of a delivery already received; not applied again.";
+      : sameBody
+        ? `The same signed payload was already received as delivery ${sameBody.deliveryId} at ${sameBody.receivedAt.toISOString()} (outcome ${sameBody.outcome}); a body resent under a new delivery id is not applied again.`
+        : "Redelivery of a delivery already received; not applied again.";
     await tx.insert(webhookDeliveries).values({
       id: uuidv7(now.getTime()),
       ...base,

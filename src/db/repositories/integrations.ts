@@ -172,6 +172,20 @@ export async function findDelivery(tx: Tx, integrationId: string, deliveryId: st
   return row;
 }
 
+/** The delivery first received with this signed body, whatever delivery id it came under. */
+export async function findDeliveryByPayload(tx: Tx, integrationId: string, payloadSha256: string) {
+  const [row] = await tx
+    .select()
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.integrationId, integrationId),
+        eq(webhookDeliveries.payloadSha256, payloadSha256),
+      ),
+    );
+  return row;
+}
+
 /**
  * Takes a delivery back for processing when its first processing failed, or never finished
  * (the isolate went away after the 202). Conditional, so two redeliveries cannot both take it.

@@ -76,6 +76,9 @@ export const webhookDeliveries = pgTable(
     tenantId: tenantId(),
     integrationId: uuid().notNull(),
     deliveryId: text().notNull(),
+    // SHA-256 of the signed body: the delivery id is not signed (GitHub, Bitbucket), so a
+    // captured body resent under a new id is recognised by its content.
+    payloadSha256: text(),
     eventType: text(),
     // received | applied | duplicate | ignored | rejected | malformed | unmatched | failed
     outcome: text().notNull(),
@@ -91,6 +94,7 @@ export const webhookDeliveries = pgTable(
       foreignColumns: [integrations.tenantId, integrations.id],
     }).onDelete("cascade"),
     uniqueIndex("webhook_deliveries_delivery_key").on(t.integrationId, t.deliveryId),
+    uniqueIndex("webhook_deliveries_payload_key").on(t.integrationId, t.payloadSha256),
     index("webhook_deliveries_recent_idx").on(t.integrationId, t.receivedAt),
     index("webhook_deliveries_received_idx").on(t.receivedAt),
   ],

@@ -171,6 +171,8 @@ export const testResults = pgTable(
     // The CI run or deployment this came from (e.g. "workflow_run:123"), so a late
     // "running" cannot overwrite the final result of the same run.
     externalId: text(),
+    // CI's own time for the report (from the signed body): orders reports, see lifecycle.ts.
+    reportedAt: at(),
     reportedBy: uuid(),
     createdAt: timestamps.createdAt,
   },
@@ -195,6 +197,8 @@ export const deploymentLogEntries = pgTable(
     rollbackOutcome: text(),
     source: text().notNull(),
     externalId: text(),
+    // CI's own time for the report (from the signed body): orders reports, see lifecycle.ts.
+    reportedAt: at(),
     recordedBy: uuid(),
     createdAt: timestamps.createdAt,
   },

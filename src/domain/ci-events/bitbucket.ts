@@ -4,6 +4,7 @@ import {
   buildSubject,
   describeZodProblem,
   eventForStage,
+  firstProviderTime,
   isMalformed,
   malformed,
   safeUrl,
@@ -25,6 +26,8 @@ const commitStatusSchema = z.object({
     commit: z.object({ hash: z.string() }).nullish(),
     links: z.object({ commit: z.object({ href: z.string() }).nullish() }).nullish(),
     repository: z.object({ full_name: z.string().min(1) }).nullish(),
+    created_on: z.string().nullish(),
+    updated_on: z.string().nullish(),
   }),
   repository: z.object({ full_name: z.string().min(1) }).nullish(),
 });
@@ -60,6 +63,7 @@ function normaliseCommitStatus(payload: unknown, stageMap: StageMap): Normalised
     url: safeUrl(status.url),
     provider_status: status.state,
     attempt: null,
+    reported_at: firstProviderTime(status.updated_on, status.created_on),
   });
   if (isMalformed(subject)) return subject;
   return eventForStage({

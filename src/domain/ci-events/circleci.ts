@@ -7,6 +7,7 @@ import {
   isMalformed,
   malformed,
   normaliseRepository,
+  providerTime,
   repositoryFromUrl,
   safeUrl,
   splitRef,
@@ -17,6 +18,7 @@ import type { NormalisedCiEvent, StageMap } from "./types";
 
 /* Declared fields only; `pipeline.vcs.commit` (author and committer name/email, message) is stripped. */
 const completedEventSchema = z.object({
+  happened_at: z.string().nullish(),
   workflow: z.object({
     id: z.string().min(1),
     name: z.string().min(1),
@@ -104,6 +106,7 @@ function normaliseWorkflowCompleted(payload: unknown, stageMap: StageMap): Norma
     url: safeUrl(workflow.url),
     provider_status: workflow.status,
     attempt: null,
+    reported_at: providerTime(parsed.data.happened_at),
   });
   if (isMalformed(subject)) return subject;
   return eventForStage({
@@ -138,6 +141,7 @@ function normaliseJobCompleted(payload: unknown, stageMap: StageMap): Normalised
     url: workflowPage && job.number != null ? `${workflowPage}/jobs/${job.number}` : workflowPage,
     provider_status: job.status,
     attempt: null,
+    reported_at: providerTime(parsed.data.happened_at),
   });
   if (isMalformed(subject)) return subject;
   return eventForStage({

@@ -4,8 +4,10 @@ import {
   buildSubject,
   describeZodProblem,
   eventForStage,
+  firstProviderTime,
   isMalformed,
   malformed,
+  providerTime,
   safeUrl,
   splitRef,
   unknownStatus,
@@ -34,6 +36,7 @@ const workflowRunSchema = z.object({
     conclusion: z.string().nullish(),
     html_url: z.string().nullish(),
     run_attempt: z.number().int().nullish(),
+    updated_at: z.string().nullish(),
   }),
   repository: repositorySchema,
 });
@@ -45,6 +48,7 @@ const checkSuiteSchema = z.object({
     head_branch: z.string().nullish(),
     status: z.string().nullish(),
     conclusion: z.string().nullish(),
+    updated_at: z.string().nullish(),
     app: z.object({ name: z.string().nullish(), slug: z.string().nullish() }).nullish(),
   }),
   repository: repositorySchema,
@@ -57,6 +61,8 @@ const deploymentStatusSchema = z.object({
     log_url: z.string().nullish(),
     target_url: z.string().nullish(),
     environment_url: z.string().nullish(),
+    created_at: z.string().nullish(),
+    updated_at: z.string().nullish(),
   }),
   deployment: z.object({
     id: z.number().int(),
@@ -138,6 +144,7 @@ function normaliseWorkflowRun(payload: unknown, stageMap: StageMap): NormalisedC
     url: safeUrl(run.html_url),
     provider_status: word,
     attempt: run.run_attempt ?? null,
+    reported_at: providerTime(run.updated_at),
   });
   if (isMalformed(subject)) return subject;
   return eventForStage({
@@ -177,6 +184,7 @@ function normaliseCheckSuite(payload: unknown, stageMap: StageMap): NormalisedCi
     url: repositoryPage ? `${repositoryPage}/commit/${suite.head_sha}/checks` : null,
     provider_status: word,
     attempt: null,
+    reported_at: providerTime(suite.updated_at),
   });
   if (isMalformed(subject)) return subject;
   return eventForStage({
@@ -215,6 +223,7 @@ function normaliseDeploymentStatus(payload: unknown, stageMap: StageMap): Normal
     url: safeUrl(status.log_url) ?? safeUrl(status.target_url),
     provider_status: status.state,
     attempt: null,
+    reported_at: firstProviderTime(status.updated_at, status.created_at),
   });
   if (isMalformed(subject)) return subject;
   return eventForStage({

@@ -4,8 +4,10 @@ import {
   buildSubject,
   describeZodProblem,
   eventForStage,
+  firstProviderTime,
   isMalformed,
   malformed,
+  providerTime,
   repositoryFromUrl,
   safeUrl,
   shaFromCommitUrl,
@@ -35,6 +37,8 @@ const pipelineHookSchema = z.object({
     sha: z.string(),
     status: z.string(),
     url: z.string().nullish(),
+    created_at: z.string().nullish(),
+    finished_at: z.string().nullish(),
   }),
   project: projectSchema,
 });
@@ -48,6 +52,9 @@ const jobHookSchema = z.object({
   build_name: z.string(),
   build_stage: z.string().nullish(),
   build_status: z.string(),
+  build_created_at: z.string().nullish(),
+  build_started_at: z.string().nullish(),
+  build_finished_at: z.string().nullish(),
   // `project` is in current payloads; older GitLab only has `repository.homepage`.
   project: projectSchema.nullish(),
   repository: z.object({ homepage: z.string().nullish() }).nullish(),
@@ -64,6 +71,7 @@ const deploymentHookSchema = z.object({
   short_sha: z.string(),
   commit_url: z.string().nullish(),
   ref: z.string().nullish(),
+  status_changed_at: z.string().nullish(),
   project: projectSchema,
 });
 
@@ -123,6 +131,7 @@ function normalisePipeline(payload: unknown, stageMap: StageMap): NormalisedCiEv
     url: safeUrl(pipeline.url) ?? (projectPage ? `${projectPage}/-/pipelines/${pipeline.id}` : null),
     provider_status: pipeline.status,
     attempt: null,
+    reported_at: firstProviderTime(pipeline.finished_at, pipeline.created_at),
   });
   if (isMalformed(subject)) return subject;
   return eventForStage({
@@ -161,6 +170,7 @@ function normaliseJob(payload: unknown, stageMap: StageMap): NormalisedCiEvent {
     url: projectPage ? `${projectPage}/-/jobs/${job.build_id}` : null,
     provider_status: job.build_status,
     attempt: null,
+    reported_at: firstProviderTime(job.build_finished_at, job.build_started_at, job.build_created_at),
   });
   if (isMalformed(subject)) return subject;
   return eventForStage({
@@ -198,6 +208,7 @@ function normaliseDeployment(payload: unknown, stageMap: StageMap): NormalisedCi
     url: safeUrl(deployment.deployable_url),
     provider_status: deployment.status,
     attempt: null,
+    reported_at: providerTime(deployment.status_changed_at),
   });
   if (isMalformed(subject)) return subject;
   return eventForStage({

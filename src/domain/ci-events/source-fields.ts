@@ -76,6 +76,33 @@ export function describeZodProblem(error: z.ZodError): string {
   return parts.join("; ") + more;
 }
 
+// `2026-03-02T04:05:06Z`, `…06.547563+00:00`, GitLab's `2026-03-02 04:05:06 UTC` and `… +0200`.
+const PROVIDER_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d{1,9})? ?(Z|UTC|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * A provider's timestamp as RFC 3339 UTC with milliseconds, or null when it is absent or not a
+ * time we can read (an unreadable time only costs the ordering check, never the delivery).
+ */
+export function providerTime(raw: string | null | undefined): string | null {
+  if (raw == null) return null;
+  const parts = PROVIDER_TIME.exec(raw.trim());
+  if (parts === null) return null;
+  const [, date, time, fraction = "", zone = "Z"] = parts;
+  const offset = zone === "UTC" || zone === "Z" ? "Z" : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
+  const millis = fraction === "" ? "" : fraction.slice(0, 4);
+  const instant = new Date(`${date}T${time}${millis}${offset}`);
+  return Number.isNaN(instant.getTime()) ? null : instant.toISOString();
+}
+
+/** The first readable time among a payload's candidates, in order (e.g. finished, else updated). */
+export function firstProviderTime(...candidates: Array<string | null | undefined>): string | null {
+  for (const candidate of candidates) {
+    const time = providerTime(candidate);
+    if (time !== null) return time;
+  }
+  return null;
+}
+
 export function malformed(problem: string): MalformedCiEvent {
   return { kind: "malformed", problem };
 }

@@ -6,6 +6,7 @@ import {
   eventForStage,
   isMalformed,
   malformed,
+  providerTime,
   safeUrl,
   splitRef,
 } from "./source-fields";
@@ -150,6 +151,7 @@ function normaliseTestResult(payload: unknown, stageMap: StageMap): NormalisedCi
     url: safeUrl(data.url),
     provider_status: data.status,
     attempt: null,
+    reported_at: providerTime(parsed.data.timestamp),
   });
   if (isMalformed(subject)) return subject;
   return eventForStage({
@@ -174,6 +176,7 @@ function normaliseDeployment(payload: unknown): NormalisedCiEvent {
     url: safeUrl(data.url),
     provider_status: data.phase,
     attempt: null,
+    reported_at: providerTime(parsed.data.timestamp),
   });
   if (isMalformed(subject)) return subject;
   return eventForStage({

@@ -45,6 +45,14 @@ export interface CiEventSubject {
   provider_status: string;
   /** Re-run attempt number where the provider reports one (GitHub `run_attempt`). */
   attempt: number | null;
+  /**
+   * When the provider says this status came about (RFC 3339, UTC), read from the signed body
+   * (GitHub `updated_at`, GitLab `finished_at`/`status_changed_at`, Bitbucket `updated_on`,
+   * CircleCI `happened_at`, a Standard Webhooks `timestamp`). A report is never applied over a
+   * newer one for the same suite or deployment, so a replayed old body cannot turn a gate; null
+   * when the payload carries no time.
+   */
+  reported_at: string | null;
 }
 
 export interface TestResultEvent extends CiEventSubject {

@@ -30,6 +30,8 @@ export type ExecutionReportCommand = {
   url?: string | null;
   /** The CI deployment this report is about (e.g. "deployment:145988746"), when CI sent it. */
   external_id?: string | null;
+  /** When CI says the deployment reached this state (from its signed body); see TestResultCommand. */
+  reported_at?: string | null;
 };
 
 export type TestResultCommand = {
@@ -43,6 +45,11 @@ export type TestResultCommand = {
    * "running" for a run whose final result is recorded is refused instead of overwriting it.
    */
   external_id?: string | null;
+  /**
+   * When CI says the run reached this status (from its signed body): a report older than one
+   * already recorded for the same suite is refused, so a replayed old body cannot turn a gate.
+   */
+  reported_at?: string | null;
 };
 
 export type RollbackStepCommand = {

@@ -297,6 +297,7 @@ function commandEvents(input: EventInput): LifecycleEvent[] {
             detail: command.detail?.trim() || null,
             ...(command.url ? { url: command.url } : {}),
             ...(command.external_id ? { external_id: command.external_id } : {}),
+            ...(command.reported_at ? { reported_at: command.reported_at } : {}),
           },
         },
       ];
@@ -312,6 +313,7 @@ function commandEvents(input: EventInput): LifecycleEvent[] {
             status: command.status,
             url: command.url ?? null,
             ...(command.external_id ? { external_id: command.external_id } : {}),
+            ...(command.reported_at ? { reported_at: command.reported_at } : {}),
           },
         },
       ];

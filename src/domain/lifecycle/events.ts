@@ -83,6 +83,8 @@ export type LifecycleEvent =
         /** Present only when the report came with a link or a CI id. */
         url?: string;
         external_id?: string;
+        /** CI's own time for the report, when it sent one. */
+        reported_at?: string;
       };
     }
   | {
@@ -98,6 +100,8 @@ export type LifecycleEvent =
         url: string | null;
         /** Present only when CI reported the result with its run id. */
         external_id?: string;
+        /** CI's own time for the result, when it sent one. */
+        reported_at?: string;
       };
     }
   | { type: "release_cancelled"; data: { cancelled_by: ActorRef; capacity: Capacity; reason: string } }

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, gt, inArray } from "drizzle-orm";
 import { checklistItems, deploymentLogEntries, investigations, testResults } from "../../db/schema";
 import {
   decide,
@@ -51,6 +51,7 @@ export async function applyLifecycleCommand(
   command: LifecycleCommand,
 ): Promise<LifecycleOutcome> {
   await refuseLateRunningReport(ctx, command);
+  await refuseOlderReport(ctx, command);
   // A freeze added (or a window removed) since the slot was booked must stop the go; one extra read.
   const windowChanges = rechecksWindow(command) ? await recheckWindow(ctx) : {};
   if (windowChanges.windowPolicyOk !== undefined) {
@@ -182,6 +183,61 @@ async function refuseLateRunningReport(ctx: OperationContext, command: Lifecycle
   }
 }
 
+const DEPLOYMENT_REPORT_KINDS = ["deployment_started", "deployment_completed", "deployment_failed"];
+
+/**
+ * A CI report older than one already recorded for the same suite (or, for deployments, the same
+ * attempt's deployment) is refused: the gates read the latest result, so an old body resent under
+ * a new delivery id (GitHub and Bitbucket sign only the body, not the delivery id or a time) would
+ * otherwise turn a failed gate green. Times are CI's own, from the signed body; reports without
+ * one (the API, a payload with no time) are not ordered this way. Like the check above, it runs
+ * in the release's queue and row-locked transaction, so two reports cannot both pass it.
+ */
+async function refuseOlderReport(ctx: OperationContext, command: LifecycleCommand): Promise<void> {
+  if ((command.type !== "test_result" && command.type !== "execution_report") || !command.reported_at) return;
+  const reportedAt = new Date(command.reported_at);
+  const newer =
+    command.type === "test_result"
+      ? await ctx.tx
+          .select({ at: testResults.reportedAt, status: testResults.status })
+          .from(testResults)
+          .where(
+            and(
+              eq(testResults.tenantId, ctx.tenantId),
+              eq(testResults.releaseId, ctx.state.id),
+              eq(testResults.attempt, ctx.state.attempt),
+              eq(testResults.stage, command.stage),
+              eq(testResults.suite, command.suite),
+              gt(testResults.reportedAt, reportedAt),
+            ),
+          )
+          .orderBy(desc(testResults.reportedAt))
+          .limit(1)
+      : await ctx.tx
+          .select({ at: deploymentLogEntries.reportedAt, status: deploymentLogEntries.kind })
+          .from(deploymentLogEntries)
+          .where(
+            and(
+              eq(deploymentLogEntries.tenantId, ctx.tenantId),
+              eq(deploymentLogEntries.releaseId, ctx.state.id),
+              eq(deploymentLogEntries.attempt, ctx.state.attempt),
+              inArray(deploymentLogEntries.kind, DEPLOYMENT_REPORT_KINDS),
+              gt(deploymentLogEntries.reportedAt, reportedAt),
+            ),
+          )
+          .orderBy(desc(deploymentLogEntries.reportedAt))
+          .limit(1);
+  const [latest] = newer;
+  if (latest?.at) {
+    const what = command.type === "test_result" ? `'${command.suite}' (${command.stage})` : "the deployment";
+    throw new ApiError(
+      "conflict",
+      `A newer CI report for ${what} is already recorded (${latest.status} at ${latest.at.toISOString()}); this one is from ${reportedAt.toISOString()} and does not replace it.`,
+      { lifecycle_code: "stale_report" },
+    );
+  }
+}
+
 /** Events that carry a fact the gates later read are also written to their fact table. */
 async function recordFact(ctx: OperationContext, event: LifecycleEvent): Promise<void> {
   const base = {
@@ -202,6 +258,7 @@ async function recordFact(ctx: OperationContext, event: LifecycleEvent): Promise
         url: event.data.url,
         source,
         externalId: event.data.external_id ?? null,
+        reportedAt: event.data.reported_at ? new Date(event.data.reported_at) : null,
         reportedBy: memberIdOf(ctx.actor),
       });
       return;
@@ -214,6 +271,7 @@ async function recordFact(ctx: OperationContext, event: LifecycleEvent): Promise
         url: event.data.url ?? null,
         source,
         externalId: event.data.external_id ?? null,
+        reportedAt: event.data.reported_at ? new Date(event.data.reported_at) : null,
         recordedBy: memberIdOf(ctx.actor),
       });
       return;

@@ -443,8 +443,8 @@ export const listEventsHandler: AppRouteHandler<typeof routes.listEvents> = asyn
       actor: people ? expandActor(r.actor as ActorRef, people) : (r.actor as ActorRef),
       // Stored as JSON objects by recordEvents (src/releases/operation-context.ts).
       data: r.data as Record<string, unknown>,
-      before: r.before as Record<string, unknown> | null,
-      after: r.after as Record<string, unknown> | null,
+      before: r.before as Record<string, unknown> | unknown[] | null,
+      after: r.after as Record<string, unknown> | unknown[] | null,
       request_id: r.requestId,
       created_at: iso(r.createdAt) ?? "",
     })),

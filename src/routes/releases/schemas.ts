@@ -387,6 +387,8 @@ const EventActorSchema = z
   .openapi("ReleaseEventActor");
 
 const EventDetailSchema = z.record(z.string(), z.unknown());
+/** What a change replaced and what it became: an object (a field set) or a list (a plan, a procedure). */
+const EventStateSchema = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]);
 
 export const EventSchema = z
   .object({
@@ -399,8 +401,8 @@ export const EventSchema = z
         "Who acted. The stored trail holds ids only; `?expand=actor` adds the member's name and role as they are now.",
     }),
     data: EventDetailSchema,
-    before: EventDetailSchema.nullable(),
-    after: EventDetailSchema.nullable(),
+    before: EventStateSchema.nullable(),
+    after: EventStateSchema.nullable(),
     request_id: z.string().nullable(),
     created_at: Timestamp,
   })

@@ -27,6 +27,7 @@ describe("Bitbucket commit statuses", () => {
       url: "https://bitbucket.org/harbour-digital/client-site/pipelines/results/128",
       provider_status: "SUCCESSFUL",
       attempt: null,
+      reported_at: "2026-03-02T04:15:06.000Z",
     });
   });
 

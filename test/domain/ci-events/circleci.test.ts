@@ -25,6 +25,7 @@ describe("CircleCI workflow-completed", () => {
       url: WORKFLOW_URL,
       provider_status: "success",
       attempt: null,
+      reported_at: "2026-03-02T04:49:34.317Z",
     });
   });
 
@@ -92,6 +93,7 @@ describe("CircleCI job-completed", () => {
       url: `${WORKFLOW_URL}/jobs/136`,
       provider_status: "failed",
       attempt: null,
+      reported_at: "2026-03-02T04:49:34.317Z",
     });
   });
 

@@ -34,6 +34,7 @@ describe("GitHub workflow_run", () => {
       url: "https://github.com/HarbourDigital/Client-Site/actions/runs/30433642",
       provider_status: "success",
       attempt: 1,
+      reported_at: "2026-03-02T04:09:41.000Z",
     });
   });
 
@@ -175,6 +176,7 @@ describe("GitHub check_suite", () => {
       url: `https://github.com/HarbourDigital/Client-Site/commit/${GITHUB_SHA}/checks`,
       provider_status: "failure",
       attempt: null,
+      reported_at: "2026-03-02T04:12:00.000Z",
     });
   });
 
@@ -211,6 +213,7 @@ describe("GitHub deployment_status", () => {
       url: "https://github.com/HarbourDigital/Client-Site/actions/runs/30433700",
       provider_status: "success",
       attempt: null,
+      reported_at: "2026-03-02T04:20:00.000Z",
     });
   });
 

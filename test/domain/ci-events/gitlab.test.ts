@@ -36,6 +36,7 @@ describe("GitLab Pipeline Hook", () => {
       url: "https://gitlab.com/harbour-digital/clients/Client-Site/-/pipelines/31",
       provider_status: "success",
       attempt: null,
+      reported_at: "2026-03-02T04:15:06.000Z",
     });
   });
 
@@ -117,6 +118,7 @@ describe("GitLab Job Hook", () => {
       url: "https://gitlab.com/harbour-digital/clients/Client-Site/-/jobs/1977",
       provider_status: "failed",
       attempt: null,
+      reported_at: "2026-03-02T04:09:00.000Z",
     });
   });
 
@@ -168,6 +170,7 @@ describe("GitLab Deployment Hook", () => {
       url: "https://gitlab.com/harbour-digital/clients/Client-Site/-/jobs/796",
       provider_status: "success",
       attempt: null,
+      reported_at: "2026-03-02T04:20:00.000Z",
     });
   });
 

@@ -51,6 +51,7 @@ const ALLOWED_KEYS = new Set([
   "url",
   "provider_status",
   "attempt",
+  "reported_at",
 ]);
 
 describe("privacy (APP 3): no personal data survives normalisation", () => {

@@ -21,6 +21,7 @@ describe("standard provider body", () => {
       url: "https://ci.example.com/runs/8841",
       provider_status: "passed",
       attempt: null,
+      reported_at: "2026-03-02T04:05:06.000Z",
     });
   });
 
@@ -53,6 +54,7 @@ describe("standard provider body", () => {
       url: "https://ci.example.com/deploys/311",
       provider_status: "succeeded",
       attempt: null,
+      reported_at: null,
     });
   });
 
