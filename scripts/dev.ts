@@ -11,8 +11,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { delimiter, join, relative } from "node:path";
+import { createInterface } from "node:readline";
 import { parseEnv } from "node:util";
 import { exportJWK, generateKeyPair } from "jose";
+import { redactCapabilityTokens } from "../src/lib/redact.ts";
 import { connectScriptDatabase, databaseTarget, isNeonUrl } from "./lib/database-connection.ts";
 import { type EmbeddedPostgres, freePort, startEmbeddedPostgres } from "./lib/embedded-postgres.ts";
 import { type FakeResend, startFakeResend } from "./lib/fake-resend.ts";
@@ -34,6 +36,8 @@ const OPTIONAL_SETTINGS = [
   "EMAIL_FROM",
   "TOKEN_TTL_DAYS",
   "JWT_VERIFY_KEYS",
+  "LINK_SIGNING_KEY",
+  "LINK_SIGNING_KEY_PREVIOUS",
 ] as const;
 type OptionalSetting = (typeof OPTIONAL_SETTINGS)[number];
 /** The only cron schedule this script can run, as wrangler.toml declares it: every minute. */
@@ -281,8 +285,17 @@ function startWrangler(): void {
     cwd: dataDir,
     env,
     detached: true,
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
+  // wrangler logs every request line, URL and all: unsubscribe links and feed tokens are
+  // credentials, so its output passes through the same redaction as the Worker's problems.
+  for (const [from, to] of [
+    [child.stdout, process.stdout],
+    [child.stderr, process.stderr],
+  ] as const) {
+    if (from)
+      createInterface({ input: from }).on("line", (line) => to.write(`${redactCapabilityTokens(line)}\n`));
+  }
   wrangler = child;
   wranglerExited = new Promise<number>((resolve) => {
     child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1)));

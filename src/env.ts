@@ -21,6 +21,25 @@ const RuntimeConfigSchema = z.object({
       (value) => decodedLength(value) === 32,
       "DATA_ENCRYPTION_KEY must be 32 random bytes, base64-encoded",
     ),
+  // Signs capability links (unsubscribe) apart from DATA_ENCRYPTION_KEY, so either can rotate
+  // alone; the previous key is still accepted while a rotation settles. Unset: derived from
+  // DATA_ENCRYPTION_KEY (with its own HKDF label), as before.
+  LINK_SIGNING_KEY: z
+    .string()
+    .refine(
+      (value) => decodedLength(value) === 32,
+      "LINK_SIGNING_KEY must be 32 random bytes, base64-encoded",
+    )
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  LINK_SIGNING_KEY_PREVIOUS: z
+    .string()
+    .refine(
+      (value) => decodedLength(value) === 32,
+      "LINK_SIGNING_KEY_PREVIOUS must be 32 random bytes, base64-encoded",
+    )
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   PUBLIC_BASE_URL: z
     .url()

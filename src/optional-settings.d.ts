@@ -5,6 +5,10 @@ interface OptionalSettings {
   DB_WS_PROXY?: string;
   /** JSON array of public JWKs still accepted while a signing key rotates out. */
   JWT_VERIFY_KEYS?: string;
+  /** Secret: 32 random bytes (base64) that sign unsubscribe links; unset, derived from DATA_ENCRYPTION_KEY. */
+  LINK_SIGNING_KEY?: string;
+  /** Secret: the link key before the last rotation, still accepted (unset it to retire its links at once). */
+  LINK_SIGNING_KEY_PREVIOUS?: string;
   /** Lifetime of new API tokens in days (default 90). */
   TOKEN_TTL_DAYS?: string;
   /** Public origin used in links sent to people (unsubscribe, release notes). */

@@ -1,3 +1,4 @@
+import { redactCapabilityTokens } from "./redact";
 // Every error leaves the API as application/problem+json (RFC 9457). One
 // class carries a code; the code fixes the HTTP status and the `type` URI,
 // which points at the problem's entry in /docs.
@@ -89,7 +90,8 @@ export function problemBody(error: ApiError, instance: string, requestId: string
     title: PROBLEM_TITLES[error.code],
     status: error.status,
     detail: error.detail,
-    instance,
+    // Problems get logged and pasted into tickets: a capability link's token never rides along.
+    instance: redactCapabilityTokens(instance),
     request_id: requestId,
     code: error.code,
     ...error.extras,

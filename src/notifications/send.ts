@@ -108,6 +108,8 @@ interface MessageContext {
   suppressed: boolean;
   erased: boolean;
   on_list: boolean;
+  /** The person's link epoch: their unsubscribe links carry it, and raising it revokes the old ones. */
+  link_epoch: number;
 }
 
 async function loadMessage(database: DatabaseHandle, id: string): Promise<MessageContext | undefined> {
@@ -123,6 +125,7 @@ async function loadMessage(database: DatabaseHandle, id: string): Promise<Messag
         to_char(r.window_starts_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as window_starts_at,
         coalesce(c.name, m.name) as person_name,
         coalesce(c.email, m.email) as email,
+        coalesce(c.link_epoch, m.link_epoch, 0) as link_epoch,
         case when o.member_id is not null then 'inferred' else coalesce(c.consent_basis, 'none') end as consent_basis,
         (c.unsubscribed_at is not null) as unsubscribed,
         (c.suppressed_at is not null) as suppressed,
@@ -255,9 +258,10 @@ async function compose(settings: EmailSettings, message: MessageContext): Promis
     ? { tenantId: message.tenant_id, contactId: message.contact_id }
     : { tenantId: message.tenant_id, memberId: message.member_id ?? "" };
   const token = await signUnsubscribeToken(
-    settings.dataEncryptionKey,
+    settings.linkKeys,
     subjectId,
     new Date(message.created_at),
+    message.link_epoch,
   );
   const unsubscribeUrl = `${settings.publicBaseUrl}/u/${token}`;
   const notesUrl =

@@ -1,6 +1,7 @@
 import { formatMailbox } from "../domain/notifications/headers";
 import type { RuntimeConfig } from "../env";
 import { publicBaseUrl } from "../lib/public-base-url";
+import { type LinkKeys, linkKeysOf } from "./unsubscribe-token";
 
 /** What sending needs from the Worker's configuration; no API key means email is not configured. */
 export interface EmailSettings {
@@ -8,8 +9,8 @@ export interface EmailSettings {
   baseUrl: string | undefined;
   /** The fallback from-address (or bare domain) when an agency has no sender email. */
   emailFrom: string | undefined;
-  /** Keys the unsubscribe links (see unsubscribe-token.ts). */
-  dataEncryptionKey: string;
+  /** Sign the unsubscribe links (see unsubscribe-token.ts). */
+  linkKeys: LinkKeys;
   /** Origin of the links in emails (src/lib/public-base-url.ts). */
   publicBaseUrl: string;
 }
@@ -19,7 +20,7 @@ export function emailSettings(config: RuntimeConfig): EmailSettings {
     apiKey: config.RESEND_API_KEY,
     baseUrl: config.RESEND_BASE_URL,
     emailFrom: config.EMAIL_FROM,
-    dataEncryptionKey: config.DATA_ENCRYPTION_KEY,
+    linkKeys: linkKeysOf(config),
     publicBaseUrl: publicBaseUrl(config),
   };
 }

@@ -1,12 +1,14 @@
 import { jwtVerify, SignJWT } from "jose";
 
 /**
- * Unsubscribe links are HS256 JWTs (jose) with a key derived by HKDF-SHA256 from
- * DATA_ENCRYPTION_KEY (info "release-pilot unsubscribe link v1"), so no extra
- * secret is needed and rotating that key retires old links. A link names the
- * tenant and the contact (or member) by id only — never an address — and is
- * valid for 180 days: the Spam Act asks for at least 30 days after sending, we
- * promise at least 60.
+ * Unsubscribe links are HS256 JWTs (jose) with a key derived by HKDF-SHA256 (info "release-pilot
+ * unsubscribe link v1") from LINK_SIGNING_KEY, or from DATA_ENCRYPTION_KEY when that is not set:
+ * links rotate apart from the key that encrypts webhook secrets, and LINK_SIGNING_KEY_PREVIOUS
+ * keeps the last key's links working while a rotation settles (set it to the old
+ * DATA_ENCRYPTION_KEY when introducing LINK_SIGNING_KEY). A link names the tenant and the contact
+ * (or member) by id only — never an address — carries the person's link epoch (raising it revokes
+ * every link they hold), and is valid for 180 days: the Spam Act asks for at least 30 days after
+ * sending, we promise at least 60.
  */
 export const UNSUBSCRIBE_LINK_DAYS = 180;
 const AUDIENCE = "release-pilot:unsubscribe";
@@ -40,39 +42,74 @@ function keyFrom(dataEncryptionKey: string): Promise<Uint8Array> {
   return key;
 }
 
+/** The keys links are signed with (current) and still accepted from (previous, during a rotation). */
+export interface LinkKeys {
+  current: string;
+  previous?: string | undefined;
+}
+
+export function linkKeysOf(config: {
+  LINK_SIGNING_KEY?: string | undefined;
+  LINK_SIGNING_KEY_PREVIOUS?: string | undefined;
+  DATA_ENCRYPTION_KEY: string;
+}): LinkKeys {
+  return {
+    current: config.LINK_SIGNING_KEY ?? config.DATA_ENCRYPTION_KEY,
+    previous: config.LINK_SIGNING_KEY_PREVIOUS,
+  };
+}
+
+/** A verified link: whom it names, and the link epoch it was issued under. */
+export type VerifiedUnsubscribeLink = UnsubscribeSubject & { epoch: number };
+
 export async function signUnsubscribeToken(
-  dataEncryptionKey: string,
+  keys: LinkKeys,
   subject: UnsubscribeSubject,
   now: Date,
+  epoch = 0,
 ): Promise<string> {
   const sub = "contactId" in subject ? `c:${subject.contactId}` : `m:${subject.memberId}`;
   const issuedAt = Math.floor(now.getTime() / 1000);
-  return new SignJWT({ tid: subject.tenantId })
+  return new SignJWT({ tid: subject.tenantId, ...(epoch > 0 ? { ep: epoch } : {}) })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(sub)
     .setAudience(AUDIENCE)
     .setIssuedAt(issuedAt)
     .setExpirationTime(issuedAt + UNSUBSCRIBE_LINK_DAYS * 86_400)
-    .sign(await keyFrom(dataEncryptionKey));
+    .sign(await keyFrom(keys.current));
 }
 
-/** The subject of a valid link, or null for anything forged, altered or expired. */
-export async function verifyUnsubscribeToken(
-  dataEncryptionKey: string,
-  token: string,
-  now: Date = new Date(),
-): Promise<UnsubscribeSubject | null> {
+async function verifyWith(secret: string, token: string, now: Date) {
   try {
-    const { payload } = await jwtVerify(token, await keyFrom(dataEncryptionKey), {
+    const { payload } = await jwtVerify(token, await keyFrom(secret), {
       algorithms: ["HS256"],
       audience: AUDIENCE,
       currentDate: now,
     });
-    const tenantId = typeof payload.tid === "string" ? payload.tid : null;
-    const match = /^([cm]):([0-9a-f-]{36})$/.exec(payload.sub ?? "");
-    if (!tenantId || !match?.[2]) return null;
-    return match[1] === "c" ? { tenantId, contactId: match[2] } : { tenantId, memberId: match[2] };
+    return payload;
   } catch {
     return null;
   }
+}
+
+/**
+ * The subject of a valid link, or null for anything forged, altered or expired. The caller still
+ * compares `epoch` with the person's current one (a revoked link verifies but is stale).
+ */
+export async function verifyUnsubscribeToken(
+  keys: LinkKeys,
+  token: string,
+  now: Date = new Date(),
+): Promise<VerifiedUnsubscribeLink | null> {
+  const payload =
+    (await verifyWith(keys.current, token, now)) ??
+    (keys.previous ? await verifyWith(keys.previous, token, now) : null);
+  if (payload === null) return null;
+  const tenantId = typeof payload.tid === "string" ? payload.tid : null;
+  const epoch = payload.ep === undefined ? 0 : payload.ep;
+  const match = /^([cm]):([0-9a-f-]{36})$/.exec(payload.sub ?? "");
+  if (!tenantId || !match?.[2] || typeof epoch !== "number" || !Number.isInteger(epoch)) return null;
+  return match[1] === "c"
+    ? { tenantId, contactId: match[2], epoch }
+    : { tenantId, memberId: match[2], epoch };
 }

@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
-import { type ContactRow, contacts, outboxMessages, releaseRecipients } from "../schema";
+import { and, asc, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { type ContactRow, contacts, members, outboxMessages, releaseRecipients } from "../schema";
 import type { Tx } from "../scope";
 
 export async function listContacts(
@@ -129,4 +129,34 @@ export async function eraseContact(tx: Tx, tenantId: string, contactId: string, 
     .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, contactId)))
     .returning({ id: contacts.id });
   return row !== undefined;
+}
+
+/**
+ * Revokes every unsubscribe link a person holds by raising their link epoch; the next message
+ * carries a link under the new epoch. False when there is no such person in the agency.
+ */
+export async function revokeUnsubscribeLinks(
+  tx: Tx,
+  tenantId: string,
+  person: { contactId: string } | { memberId: string },
+): Promise<boolean> {
+  const rows =
+    "contactId" in person
+      ? await tx
+          .update(contacts)
+          .set({ linkEpoch: sql`${contacts.linkEpoch} + 1` })
+          .where(
+            and(
+              eq(contacts.tenantId, tenantId),
+              eq(contacts.id, person.contactId),
+              isNull(contacts.erasedAt),
+            ),
+          )
+          .returning({ id: contacts.id })
+      : await tx
+          .update(members)
+          .set({ linkEpoch: sql`${members.linkEpoch} + 1` })
+          .where(and(eq(members.tenantId, tenantId), eq(members.id, person.memberId)))
+          .returning({ id: members.id });
+  return rows.length > 0;
 }

@@ -35,6 +35,8 @@ export const contacts = pgTable(
     consentMethod: text(),
     consentEvidence: text(),
     purpose: text().notNull().default("Release communication for the agency's client projects"),
+    // Raised to revoke every unsubscribe link this contact holds (POST /v1/contacts/{id}/revoke-links).
+    linkEpoch: integer().notNull().default(0),
     unsubscribedAt: at(),
     // bounce | complaint
     suppressedAt: at(),

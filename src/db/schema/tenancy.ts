@@ -52,6 +52,8 @@ export const members = pgTable(
     email: text(),
     role: text().notNull(),
     deactivatedAt: at(),
+    // Raised to revoke every unsubscribe link this member holds (POST /v1/members/{id}/revoke-links).
+    linkEpoch: integer().notNull().default(0),
     ...timestamps,
   },
   (t) => [

@@ -11,6 +11,7 @@ import {
   findContact,
   insertContact,
   listContacts,
+  revokeUnsubscribeLinks,
   updateContact,
 } from "../../db/repositories/contacts";
 import type { Tx } from "../../db/scope";
@@ -25,6 +26,7 @@ import {
   type getContact,
   type listContacts as listContactsRoute,
   type patchContact,
+  type revokeContactLinks,
 } from "./routes";
 import { presentContact } from "./schemas";
 
@@ -152,6 +154,15 @@ export const deleteContactHandler: AppRouteHandler<typeof deleteContact> = async
     const current = await findContact(tx, actor.tenantId, id);
     if (!current) throw notFound("The contact");
     await eraseContact(tx, actor.tenantId, id, new Date());
+  });
+  return c.body(null, 204);
+};
+
+export const revokeContactLinksHandler: AppRouteHandler<typeof revokeContactLinks> = async (c) => {
+  const { id } = c.req.valid("param");
+  await withTenant(c, async ({ tx, actor }) => {
+    requireRole(actor, CONTACT_MANAGER_ROLES, "Revoking a person's unsubscribe links");
+    if (!(await revokeUnsubscribeLinks(tx, actor.tenantId, { contactId: id }))) throw notFound("The contact");
   });
   return c.body(null, 204);
 };

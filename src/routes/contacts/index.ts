@@ -7,6 +7,7 @@ export const contactsRouter = createRouter()
   .openapi(r.listContacts, h.listContactsHandler)
   .openapi(r.createContact, h.createContactHandler)
   .openapi(r.exportContact, h.exportContactHandler)
+  .openapi(r.revokeContactLinks, h.revokeContactLinksHandler)
   .openapi(r.getContact, h.getContactHandler)
   .openapi(r.patchContact, h.patchContactHandler)
   .openapi(r.deleteContact, h.deleteContactHandler);

@@ -98,6 +98,22 @@ export const deleteContact = createRoute({
   responses: { 204: { description: "Erased." }, ...errorResponses(...TENANT_READ_ERRORS) },
 });
 
+export const revokeContactLinks = createRoute({
+  method: "post",
+  path: "/v1/contacts/{id}/revoke-links",
+  tags: TAGS,
+  summary: "Revoke the contact's unsubscribe links (owner, release manager)",
+  description:
+    "Every unsubscribe link already sent to the person stops working at once (its page says to use the link in a newer email); the next message carries a new one. For a link that was forwarded or leaked. Their subscription itself is unchanged.",
+  security: bearerSecurity,
+  "x-roles": CONTACT_MANAGER_ROLES,
+  request: { params: ContactParams },
+  responses: {
+    204: { description: "Revoked." },
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
 export const exportContact = createRoute({
   method: "get",
   path: "/v1/contacts/{id}/export",

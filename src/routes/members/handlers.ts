@@ -2,6 +2,7 @@ import { requireRole } from "../../app/actor";
 import type { AppRouteHandler } from "../../app/context";
 import { respondCreated } from "../../app/created";
 import { idempotent, withTenant } from "../../app/request-scope";
+import { revokeUnsubscribeLinks } from "../../db/repositories/contacts";
 import {
   countActiveOwners,
   findMember,
@@ -23,6 +24,7 @@ import {
   MEMBER_ADMIN_ROLES,
   type patchMember,
   type removeMember,
+  type revokeMemberLinks,
 } from "./routes";
 import { presentMember } from "./schemas";
 
@@ -96,6 +98,15 @@ export const removeMemberHandler: AppRouteHandler<typeof removeMember> = async (
     const now = new Date();
     await revokeTokensOfMember(tx, actor.tenantId, id, now);
     await updateMember(tx, actor.tenantId, id, { deactivatedAt: now });
+  });
+  return c.body(null, 204);
+};
+
+export const revokeMemberLinksHandler: AppRouteHandler<typeof revokeMemberLinks> = async (c) => {
+  const { id } = c.req.valid("param");
+  await withTenant(c, async ({ tx, actor }) => {
+    requireRole(actor, MEMBER_ADMIN_ROLES, "Revoking a member's unsubscribe links");
+    if (!(await revokeUnsubscribeLinks(tx, actor.tenantId, { memberId: id }))) throw notFound("The member");
   });
   return c.body(null, 204);
 };

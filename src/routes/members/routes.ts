@@ -73,6 +73,22 @@ export const patchMember = createRoute({
   },
 });
 
+export const revokeMemberLinks = createRoute({
+  method: "post",
+  path: "/v1/members/{id}/revoke-links",
+  tags: ["Members"],
+  summary: "Revoke the member's unsubscribe links (owner)",
+  description:
+    "Every unsubscribe link already sent to the person stops working at once (its page says to use the link in a newer email); the next message carries a new one. For a link that was forwarded or leaked. Their subscription itself is unchanged.",
+  security: bearerSecurity,
+  "x-roles": MEMBER_ADMIN_ROLES,
+  request: { params: MemberParams },
+  responses: {
+    204: { description: "Revoked." },
+    ...errorResponses(...TENANT_READ_ERRORS),
+  },
+});
+
 export const removeMember = createRoute({
   method: "delete",
   path: "/v1/members/{id}",

@@ -4,11 +4,15 @@ import type { AppContext } from "../../app/context";
 import { createRouter } from "../../app/create-app";
 import { errorResponses } from "../../app/openapi";
 import { skipPendingFor } from "../../db/repositories/contacts";
-import { contacts, releaseRecipients, tenants } from "../../db/schema";
-import { inTenantScope } from "../../db/scope";
+import { contacts, members, releaseRecipients, tenants } from "../../db/schema";
+import { inTenantScope, type Tx } from "../../db/scope";
 import { escapeHtml } from "../../domain/notifications";
 import { PAGE_HEADERS, page } from "../../notifications/pages";
-import { type UnsubscribeSubject, verifyUnsubscribeToken } from "../../notifications/unsubscribe-token";
+import {
+  linkKeysOf,
+  type VerifiedUnsubscribeLink,
+  verifyUnsubscribeToken,
+} from "../../notifications/unsubscribe-token";
 
 // Unsubscribe without login (Spam Act s18, RFC 8058). GET only shows a page with a
 // button, because mail scanners follow links; POST — the button, or a mail client's
@@ -56,7 +60,7 @@ function invalid(c: AppContext) {
     page({
       title: "Link not valid",
       noindex: true,
-      body: "<h1>This unsubscribe link is not valid</h1><p>It may have been altered or have expired. Reply to the email you received and ask to be removed; the sender must honour it.</p>",
+      body: "<h1>This unsubscribe link is not valid</h1><p>It may have been altered, have expired or have been replaced by the link in a newer email. Use the link in the latest email you received, or reply to it and ask to be removed; the sender must honour it.</p>",
     }),
     404,
     PAGE_HEADERS,
@@ -67,22 +71,41 @@ function invalid(c: AppContext) {
 const invalidWhenMalformed = (result: { success: boolean }, c: AppContext) =>
   result.success ? undefined : (invalid(c) as never);
 
-async function agencyName(c: AppContext, subject: UnsubscribeSubject): Promise<string | null> {
-  return inTenantScope(c.get("database"), subject.tenantId, async (tx) => {
+/** Whether the link was issued under the person's current link epoch (raising it revokes links). */
+async function linkIsCurrent(tx: Tx, link: VerifiedUnsubscribeLink): Promise<boolean> {
+  const [row] =
+    "contactId" in link
+      ? await tx
+          .select({ epoch: contacts.linkEpoch })
+          .from(contacts)
+          .where(and(eq(contacts.tenantId, link.tenantId), eq(contacts.id, link.contactId)))
+      : await tx
+          .select({ epoch: members.linkEpoch })
+          .from(members)
+          .where(and(eq(members.tenantId, link.tenantId), eq(members.id, link.memberId)));
+  // An erased contact has no row: its link has nothing left to unsubscribe, and says so.
+  return row !== undefined && row.epoch === link.epoch;
+}
+
+async function agencyName(c: AppContext, link: VerifiedUnsubscribeLink): Promise<string | null> {
+  return inTenantScope(c.get("database"), link.tenantId, async (tx) => {
+    if (!(await linkIsCurrent(tx, link))) return null;
     const [row] = await tx
       .select({ name: tenants.name, senderName: tenants.senderName })
       .from(tenants)
-      .where(eq(tenants.id, subject.tenantId));
+      .where(eq(tenants.id, link.tenantId));
     return row ? (row.senderName ?? row.name) : null;
   });
 }
+
+const linkKeys = (c: AppContext) => linkKeysOf(c.get("config"));
 
 export const unsubscribeRouter = createRouter()
   .openapi(
     getRoute,
     async (c) => {
       const { token } = c.req.valid("param");
-      const subject = await verifyUnsubscribeToken(c.get("config").DATA_ENCRYPTION_KEY, token);
+      const subject = await verifyUnsubscribeToken(linkKeys(c), token);
       const agency = subject ? await agencyName(c, subject) : null;
       if (!subject || agency === null) return invalid(c) as never;
       const body = [
@@ -98,7 +121,7 @@ export const unsubscribeRouter = createRouter()
     postRoute,
     async (c) => {
       const { token } = c.req.valid("param");
-      const subject = await verifyUnsubscribeToken(c.get("config").DATA_ENCRYPTION_KEY, token);
+      const subject = await verifyUnsubscribeToken(linkKeys(c), token);
       if (!subject) return invalid(c) as never;
       const now = new Date();
       const agency = await inTenantScope(c.get("database"), subject.tenantId, async (tx) => {
@@ -106,7 +129,7 @@ export const unsubscribeRouter = createRouter()
           .select({ name: tenants.name, senderName: tenants.senderName })
           .from(tenants)
           .where(eq(tenants.id, subject.tenantId));
-        if (!tenant) return null;
+        if (!tenant || !(await linkIsCurrent(tx, subject))) return null;
         if ("contactId" in subject) {
           await tx
             .update(contacts)

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { signUnsubscribeToken } from "../../../src/notifications/unsubscribe-token";
+import { runtimeConfig } from "../../../src/env";
+import { linkKeysOf, signUnsubscribeToken } from "../../../src/notifications/unsubscribe-token";
 import { settle } from "../../notifications/support";
 import {
   createRelease,
@@ -213,7 +214,7 @@ export async function seedWorld(): Promise<World> {
       project_slug: project.body.slug,
       version: publishedRelease.body.version,
       token: await signUnsubscribeToken(
-        env.DATA_ENCRYPTION_KEY,
+        linkKeysOf(runtimeConfig(env)),
         { tenantId: agency.tenantId, contactId: contact.id },
         new Date(),
       ),
