@@ -110,7 +110,7 @@ export const revokeContactLinks = createRoute({
   request: { params: ContactParams },
   responses: {
     204: { description: "Revoked." },
-    ...errorResponses(...TENANT_READ_ERRORS),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });
 

@@ -85,7 +85,7 @@ export const revokeMemberLinks = createRoute({
   request: { params: MemberParams },
   responses: {
     204: { description: "Revoked." },
-    ...errorResponses(...TENANT_READ_ERRORS),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });
 
