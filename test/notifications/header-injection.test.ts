@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { api } from "../support/api";
 import { type SeededAgency, seedAgency } from "../support/harness";
 import { releaseInExecution } from "../support/releases";
-import { addContact, asSystem, fakeFor, scanLogsForEmailAddresses, settle } from "./support";
+import { addContact, asSystem, fakeFor, scanLogsForEmailAddresses, setSender, settle } from "./support";
 
 // A name reaches email headers twice: the From display name and the subject. Names with line
 // breaks are refused at the schema; this proves the headers hold even for a name stored before
@@ -14,19 +14,7 @@ scanLogsForEmailAddresses();
 let agency: SeededAgency;
 beforeAll(async () => {
   agency = await seedAgency();
-  const sender = await api("/v1/tenant", {
-    method: "PATCH",
-    token: agency.tokens.owner,
-    body: {
-      sender: {
-        name: 'Harbour "Digital" \\',
-        email: `hello@${agency.slug}.example`,
-        phone: "+61 2 9000 0000",
-        postal_address: "1 George St, Sydney NSW 2000",
-      },
-    },
-  });
-  expect(sender.status, sender.text).toBe(200);
+  await setSender(agency, 'Harbour "Digital" \\');
 });
 
 async function ok(path: string, body: unknown, token = agency.tokens.engineer, method = "POST") {

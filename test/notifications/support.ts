@@ -126,13 +126,13 @@ export async function addContact(
   return { id: res.body.id, email };
 }
 
-export async function setSender(agency: SeededAgency) {
+export async function setSender(agency: SeededAgency, name = "Harbour Digital") {
   const res = await api("/v1/tenant", {
     method: "PATCH",
     token: agency.tokens.owner,
     body: {
       sender: {
-        name: "Harbour Digital",
+        name,
         email: `hello@${agency.slug}.example`,
         phone: "+61 2 9000 0000",
         postal_address: "1 George St, Sydney NSW 2000",
