@@ -3,6 +3,7 @@ import { assertPlatformAdmin } from "../lib/auth/admin";
 import { assertFeedTokenShape } from "../lib/auth/feed-token";
 import { bearerToken, verifyToken } from "../lib/auth/tokens";
 import type { AppEnv } from "./context";
+import { enforceRateLimit } from "./rate-limits";
 
 /** Routes under /v1 that the platform admin secret authorises instead of a member token. */
 const PLATFORM_ADMIN_ROUTES = new Set(["/v1/tenants"]);
@@ -30,7 +31,10 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   } else if (PLATFORM_ADMIN_ROUTES.has(c.req.path)) {
     await assertPlatformAdmin(config, authorization);
   } else {
-    c.set("claims", await verifyToken(config, bearerToken(authorization)));
+    const claims = await verifyToken(config, bearerToken(authorization));
+    // Counted per token once its signature holds, before the body is read or Postgres is touched.
+    await enforceRateLimit(c.env, "credential", claims.tokenId);
+    c.set("claims", claims);
   }
   await next();
 };

@@ -7,6 +7,7 @@ import { uuidv7 } from "../lib/ids";
 import { ApiError, problemBody } from "../lib/problem";
 import type { AppEnv } from "./context";
 import { logUnexpected, toApiError, zodIssuesToFieldErrors } from "./errors";
+import { countFailedAuthentication, limitUnauthenticatedSurfaces } from "./rate-limits";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -52,6 +53,9 @@ export function createApp() {
   });
 
   app.use("*", secureHeaders({ crossOriginResourcePolicy: "same-site" }));
+
+  // Before the body is read or Postgres is touched: a flood is refused at the cheapest point.
+  app.use("*", limitUnauthenticatedSurfaces);
 
   app.use(
     "*",
@@ -102,8 +106,8 @@ export function createApp() {
     await next();
   });
 
-  app.onError((error, c) => {
-    const apiError = toApiError(error);
+  app.onError(async (error, c) => {
+    const apiError = await countFailedAuthentication(c, toApiError(error));
     const requestId = c.get("requestId") ?? "unknown";
     // A database outage is expected now and then and says so to the caller. A coordinator reset
     // happens on every deploy, but a stream of them is worth seeing: a warning with the request id

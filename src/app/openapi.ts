@@ -31,6 +31,17 @@ const ERROR_RESPONSES = {
   415: problem("The body must be application/json."),
   422: problem("The Idempotency-Key was used for a different request."),
   428: problem("This update needs an If-Match header."),
+  429: {
+    ...problem(
+      "Too many requests: the limit for your API token (1,200 a minute), your address (30 refused credentials, 120 public page or feed requests, 30 admin requests a minute) or this webhook receiver (600 deliveries a minute per sending address) is spent. Nothing was done; retry after `Retry-After` seconds.",
+    ),
+    headers: {
+      "Retry-After": {
+        description: "Seconds until the limit's current minute ends.",
+        schema: { type: "integer", minimum: 1, maximum: 60 },
+      },
+    },
+  },
   500: problem("An unexpected error; the response carries a request id to report."),
   503: {
     ...problem(
@@ -49,8 +60,9 @@ type ErrorStatus = keyof typeof ERROR_RESPONSES;
 
 /** The error responses a route can give, spread into its `responses`. */
 export function errorResponses<S extends ErrorStatus>(...statuses: S[]) {
-  const picked = {} as { [K in S | 500 | 503]: (typeof ERROR_RESPONSES)[K] };
-  for (const status of [...statuses, 500, 503] as (S | 500 | 503)[]) {
+  const picked = {} as { [K in S | 429 | 500 | 503]: (typeof ERROR_RESPONSES)[K] };
+  // Every route errorResponses serves is rate limited (src/app/rate-limits.ts), so 429 is always possible.
+  for (const status of [...statuses, 429, 500, 503] as (S | 429 | 500 | 503)[]) {
     (picked as Record<number, unknown>)[status] = ERROR_RESPONSES[status];
   }
   return picked;

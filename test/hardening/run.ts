@@ -41,6 +41,11 @@ const parts: Part[] = [
     command: "npx",
     args: ["vitest", "run", "--config", "vitest.hardening.config.ts", ...process.argv.slice(2)],
   },
+  {
+    name: "abuse (workerd, wrangler.toml's rate limits)",
+    command: "npx",
+    args: ["vitest", "run", "--config", "vitest.abuse.config.ts"],
+  },
   { name: "loopback load run", command: "npm", args: ["run", "--silent", "test:load"] },
 ];
 

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { AppContext } from "../../app/context";
 import { createRouter } from "../../app/create-app";
+import { errorResponses } from "../../app/openapi";
 import { withSystem } from "../../app/request-scope";
 import { escapeHtml, fillNotesTemplate, renderMarkdown } from "../../domain/notifications";
 import { PAGE_HEADERS, page } from "../../notifications/pages";
@@ -113,6 +114,7 @@ const feedRoute = createRoute({
       description: "No published notes for this project.",
       content: { "text/html": { schema: z.string() } },
     },
+    ...errorResponses<never>(),
   },
 });
 
@@ -136,6 +138,7 @@ const pageRoute = createRoute({
       description: "Not published (or no such release).",
       content: { "text/html": { schema: z.string() } },
     },
+    ...errorResponses<never>(),
   },
 });
 

@@ -36,6 +36,7 @@ const getRoute = createRoute({
   responses: {
     200: html("A page with an Unsubscribe button."),
     404: html("The link is not valid or has expired."),
+    ...errorResponses<never>(),
   },
 });
 
