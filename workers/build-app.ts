@@ -18,6 +18,7 @@ import { publicNotesRouter } from "../src/routes/public-notes";
 import { releaseFactsRouter } from "../src/routes/release-facts";
 import { releaseNotesTemplateRouter } from "../src/routes/release-notes-template";
 import { releasesRouter } from "../src/routes/releases";
+import { senderConfirmationRouter } from "../src/routes/sender-confirmation";
 import { tenantRouter } from "../src/routes/tenant";
 import { tenantsRouter } from "../src/routes/tenants";
 import { tokensRouter } from "../src/routes/tokens";
@@ -68,6 +69,7 @@ export function buildApp() {
     .route("/", releaseNotesTemplateRouter)
     .route("/", publicNotesRouter)
     .route("/", unsubscribeRouter)
+    .route("/", senderConfirmationRouter)
     // Before the CI receiver: /hooks/{integration_id} would otherwise take /hooks/resend.
     .route("/", emailEventsRouter)
     .route("/", hooksRouter);

@@ -30,6 +30,8 @@ export interface Delivery {
   idempotency_key: string | null;
   to: string[];
   from: string;
+  /** Resend's `reply_to`, as sent (a string or a list); null when the message had none. */
+  reply_to: string | string[] | null;
   subject: string;
   text: string;
   html: string;
@@ -192,6 +194,7 @@ export async function startFakeResend(
       idempotency_key: key,
       to,
       from: String(email.from ?? ""),
+      reply_to: (email.reply_to as string | string[] | undefined) ?? null,
       subject: String(email.subject ?? ""),
       text: String(email.text ?? ""),
       html: String(email.html ?? ""),

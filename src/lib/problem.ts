@@ -23,6 +23,7 @@ export const PROBLEM_STATUS = {
   misconfigured: 500,
   database_unavailable: 503,
   coordinator_unavailable: 503,
+  email_provider_unavailable: 503,
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_STATUS;
@@ -48,6 +49,7 @@ export const PROBLEM_TITLES: Record<ProblemCode, string> = {
   misconfigured: "Service misconfigured",
   database_unavailable: "Database unavailable",
   coordinator_unavailable: "Release coordinator unavailable",
+  email_provider_unavailable: "Email provider unavailable",
 };
 
 export interface FieldError {

@@ -90,6 +90,7 @@ interface MessageContext {
   agency_name: string;
   sender_name: string | null;
   sender_email: string | null;
+  sender_email_confirmed: boolean;
   sender_phone: string | null;
   sender_postal_address: string | null;
   tenant_slug: string;
@@ -119,6 +120,7 @@ async function loadMessage(database: DatabaseHandle, id: string): Promise<Messag
         o.subject, o.to_address, o.body_text, o.body_html,
         to_char(o.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
         t.name as agency_name, t.sender_name, t.sender_email, t.sender_phone, t.sender_postal_address,
+        (t.sender_email_confirmed_at is not null) as sender_email_confirmed,
         t.slug as tenant_slug, p.slug as project_slug, p.name as project_name, r.version, r.title,
         r.notes_markdown, (r.notes_published_at is not null) as notes_published,
         coalesce(cl.timezone, t.timezone) as timezone,
@@ -352,9 +354,10 @@ async function sendOne(
   const email = await prepare(database, settings, message, now);
   const { data, error } = await resend.emails.send(
     {
-      from: fromAddress(message.sender_name ?? message.agency_name, message.sender_email, settings.emailFrom),
+      from: fromAddress(message.sender_name ?? message.agency_name, settings.emailFrom),
       to: [email.to],
-      ...(message.sender_email ? { replyTo: message.sender_email } : {}),
+      // Replies reach the agency only at an address it proved it controls.
+      ...(message.sender_email && message.sender_email_confirmed ? { replyTo: message.sender_email } : {}),
       subject: headerText(email.subject),
       text: email.text,
       html: email.html,

@@ -29,12 +29,20 @@ export function emailConfigured(config: RuntimeConfig): boolean {
   return config.RESEND_API_KEY !== undefined;
 }
 
-/** `"Agency" <from>`: the agency's sender email, else EMAIL_FROM (an address, or a domain to send from). */
-export function fromAddress(senderName: string, senderEmail: string | null, emailFrom: string | undefined) {
-  const fallback = emailFrom
-    ? emailFrom.includes("@")
-      ? emailFrom
-      : `notifications@${emailFrom}`
-    : "notifications@release-pilot.local";
-  return formatMailbox(senderName, senderEmail ?? fallback);
+/**
+ * The platform's own address, EMAIL_FROM (an address, or a domain to send from as `notifications@`):
+ * the only address mail is ever sent From. It must be on a domain verified with Resend.
+ */
+export function platformFromAddress(emailFrom: string | undefined): string {
+  if (!emailFrom) return "notifications@release-pilot.local";
+  return emailFrom.includes("@") ? emailFrom : `notifications@${emailFrom}`;
+}
+
+/**
+ * `"Agency" <platform address>`: the agency is named, but the address is always the platform's. An
+ * agency's own address is never From (any agency could claim any domain); once confirmed it is the
+ * Reply-To (sender-confirmation.ts).
+ */
+export function fromAddress(senderName: string, emailFrom: string | undefined) {
+  return formatMailbox(senderName, platformFromAddress(emailFrom));
 }

@@ -19,25 +19,29 @@ export type UnsubscribeSubject =
 
 const keys = new Map<string, Promise<Uint8Array>>();
 
-function keyFrom(dataEncryptionKey: string): Promise<Uint8Array> {
-  let key = keys.get(dataEncryptionKey);
+const keyFrom = (secret: string) => derivedLinkKey(secret, "release-pilot unsubscribe link v1");
+
+/** An HS256 key for one kind of link, derived with HKDF-SHA256 under its own label (`info`). */
+export function derivedLinkKey(secret: string, info: string): Promise<Uint8Array> {
+  const cacheKey = `${info}\u0000${secret}`;
+  let key = keys.get(cacheKey);
   if (!key) {
     key = (async () => {
-      const material = Uint8Array.from(atob(dataEncryptionKey), (ch) => ch.charCodeAt(0));
+      const material = Uint8Array.from(atob(secret), (ch) => ch.charCodeAt(0));
       const base = await crypto.subtle.importKey("raw", material, "HKDF", false, ["deriveBits"]);
       const bits = await crypto.subtle.deriveBits(
         {
           name: "HKDF",
           hash: "SHA-256",
           salt: new Uint8Array(0),
-          info: new TextEncoder().encode("release-pilot unsubscribe link v1"),
+          info: new TextEncoder().encode(info),
         },
         base,
         256,
       );
       return new Uint8Array(bits);
     })();
-    keys.set(dataEncryptionKey, key);
+    keys.set(cacheKey, key);
   }
   return key;
 }

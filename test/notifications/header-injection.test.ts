@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { api } from "../support/api";
 import { type SeededAgency, seedAgency } from "../support/harness";
 import { releaseInExecution } from "../support/releases";
-import { addContact, asSystem, fakeFor, scanLogsForEmailAddresses, setSender, settle } from "./support";
+import { addContact, asSystem, deployedEmailTo, scanLogsForEmailAddresses, setSender } from "./support";
 
 // A name reaches email headers twice: the From display name and the subject. Names with line
 // breaks are refused at the schema; this proves the headers hold even for a name stored before
@@ -16,12 +16,6 @@ beforeAll(async () => {
   agency = await seedAgency();
   await setSender(agency, 'Harbour "Digital" \\');
 });
-
-async function ok(path: string, body: unknown, token = agency.tokens.engineer, method = "POST") {
-  const res = await api(path, { method, token, body });
-  expect(res.status, `${path}: ${res.text}`).toBe(200);
-  return res.body;
-}
 
 describe("email headers", () => {
   it("refuses a line break in a project name at the API", async () => {
@@ -37,32 +31,15 @@ describe("email headers", () => {
   it("keeps From and Subject one line each, even for a name stored before names were checked", async () => {
     const contact = await addContact(agency, { name: "Casey Client" });
     const id = await releaseInExecution(agency);
-    await ok(
-      `/v1/releases/${id}/recipients`,
-      { contacts: [{ contact_id: contact.id, role: "client_stakeholder" }] },
-      agency.tokens.release_manager,
-      "PUT",
-    );
     await asSystem((tx) =>
       tx.execute(
         sql`update projects set name = ${"Harbour site\r\nBcc: someone@evil.example"} where id = ${agency.projectId}`,
       ),
     );
-    await ok(`/v1/releases/${id}/deployment-log`, { kind: "deployment_started" });
-    await ok(`/v1/releases/${id}/deployment-log`, { kind: "deployment_completed" });
-    await ok(`/v1/releases/${id}/test-results`, { stage: "smoke", suite: "homepage", status: "passed" });
-    await ok(
-      `/v1/releases/${id}/transitions`,
-      { to: "post_deployment_verification" },
-      agency.tokens.release_manager,
-    );
-    const messages = await settle(agency, id);
-    expect(messages.filter((m) => m.event === "deployed").map((m) => m.status)).toEqual(["sent"]);
-
-    const [mail] = (await fakeFor(contact.email)).deliveries;
+    const mail = await deployedEmailTo(agency, id, contact);
     expect(mail?.subject).not.toMatch(/[\r\n]/);
     expect(mail?.subject).toContain("Harbour site Bcc: someone@evil.example");
-    expect(mail?.from).toBe(`"Harbour \\"Digital\\" \\\\" <hello@${agency.slug}.example>`);
+    expect(mail?.from).toBe(`"Harbour \\"Digital\\" \\\\" <notifications@release-pilot.local>`);
     expect(mail?.from).not.toMatch(/[\r\n]/);
   });
 });

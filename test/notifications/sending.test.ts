@@ -110,7 +110,10 @@ describe("stakeholder email through the outbox and the real resend SDK", () => {
       expect(deliveries).toHaveLength(1);
       const [mail] = deliveries;
       expect(mail?.subject).toContain("was deployed");
-      expect(mail?.from).toContain(`hello@${agency.slug}.example`);
+      // From is the platform's address (EMAIL_FROM; unset in the tests), never the agency's own;
+      // setSender's address is unconfirmed, so there is no Reply-To (sender-identity.test.ts).
+      expect(mail?.from).toBe('"Harbour Digital" <notifications@release-pilot.local>');
+      expect(mail?.reply_to).toBeNull();
       expect(mail?.text).toContain("Sent by Harbour Digital");
       expect(mail?.text).toContain("+61 2 9000 0000");
       expect(mail?.text).toContain("1 George St, Sydney NSW 2000");

@@ -13,6 +13,7 @@ export interface FakeDelivery {
   idempotency_key: string | null;
   to: string[];
   from: string;
+  reply_to: string | string[] | null;
   subject: string;
   text: string;
   html: string;
@@ -180,4 +181,37 @@ function safeJson(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+/**
+ * Puts `contact` on the release's communication list, completes its deployment and moves it to
+ * post-deployment verification, then drains: the contact gets the `deployed` email. Returns it.
+ */
+export async function deployedEmailTo(
+  agency: SeededAgency,
+  releaseId: string,
+  contact: { id: string; email: string },
+): Promise<FakeDelivery | undefined> {
+  const ok = async (path: string, body: unknown, token = agency.tokens.engineer, method = "POST") => {
+    const res = await api(path, { method, token, body });
+    expect(res.status, `${path}: ${res.text}`).toBe(200);
+  };
+  await ok(
+    `/v1/releases/${releaseId}/recipients`,
+    { contacts: [{ contact_id: contact.id, role: "client_stakeholder" }] },
+    agency.tokens.release_manager,
+    "PUT",
+  );
+  await ok(`/v1/releases/${releaseId}/deployment-log`, { kind: "deployment_started" });
+  await ok(`/v1/releases/${releaseId}/deployment-log`, { kind: "deployment_completed" });
+  await ok(`/v1/releases/${releaseId}/test-results`, { stage: "smoke", suite: "homepage", status: "passed" });
+  await ok(
+    `/v1/releases/${releaseId}/transitions`,
+    { to: "post_deployment_verification" },
+    agency.tokens.release_manager,
+  );
+  const messages = await settle(agency, releaseId);
+  expect(messages.filter((m) => m.event === "deployed").map((m) => m.status)).toEqual(["sent"]);
+  const { deliveries } = await fakeFor(contact.email);
+  return deliveries.at(-1);
 }

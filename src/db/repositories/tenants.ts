@@ -14,6 +14,7 @@ export type TenantChanges = Partial<
     | "autoRollbackOnFailure"
     | "senderName"
     | "senderEmail"
+    | "senderEmailConfirmedAt"
     | "senderPostalAddress"
     | "senderPhone"
   >

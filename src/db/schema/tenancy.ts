@@ -23,6 +23,9 @@ export const tenants = pgTable(
     // Spam Act s17: every message names the sender and how to reach them.
     senderName: text(),
     senderEmail: text(),
+    // The agency proved control of senderEmail (a confirmation link sent to it); only then is it
+    // the Reply-To. From is always the platform's own address (EMAIL_FROM).
+    senderEmailConfirmedAt: at(),
     senderPostalAddress: text(),
     senderPhone: text(),
     // Agency policy: a high-risk go also needs an approver other than the person deciding.

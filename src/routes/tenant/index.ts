@@ -1,7 +1,8 @@
 import { createRouter } from "../../app/create-app";
-import { getTenantHandler, patchTenantHandler } from "./handlers";
-import { getTenant, patchTenant } from "./routes";
+import { confirmSenderEmailHandler, getTenantHandler, patchTenantHandler } from "./handlers";
+import { confirmSenderEmail, getTenant, patchTenant } from "./routes";
 
 export const tenantRouter = createRouter()
   .openapi(getTenant, getTenantHandler)
-  .openapi(patchTenant, patchTenantHandler);
+  .openapi(patchTenant, patchTenantHandler)
+  .openapi(confirmSenderEmail, confirmSenderEmailHandler);

@@ -6,7 +6,14 @@ import { AuStateSchema, EmailSchema, NameSchema, TimeZoneSchema } from "../../li
 export const SenderSchema = z
   .object({
     name: z.string().nullable(),
-    email: z.string().nullable(),
+    email: z.string().nullable().openapi({
+      description:
+        "The agency's own address: shown in every message as its contact, and the Reply-To once confirmed. Mail is always sent From the platform's address (EMAIL_FROM).",
+    }),
+    email_confirmed_at: Timestamp.nullable().openapi({
+      description:
+        "When someone at `email` followed the confirmation link sent to it; null until then (and again after `email` changes). Until confirmed, messages carry no Reply-To.",
+    }),
     postal_address: z.string().nullable(),
     phone: z.string().nullable(),
   })
@@ -14,6 +21,13 @@ export const SenderSchema = z
     description:
       "Who emails come from. The Spam Act requires every message to identify the sender and how to contact them.",
   });
+
+export const SenderConfirmationSchema = z
+  .object({
+    email: z.string(),
+    expires_at: Timestamp.openapi({ description: "When the emailed link stops working (48 hours)." }),
+  })
+  .openapi("SenderEmailConfirmation");
 
 export const TenantSchema = z
   .object({
@@ -82,6 +96,7 @@ export function presentTenant(row: TenantRow) {
     sender: {
       name: row.senderName,
       email: row.senderEmail,
+      email_confirmed_at: row.senderEmailConfirmedAt?.toISOString() ?? null,
       postal_address: row.senderPostalAddress,
       phone: row.senderPhone,
     },

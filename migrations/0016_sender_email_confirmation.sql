@@ -1,0 +1,1 @@
+ALTER TABLE "tenants" ADD COLUMN "sender_email_confirmed_at" timestamp with time zone;
