@@ -4,6 +4,9 @@ import { runtimeConfig } from "../src/env";
 import type { ReleaseCommand, ReleaseCommandOutcome } from "../src/releases/command";
 import { executeReleaseCommand } from "../src/releases/execute-command";
 
+/** A connection no command has used for this long is closed; the next command opens another. */
+const IDLE_CONNECTION_MS = 10_000;
+
 /**
  * One per release: the single serial writer for its state. A Durable Object
  * lets calls interleave while one awaits Postgres, so commands wait in an
@@ -11,10 +14,17 @@ import { executeReleaseCommand } from "../src/releases/execute-command";
  * command commits in Postgres before it answers, so an eviction or reset
  * loses no accepted decision, and the Idempotency-Key stops a retried one
  * from applying twice. No personal data ever lives here.
+ *
+ * The object keeps its Postgres connection between commands (a Durable Object, unlike a stateless
+ * Worker, may use an I/O object across the requests it serves): a burst of decisions pays the
+ * connection start-up once, not per command. A connection that fails is dropped by the handle and
+ * the next command opens a new one; an idle one is closed after IDLE_CONNECTION_MS.
  */
 export class ReleaseCoordinator extends DurableObject<Env> {
   private tail: Promise<unknown> = Promise.resolve();
   private queued = 0;
+  private database: DatabaseHandle | undefined;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   async execute(command: ReleaseCommand): Promise<ReleaseCommandOutcome> {
     const run = this.tail.then(() => this.apply(command));
@@ -29,12 +39,26 @@ export class ReleaseCoordinator extends DurableObject<Env> {
   }
 
   private async apply(command: ReleaseCommand): Promise<ReleaseCommandOutcome> {
-    const config = runtimeConfig(this.env);
-    const database = new DatabaseHandle({ url: config.DATABASE_URL, wsProxy: config.DB_WS_PROXY });
+    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
     try {
-      return await executeReleaseCommand(database, command);
+      return await executeReleaseCommand(this.connection(), command);
     } finally {
-      await database.end();
+      this.idleTimer = setTimeout(() => this.closeIdleConnection(), IDLE_CONNECTION_MS);
     }
+  }
+
+  private connection(): DatabaseHandle {
+    if (!this.database) {
+      const config = runtimeConfig(this.env);
+      this.database = new DatabaseHandle({ url: config.DATABASE_URL, wsProxy: config.DB_WS_PROXY });
+    }
+    return this.database;
+  }
+
+  private closeIdleConnection() {
+    if (this.queued > 0) return;
+    const database = this.database;
+    this.database = undefined;
+    void database?.end();
   }
 }
