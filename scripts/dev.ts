@@ -212,6 +212,12 @@ function writeDevConfig(settingNames: string[]): void {
       (_line, names: string) =>
         `required = [${[names, ...settingNames.map((name) => JSON.stringify(name))].filter(Boolean).join(", ")}]`,
     )
+    // [alias] targets are relative to the config file, which now lives in .data/.
+    .replace(
+      /^("[^"]+" = )"(\.\/[^"]+)"$/gm,
+      (_line, key: string, path: string) =>
+        `${key}${JSON.stringify(relative(dataDir, join(projectRoot, path)))}`,
+    )
     // This script is the cron locally (startCron); wrangler dev would only warn that it is not.
     .replace(crons, "crons = []");
   writePrivateFile(

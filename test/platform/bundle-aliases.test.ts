@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+// zod itself, by path: the alias may also apply to "zod" in this suite.
+import * as zod from "../../node_modules/zod/index.js";
+import * as zodCore from "../../node_modules/zod/v4/core/index.js";
+// The bundle's stand-ins (wrangler.toml [alias]) are plain JavaScript without types.
+// @ts-expect-error: no declaration file
+import bundledPostalMime from "../../workers/postal-mime.js";
+// @ts-expect-error: no declaration file
+import * as bundledCore from "../../workers/zod/core.js";
+// @ts-expect-error: no declaration file
+import * as bundledZod from "../../workers/zod/index.js";
+
+// The Worker bundle replaces two modules (wrangler.toml [alias]) to leave out code the API never
+// runs. These prove the stand-ins offer everything the real modules do except what was left out,
+// so a zod upgrade that adds an export fails here instead of in production.
+
+const names = (module: object) => Object.keys(module).sort();
+
+describe("bundle aliases", () => {
+  it("the bundle's zod exports every name zod does, except locales", () => {
+    expect(names(bundledZod)).toEqual(names(zod).filter((name) => name !== "locales"));
+    expect(names(bundledZod.z)).toEqual(names(zod.z).filter((name) => name !== "locales"));
+    expect(names(bundledCore)).toEqual(names(zodCore).filter((name) => name !== "locales"));
+    // The same objects, not copies: schemas built with either are the same classes.
+    expect(bundledZod.z.ZodObject).toBe(zod.z.ZodObject);
+    expect(bundledZod.z.string().safeParse(1).error?.issues[0]?.message).toBe(
+      "Invalid input: expected string, received number",
+    );
+  });
+
+  it("the bundle's postal-mime refuses to parse, loudly", () => {
+    expect(() => bundledPostalMime.parse("")).toThrow(/not part of this Worker/);
+  });
+});
