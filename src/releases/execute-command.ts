@@ -6,7 +6,6 @@ import { inTenantScope, type Tx } from "../db/scope";
 import type { Actor } from "../domain/lifecycle";
 import { ApiError, notFound } from "../lib/problem";
 import type { ReleaseCommand, ReleaseCommandOutcome } from "./command";
-import { lifecyclePolicyOf } from "./lifecycle-policy";
 import type { OperationContext } from "./operation-context";
 import { OPERATION_ROLES } from "./operation-roles";
 import { runOperation } from "./operations";
@@ -41,7 +40,6 @@ export async function executeReleaseCommand(
       return oncePerKey(tx, command.tenantId, command.idempotency, async () => {
         const state = await loadReleaseState(tx, command.tenantId, command.releaseId, true);
         if (!state) throw notFound("The release");
-        const policy = await lifecyclePolicyOf(tx, command.tenantId);
         const ctx: OperationContext = {
           tx,
           tenantId: command.tenantId,
@@ -49,13 +47,13 @@ export async function executeReleaseCommand(
           state,
           now,
           requestId: command.requestId,
-          policy,
+          policy: state.policy,
         };
         const result = await runOperation(ctx, command.operation);
         queuedMessages = ctx.queuedMessages ?? 0;
         const fresh = await loadReleaseState(tx, command.tenantId, command.releaseId);
         if (!fresh) throw notFound("The release");
-        return { status: 200, body: { ...presentRelease(fresh, now, policy), result: result ?? null } };
+        return { status: 200, body: { ...presentRelease(fresh, now), result: result ?? null } };
       });
     });
     const rowVersion = (stored.body as { row_version?: number } | null)?.row_version ?? null;

@@ -1,6 +1,5 @@
 import {
   evaluateGates,
-  type LifecyclePolicy,
   pendingRollbackDecision,
   recommendGoNoGo,
   recommendRollback,
@@ -20,9 +19,9 @@ export function parseIfMatch(header: string | undefined): number | undefined {
 }
 
 /** The release as the API shows it: its facts, every gate with a sentence, and the go/no-go recommendation. */
-export function presentRelease(state: ReleaseState, now: Date, policy: LifecyclePolicy) {
+export function presentRelease(state: ReleaseState, now: Date) {
   const snapshot = toSnapshot(state, now);
-  const context = { policy };
+  const context = { policy: state.policy };
   const inVerification = state.stage === "pre_deployment_verification" && state.status === "active";
   return {
     id: state.id,

@@ -10,6 +10,7 @@ import type { Tx } from "../db/scope";
 import type {
   ChecklistItemFact,
   IssueReportFact,
+  LifecyclePolicy,
   ReleaseSnapshot,
   RollbackStepRecord,
   SignOffFact,
@@ -33,6 +34,8 @@ export interface OpenMessage {
 }
 
 export interface ReleaseState {
+  /** The agency's settings the lifecycle rules depend on, read with the release (one round trip). */
+  policy: LifecyclePolicy;
   id: string;
   tenant_id: string;
   project_id: string;
@@ -117,6 +120,8 @@ export async function loadReleaseState(tx: Tx, tenantId: string, releaseId: stri
       p.name as project_name, c.id as client_id, c.name as client_name,
       coalesce(c.timezone, t.timezone) as timezone,
       coalesce(c.state, t.state) as holiday_state,
+      json_build_object('second_approver_for_high_risk', t.second_approver_for_high_risk,
+        'auto_rollback_on_failure', t.auto_rollback_on_failure) as policy,
       r.window_override_reason, r.window_source_id,
       (select tm.member_id from release_team_members tm
         where tm.release_id = r.id and tm.role = 'release_manager' limit 1) as release_manager_id,

@@ -32,7 +32,6 @@ import { decodeCursor, decodeSequenceCursor, toPage, toSequencePage } from "../.
 import { ApiError, notFound } from "../../lib/problem";
 import { loadCommunicationList } from "../../notifications/communication-list";
 import { loadChecklistTemplate } from "../../releases/checklist-template";
-import { lifecyclePolicyOf } from "../../releases/lifecycle-policy";
 import { RELEASE_MANAGER_ROLES } from "../../releases/operation-roles";
 import type { ReleaseOperation } from "../../releases/operations";
 import { etagOf, parseIfMatch, presentRelease } from "../../releases/present";
@@ -140,7 +139,7 @@ export const createReleaseHandler: AppRouteHandler<typeof routes.createRelease> 
       if (!state) throw notFound("The release");
       return {
         status: 201 as const,
-        body: presentRelease(state, now, await lifecyclePolicyOf(tx, actor.tenantId)),
+        body: presentRelease(state, now),
       };
     });
   });
@@ -184,7 +183,7 @@ export const getReleaseHandler: AppRouteHandler<typeof routes.getRelease> = asyn
   const body = await withTenant(c, async ({ tx, actor }) => {
     const state = await loadReleaseState(tx, actor.tenantId, id);
     if (!state) throw notFound("The release");
-    return presentRelease(state, new Date(), await lifecyclePolicyOf(tx, actor.tenantId));
+    return presentRelease(state, new Date());
   });
   c.header("ETag", etagOf(body.row_version));
   return c.json(body, 200);
@@ -244,9 +243,7 @@ export const getPlanHandler: AppRouteHandler<typeof routes.getPlan> = async (c) 
       {
         timezone: state.timezone,
         formatLocal: (instant) => formatter.format(new Date(instant)),
-        recommendation: decisionDue
-          ? recommendGoNoGo(snapshot, { policy: await lifecyclePolicyOf(tx, actor.tenantId) })
-          : null,
+        recommendation: decisionDue ? recommendGoNoGo(snapshot, { policy: state.policy }) : null,
       },
       {
         client: { id: state.client_id, name: state.client_name },
