@@ -7,7 +7,7 @@
 // add new ones (decisions/s, cron tick time, webhooks/s) to MEASUREMENTS.
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import { CRON_TICK_MEASUREMENT, measureCronTick } from "./lib/bench-cron-tick.ts";
@@ -25,8 +25,14 @@ const SETTINGS = {
   warmup: envInt("BENCH_WARMUP", 200),
   sequential: envInt("BENCH_SEQUENTIAL", 100),
 };
-/** Hard stop for the whole run, whatever hangs. */
-const RUN_LIMIT_MS = 10 * 60_000;
+/**
+ * Hard stop for the whole run, whatever hangs: ten minutes for the default settings, growing with
+ * the requests asked for (BENCH_REQUESTS, BENCH_WARMUP, BENCH_SEQUENTIAL), at 50 ms per request.
+ */
+const RUN_LIMIT_MS = Math.max(
+  10 * 60_000,
+  (SETTINGS.requests + SETTINGS.warmup) * 2 * 4 * 50 + SETTINGS.sequential * 2 * 50 + 5 * 60_000,
+);
 
 interface BenchContext {
   env: BenchEnvironment;
@@ -172,6 +178,9 @@ const hardStop = setTimeout(() => {
 hardStop.unref();
 
 const startedAt = new Date();
+// The machine is shared: the load average beside the figures says how busy it was.
+const loadAtStart = loadavg();
+const cpus = availableParallelism();
 console.log("bench: starting the database, the bridge and both Workers…");
 const env = await startBenchEnvironment();
 const failures: BenchReport["failures"] = [];
@@ -215,6 +224,7 @@ const report: BenchReport = {
   platform: `${process.platform} ${process.arch}`,
   database: env.database,
   settings: { ...SETTINGS },
+  load_average: { at_start: loadAtStart.map(round2), at_end: loadavg().map(round2) },
   rows,
   failures,
 };
@@ -227,8 +237,15 @@ console.log(
   `\nRelease Pilot bench — ${report.database}; ${SETTINGS.requests} requests per target after ${SETTINGS.warmup} warm-up, ${SETTINGS.concurrency} concurrent\n`,
 );
 console.log(renderTable(rows));
+console.log(
+  `\nload average (1, 5, 15 min): ${report.load_average.at_start.join(", ")} at start, ${report.load_average.at_end.join(", ")} at end (${cpus} cores)`,
+);
 console.log(`\nwritten to ${relative(projectRoot, resultsFile)}`);
 process.exit(failures.length > 0 ? 1 : 0);
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
 
 /** Bundles the Worker as a deploy would (offline) and measures it. */
 async function bundleSize(): Promise<{ gzipBytes: number; rawBytes: number; reported?: string }> {

@@ -19,6 +19,8 @@ export interface BenchMeasurement<Context> {
 export interface BenchReport {
   started_at: string;
   finished_at: string;
+  /** os.loadavg() (1, 5 and 15 minutes) when the run started and ended. */
+  load_average: { at_start: number[]; at_end: number[] };
   node: string;
   platform: string;
   database: string;
