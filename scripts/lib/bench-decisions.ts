@@ -88,6 +88,7 @@ export async function releaseReadyForDecisions(
 
 /** Sends `count` alternating halt/resume decisions to each release at once; returns elapsed ms and outcomes. */
 async function burst(env: BenchEnvironment, token: string, releaseIds: string[], count: number) {
+  const before = { ...env.bridge.stats };
   const started = performance.now();
   const outcomes = await Promise.all(
     releaseIds.flatMap((id) =>
@@ -99,7 +100,13 @@ async function burst(env: BenchEnvironment, token: string, releaseIds: string[],
       ),
     ),
   );
-  return { ms: performance.now() - started, outcomes };
+  const ms = performance.now() - started;
+  return {
+    ms,
+    outcomes,
+    frames: env.bridge.stats.framesToDatabase - before.framesToDatabase,
+    connections: env.bridge.stats.connections - before.connections,
+  };
 }
 
 export function decisionMeasurement(settings: DecisionBenchSettings): BenchMeasurement<DecisionBenchContext> {
@@ -146,6 +153,22 @@ export function decisionMeasurement(settings: DecisionBenchSettings): BenchMeasu
             unit: `of ${result.outcomes.length}`,
           },
           { measurement: NAME, target, metric: "errors", value: other, unit: `of ${result.outcomes.length}` },
+          {
+            measurement: NAME,
+            target,
+            metric: "frames to DB / decision",
+            value: result.frames / result.outcomes.length,
+            unit: "frames",
+            note: "the route and the Durable Object together",
+          },
+          {
+            measurement: NAME,
+            target,
+            metric: "connections / decision",
+            value: result.connections / result.outcomes.length,
+            unit: "conns",
+            note: "the Durable Object keeps its connection between commands",
+          },
         );
       };
       report(
