@@ -106,6 +106,34 @@ describe("naming, walked over the OpenAPI document", () => {
       expect(headers?.Location, `POST ${path} must declare Location`).toBeDefined();
     }
   });
+
+  it("names every operation once, in camelCase, for generated clients", () => {
+    const ids = operations().map(({ method, path, op }) => ({
+      at: `${method.toUpperCase()} ${path}`,
+      id: op.operationId,
+    }));
+    expect(ids.filter(({ id }) => typeof id !== "string" || !/^[a-z][A-Za-z0-9]*$/.test(id))).toEqual([]);
+    const seen = new Map<unknown, string>();
+    const repeated = ids.flatMap(({ at, id }) => {
+      const first = seen.get(id);
+      seen.set(id, at);
+      return first ? [`${String(id)}: ${first} and ${at}`] : [];
+    });
+    expect(repeated).toEqual([]);
+  });
+
+  it("declares every tag an operation uses, with a description, and where the API is served", () => {
+    const declared = new Map(
+      ((spec as unknown as Json).tags as { name: string; description?: string }[]).map((tag) => [
+        tag.name,
+        tag,
+      ]),
+    );
+    const used = new Set(operations().flatMap(({ op }) => (op.tags as string[] | undefined) ?? []));
+    expect([...used].filter((tag) => !declared.get(tag)?.description)).toEqual([]);
+    expect([...declared.keys()].filter((tag) => !used.has(tag))).toEqual([]);
+    expect((spec as unknown as Json).servers).toEqual([{ url: "/", description: expect.any(String) }]);
+  });
 });
 
 describe("naming on live responses", () => {

@@ -31,6 +31,7 @@ const feedSecurity: Record<string, string[]>[] = [{ bearerAuth: [] }, { calendar
 export const FEED_TOKEN_WRITE_ROLES = ["owner", "release_manager"] as const satisfies readonly Role[];
 
 export const getCalendar = createRoute({
+  operationId: "getCalendar",
   method: "get",
   path: "/v1/calendar",
   tags,
@@ -46,6 +47,7 @@ export const getCalendar = createRoute({
 });
 
 export const getCalendarFeed = createRoute({
+  operationId: "getCalendarFeed",
   method: "get",
   path: "/v1/calendar.ics",
   tags,
@@ -62,6 +64,7 @@ export const getCalendarFeed = createRoute({
 });
 
 export const createFeedToken = createRoute({
+  operationId: "createFeedToken",
   method: "post",
   path: "/v1/calendar/feed-tokens",
   tags,
@@ -82,6 +85,7 @@ export const createFeedToken = createRoute({
 });
 
 export const listFeedTokens = createRoute({
+  operationId: "listFeedTokens",
   method: "get",
   path: "/v1/calendar/feed-tokens",
   tags,
@@ -96,6 +100,7 @@ export const listFeedTokens = createRoute({
 });
 
 export const getFeedToken = createRoute({
+  operationId: "getFeedToken",
   method: "get",
   path: "/v1/calendar/feed-tokens/{id}",
   tags,
@@ -110,6 +115,7 @@ export const getFeedToken = createRoute({
 });
 
 export const revokeFeedToken = createRoute({
+  operationId: "revokeFeedToken",
   method: "delete",
   path: "/v1/calendar/feed-tokens/{id}",
   tags,

@@ -16,6 +16,7 @@ const tags = ["Checklist"];
 export const CHECKLIST_TEMPLATE_WRITE_ROLES = ["owner"] as const satisfies readonly Role[];
 
 export const getChecklistTemplate = createRoute({
+  operationId: "getChecklistTemplate",
   method: "get",
   path: "/v1/checklist-template",
   tags,
@@ -29,6 +30,7 @@ export const getChecklistTemplate = createRoute({
 });
 
 export const putChecklistTemplate = createRoute({
+  operationId: "putChecklistTemplate",
   method: "put",
   path: "/v1/checklist-template",
   tags,
@@ -45,6 +47,7 @@ export const putChecklistTemplate = createRoute({
 });
 
 export const deleteChecklistTemplate = createRoute({
+  operationId: "deleteChecklistTemplate",
   method: "delete",
   path: "/v1/checklist-template",
   tags,

@@ -22,6 +22,7 @@ export const CLIENT_DELETE_ROLES = ["owner"] as const satisfies readonly Role[];
 const ClientParams = z.object({ id: UuidParam("id", "Client id.") });
 
 export const listClients = createRoute({
+  operationId: "listClients",
   method: "get",
   path: "/v1/clients",
   tags: ["Clients"],
@@ -36,6 +37,7 @@ export const listClients = createRoute({
 });
 
 export const createClient = createRoute({
+  operationId: "createClient",
   method: "post",
   path: "/v1/clients",
   tags: ["Clients"],
@@ -50,6 +52,7 @@ export const createClient = createRoute({
 });
 
 export const getClient = createRoute({
+  operationId: "getClient",
   method: "get",
   path: "/v1/clients/{id}",
   tags: ["Clients"],
@@ -61,6 +64,7 @@ export const getClient = createRoute({
 });
 
 export const patchClient = createRoute({
+  operationId: "patchClient",
   method: "patch",
   path: "/v1/clients/{id}",
   tags: ["Clients"],
@@ -75,6 +79,7 @@ export const patchClient = createRoute({
 });
 
 export const deleteClient = createRoute({
+  operationId: "deleteClient",
   method: "delete",
   path: "/v1/clients/{id}",
   tags: ["Clients"],

@@ -31,6 +31,7 @@ const TAGS = ["Contacts"];
 export const CONTACT_MANAGER_ROLES = ["owner", "release_manager"] as const satisfies readonly Role[];
 
 export const listContacts = createRoute({
+  operationId: "listContacts",
   method: "get",
   path: "/v1/contacts",
   tags: TAGS,
@@ -45,6 +46,7 @@ export const listContacts = createRoute({
 });
 
 export const createContact = createRoute({
+  operationId: "createContact",
   method: "post",
   path: "/v1/contacts",
   tags: TAGS,
@@ -61,6 +63,7 @@ export const createContact = createRoute({
 });
 
 export const getContact = createRoute({
+  operationId: "getContact",
   method: "get",
   path: "/v1/contacts/{id}",
   tags: TAGS,
@@ -72,6 +75,7 @@ export const getContact = createRoute({
 });
 
 export const patchContact = createRoute({
+  operationId: "patchContact",
   method: "patch",
   path: "/v1/contacts/{id}",
   tags: TAGS,
@@ -86,6 +90,7 @@ export const patchContact = createRoute({
 });
 
 export const deleteContact = createRoute({
+  operationId: "deleteContact",
   method: "delete",
   path: "/v1/contacts/{id}",
   tags: TAGS,
@@ -99,6 +104,7 @@ export const deleteContact = createRoute({
 });
 
 export const revokeContactLinks = createRoute({
+  operationId: "revokeContactLinks",
   method: "post",
   path: "/v1/contacts/{id}/revoke-links",
   tags: TAGS,
@@ -115,6 +121,7 @@ export const revokeContactLinks = createRoute({
 });
 
 export const exportContact = createRoute({
+  operationId: "exportContact",
   method: "get",
   path: "/v1/contacts/{id}/export",
   tags: TAGS,

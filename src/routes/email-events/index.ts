@@ -19,6 +19,7 @@ const ReceiptSchema = z
   .openapi("EmailEventReceipt");
 
 const route = createRoute({
+  operationId: "receiveEmailEvent",
   method: "post",
   path: "/hooks/resend",
   tags: ["Notifications"],

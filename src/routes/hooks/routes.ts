@@ -13,6 +13,7 @@ export const WebhookReceiptSchema = z
   .openapi("WebhookReceipt");
 
 export const receiveWebhook = createRoute({
+  operationId: "receiveCiWebhook",
   method: "post",
   path: "/hooks/{integration_id}",
   tags: ["CI integrations"],

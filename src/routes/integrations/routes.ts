@@ -30,6 +30,7 @@ const TAGS = ["CI integrations"];
 export const INTEGRATION_WRITE_ROLES = ["owner", "release_manager"] as const satisfies readonly Role[];
 
 export const listIntegrations = createRoute({
+  operationId: "listIntegrations",
   method: "get",
   path: "/v1/integrations",
   tags: TAGS,
@@ -44,6 +45,7 @@ export const listIntegrations = createRoute({
 });
 
 export const createIntegration = createRoute({
+  operationId: "createIntegration",
   method: "post",
   path: "/v1/integrations",
   tags: TAGS,
@@ -62,6 +64,7 @@ export const createIntegration = createRoute({
 });
 
 export const getIntegration = createRoute({
+  operationId: "getIntegration",
   method: "get",
   path: "/v1/integrations/{id}",
   tags: TAGS,
@@ -76,6 +79,7 @@ export const getIntegration = createRoute({
 });
 
 export const patchIntegration = createRoute({
+  operationId: "patchIntegration",
   method: "patch",
   path: "/v1/integrations/{id}",
   tags: TAGS,
@@ -90,6 +94,7 @@ export const patchIntegration = createRoute({
 });
 
 export const deleteIntegration = createRoute({
+  operationId: "deleteIntegration",
   method: "delete",
   path: "/v1/integrations/{id}",
   tags: TAGS,
@@ -102,6 +107,7 @@ export const deleteIntegration = createRoute({
 });
 
 export const rotateIntegrationSecret = createRoute({
+  operationId: "rotateIntegrationSecret",
   method: "post",
   path: "/v1/integrations/{id}/rotate-secret",
   tags: TAGS,
@@ -120,6 +126,7 @@ export const rotateIntegrationSecret = createRoute({
 });
 
 export const listDeliveries = createRoute({
+  operationId: "listIntegrationDeliveries",
   method: "get",
   path: "/v1/integrations/{id}/deliveries",
   tags: TAGS,

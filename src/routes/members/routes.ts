@@ -20,6 +20,7 @@ export const MEMBER_ADMIN_ROLES = ["owner"] as const satisfies readonly Role[];
 const MemberParams = z.object({ id: UuidParam("id", "Member id.") });
 
 export const listMembers = createRoute({
+  operationId: "listMembers",
   method: "get",
   path: "/v1/members",
   tags: ["Members"],
@@ -34,6 +35,7 @@ export const listMembers = createRoute({
 });
 
 export const createMember = createRoute({
+  operationId: "createMember",
   method: "post",
   path: "/v1/members",
   tags: ["Members"],
@@ -48,6 +50,7 @@ export const createMember = createRoute({
 });
 
 export const getMember = createRoute({
+  operationId: "getMember",
   method: "get",
   path: "/v1/members/{id}",
   tags: ["Members"],
@@ -59,6 +62,7 @@ export const getMember = createRoute({
 });
 
 export const patchMember = createRoute({
+  operationId: "patchMember",
   method: "patch",
   path: "/v1/members/{id}",
   tags: ["Members"],
@@ -74,6 +78,7 @@ export const patchMember = createRoute({
 });
 
 export const revokeMemberLinks = createRoute({
+  operationId: "revokeMemberLinks",
   method: "post",
   path: "/v1/members/{id}/revoke-links",
   tags: ["Members"],
@@ -90,6 +95,7 @@ export const revokeMemberLinks = createRoute({
 });
 
 export const removeMember = createRoute({
+  operationId: "removeMember",
   method: "delete",
   path: "/v1/members/{id}",
   tags: ["Members"],

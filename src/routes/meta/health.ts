@@ -7,6 +7,7 @@ const HealthSchema = z.object({ status: z.literal("ok") }).openapi("Health");
 const ReadySchema = z.object({ status: z.literal("ready"), database: z.literal("ok") }).openapi("Ready");
 
 const health = createRoute({
+  operationId: "getHealth",
   method: "get",
   path: "/health",
   tags: ["Service"],
@@ -15,6 +16,7 @@ const health = createRoute({
 });
 
 const ready = createRoute({
+  operationId: "getReadiness",
   method: "get",
   path: "/ready",
   tags: ["Service"],

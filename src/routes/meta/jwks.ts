@@ -6,6 +6,7 @@ import { signingKeys } from "../../lib/auth/keys";
 const JwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).openapi("JWKS");
 
 const jwks = createRoute({
+  operationId: "getJwks",
   method: "get",
   path: "/.well-known/jwks.json",
   tags: ["Service"],

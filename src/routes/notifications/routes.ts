@@ -25,6 +25,7 @@ import {
 const ReleaseParams = z.object({ id: UuidParam("id", "Release id.") });
 
 export const getRecipients = createRoute({
+  operationId: "getReleaseRecipients",
   method: "get",
   path: "/v1/releases/{id}/recipients",
   tags: ["Notifications"],
@@ -42,6 +43,7 @@ export const getRecipients = createRoute({
 });
 
 export const putRecipients = createRoute({
+  operationId: "putReleaseRecipients",
   method: "put",
   path: "/v1/releases/{id}/recipients",
   tags: ["Notifications"],
@@ -58,6 +60,7 @@ export const putRecipients = createRoute({
 });
 
 export const listNotifications = createRoute({
+  operationId: "listNotifications",
   method: "get",
   path: "/v1/notifications",
   tags: ["Notifications"],
@@ -74,6 +77,7 @@ export const listNotifications = createRoute({
 const NotificationParams = z.object({ id: UuidParam("id", "Message id.") });
 
 export const getNotification = createRoute({
+  operationId: "getNotification",
   method: "get",
   path: "/v1/notifications/{id}",
   tags: ["Notifications"],
@@ -91,6 +95,7 @@ export const getNotification = createRoute({
 });
 
 export const cancelNotification = createRoute({
+  operationId: "cancelNotification",
   method: "post",
   path: "/v1/notifications/{id}/cancel",
   tags: ["Notifications"],
@@ -107,6 +112,7 @@ export const cancelNotification = createRoute({
 });
 
 export const cancelReleaseNotifications = createRoute({
+  operationId: "cancelReleaseNotifications",
   method: "post",
   path: "/v1/releases/{id}/notifications/cancel",
   tags: ["Notifications"],

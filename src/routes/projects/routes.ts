@@ -22,6 +22,7 @@ export const PROJECT_DELETE_ROLES = ["owner"] as const satisfies readonly Role[]
 const ProjectParams = z.object({ id: UuidParam("id", "Project id.") });
 
 export const listProjects = createRoute({
+  operationId: "listProjects",
   method: "get",
   path: "/v1/projects",
   tags: ["Projects"],
@@ -43,6 +44,7 @@ export const listProjects = createRoute({
 });
 
 export const createProject = createRoute({
+  operationId: "createProject",
   method: "post",
   path: "/v1/projects",
   tags: ["Projects"],
@@ -57,6 +59,7 @@ export const createProject = createRoute({
 });
 
 export const getProject = createRoute({
+  operationId: "getProject",
   method: "get",
   path: "/v1/projects/{id}",
   tags: ["Projects"],
@@ -68,6 +71,7 @@ export const getProject = createRoute({
 });
 
 export const patchProject = createRoute({
+  operationId: "patchProject",
   method: "patch",
   path: "/v1/projects/{id}",
   tags: ["Projects"],
@@ -82,6 +86,7 @@ export const patchProject = createRoute({
 });
 
 export const deleteProject = createRoute({
+  operationId: "deleteProject",
   method: "delete",
   path: "/v1/projects/{id}",
   tags: ["Projects"],

@@ -103,6 +103,7 @@ const SlugParams = z.object({
 });
 
 const feedRoute = createRoute({
+  operationId: "getPublicNotesFeed",
   method: "get",
   path: "/r/{tenant_slug}/{project_slug}/feed.atom",
   tags: ["Release notes"],
@@ -119,6 +120,7 @@ const feedRoute = createRoute({
 });
 
 const pageRoute = createRoute({
+  operationId: "getPublicNotesPage",
   method: "get",
   path: "/r/{tenant_slug}/{project_slug}/{version}",
   tags: ["Release notes"],

@@ -48,8 +48,15 @@ const ReleaseParams = z.object({ id: UuidParam("id", "Release id.") });
 const WRITE_ERRORS = TENANT_WRITE_ERRORS;
 const etag = { ETag: { schema: { type: "string" as const }, description: "The release's new version." } };
 
-const read = <P extends string, S extends z.ZodType>(tag: string, path: P, summary: string, schema: S) =>
+const read = <P extends string, S extends z.ZodType>(
+  operationId: string,
+  tag: string,
+  path: P,
+  summary: string,
+  schema: S,
+) =>
   createRoute({
+    operationId,
     method: "get",
     path,
     tags: [tag],
@@ -63,6 +70,7 @@ const read = <P extends string, S extends z.ZodType>(tag: string, path: P, summa
 // Checklist
 
 export const getChecklist = createRoute({
+  operationId: "getReleaseChecklist",
   method: "get",
   path: "/v1/releases/{id}/checklist",
   tags: ["Checklist"],
@@ -77,6 +85,7 @@ export const getChecklist = createRoute({
 });
 
 export const patchChecklist = createRoute({
+  operationId: "patchReleaseChecklist",
   method: "patch",
   path: "/v1/releases/{id}/checklist",
   tags: ["Checklist"],
@@ -93,6 +102,7 @@ export const patchChecklist = createRoute({
 });
 
 export const patchChecklistItem = createRoute({
+  operationId: "patchReleaseChecklistItem",
   method: "patch",
   path: "/v1/releases/{id}/checklist/{item_id}",
   tags: ["Checklist"],
@@ -114,6 +124,7 @@ export const patchChecklistItem = createRoute({
 // Test plan and rollback procedure
 
 export const putTestPlan = createRoute({
+  operationId: "putReleaseTestPlan",
   method: "put",
   path: "/v1/releases/{id}/test-plan",
   tags: ["Release facts"],
@@ -128,6 +139,7 @@ export const putTestPlan = createRoute({
 });
 
 export const putRollbackProcedure = createRoute({
+  operationId: "putReleaseRollbackProcedure",
   method: "put",
   path: "/v1/releases/{id}/rollback-procedure",
   tags: ["Release facts"],
@@ -144,6 +156,7 @@ export const putRollbackProcedure = createRoute({
 // Monitoring
 
 export const getMonitoring = read(
+  "getReleaseMonitoring",
   "Release facts",
   "/v1/releases/{id}/monitoring",
   "The monitoring dashboards and who confirmed them",
@@ -151,6 +164,7 @@ export const getMonitoring = read(
 );
 
 export const putMonitoringDashboards = createRoute({
+  operationId: "putReleaseMonitoringDashboards",
   method: "put",
   path: "/v1/releases/{id}/monitoring-dashboards",
   tags: ["Release facts"],
@@ -165,6 +179,7 @@ export const putMonitoringDashboards = createRoute({
 });
 
 export const postMonitoringConfirmation = createRoute({
+  operationId: "confirmReleaseMonitoring",
   method: "post",
   path: "/v1/releases/{id}/monitoring-confirmation",
   tags: ["Release facts"],
@@ -187,6 +202,7 @@ export const postMonitoringConfirmation = createRoute({
 // Issue reports
 
 export const listIssues = createRoute({
+  operationId: "listReleaseIssues",
   method: "get",
   path: "/v1/releases/{id}/issues",
   tags: ["Issue reports"],
@@ -201,6 +217,7 @@ export const listIssues = createRoute({
 });
 
 export const postIssue = createRoute({
+  operationId: "reportReleaseIssue",
   method: "post",
   path: "/v1/releases/{id}/issues",
   tags: ["Issue reports"],
@@ -217,6 +234,7 @@ export const postIssue = createRoute({
 });
 
 export const patchIssue = createRoute({
+  operationId: "patchReleaseIssue",
   method: "patch",
   path: "/v1/releases/{id}/issues/{issue_id}",
   tags: ["Issue reports"],
@@ -236,6 +254,7 @@ export const patchIssue = createRoute({
 // Stakeholder sign-offs
 
 export const listSignOffs = createRoute({
+  operationId: "listReleaseSignOffs",
   method: "get",
   path: "/v1/releases/{id}/sign-offs",
   tags: ["Sign-offs"],
@@ -250,6 +269,7 @@ export const listSignOffs = createRoute({
 });
 
 export const postSignOff = createRoute({
+  operationId: "recordSignOff",
   method: "post",
   path: "/v1/releases/{id}/sign-offs",
   tags: ["Sign-offs"],
@@ -268,6 +288,7 @@ export const postSignOff = createRoute({
 // Investigation
 
 export const getInvestigation = read(
+  "getReleaseInvestigation",
   "Investigation",
   "/v1/releases/{id}/investigation",
   "The investigation of the latest failed attempt, with its corrective actions",
@@ -275,6 +296,7 @@ export const getInvestigation = read(
 );
 
 export const patchInvestigation = createRoute({
+  operationId: "patchReleaseInvestigation",
   method: "patch",
   path: "/v1/releases/{id}/investigation",
   tags: ["Investigation"],
@@ -291,6 +313,7 @@ export const patchInvestigation = createRoute({
 });
 
 export const postCorrectiveAction = createRoute({
+  operationId: "addCorrectiveAction",
   method: "post",
   path: "/v1/releases/{id}/investigation/corrective-actions",
   tags: ["Investigation"],
@@ -309,6 +332,7 @@ export const postCorrectiveAction = createRoute({
 });
 
 export const patchCorrectiveAction = createRoute({
+  operationId: "patchCorrectiveAction",
   method: "patch",
   path: "/v1/releases/{id}/investigation/corrective-actions/{action_id}",
   tags: ["Investigation"],
@@ -328,6 +352,7 @@ export const patchCorrectiveAction = createRoute({
 // Release notes
 
 export const getNotes = read(
+  "getReleaseNotes",
   "Release notes",
   "/v1/releases/{id}/notes",
   "The release notes (markdown) and when they were published",
@@ -335,6 +360,7 @@ export const getNotes = read(
 );
 
 export const putNotes = createRoute({
+  operationId: "putReleaseNotes",
   method: "put",
   path: "/v1/releases/{id}/notes",
   tags: ["Release notes"],
@@ -349,6 +375,7 @@ export const putNotes = createRoute({
 });
 
 export const postPublishNotes = createRoute({
+  operationId: "publishReleaseNotes",
   method: "post",
   path: "/v1/releases/{id}/notes/publish",
   tags: ["Release notes"],

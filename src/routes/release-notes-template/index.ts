@@ -46,6 +46,7 @@ const present = (markdown: string | null) => ({
 });
 
 const getTemplate = createRoute({
+  operationId: "getReleaseNotesTemplate",
   method: "get",
   path: "/v1/release-notes-template",
   tags: ["Release notes"],
@@ -56,6 +57,7 @@ const getTemplate = createRoute({
 });
 
 const putTemplate = createRoute({
+  operationId: "putReleaseNotesTemplate",
   method: "put",
   path: "/v1/release-notes-template",
   tags: ["Release notes"],

@@ -49,6 +49,7 @@ const DECIDED_BY_THE_RELEASE_MANAGER =
   "Only the release's assigned release manager (or an owner acting as one) may do this; any other release manager is refused with 403.";
 
 const command = <P extends string, S extends z.ZodType>(
+  operationId: string,
   path: P,
   summary: string,
   body: S,
@@ -56,6 +57,7 @@ const command = <P extends string, S extends z.ZodType>(
   description?: string,
 ) =>
   createRoute({
+    operationId,
     method: "post",
     path,
     tags,
@@ -71,6 +73,7 @@ const command = <P extends string, S extends z.ZodType>(
   });
 
 export const createRelease = createRoute({
+  operationId: "createRelease",
   method: "post",
   path: "/v1/releases",
   tags,
@@ -87,6 +90,7 @@ export const createRelease = createRoute({
 });
 
 export const listReleases = createRoute({
+  operationId: "listReleases",
   method: "get",
   path: "/v1/releases",
   tags,
@@ -114,6 +118,7 @@ export const listReleases = createRoute({
 });
 
 export const getRelease = createRoute({
+  operationId: "getRelease",
   method: "get",
   path: "/v1/releases/{id}",
   tags,
@@ -128,6 +133,7 @@ export const getRelease = createRoute({
 });
 
 export const patchRelease = createRoute({
+  operationId: "patchRelease",
   method: "patch",
   path: "/v1/releases/{id}",
   tags,
@@ -148,6 +154,7 @@ export const patchRelease = createRoute({
 });
 
 export const putTeam = createRoute({
+  operationId: "putReleaseTeam",
   method: "put",
   path: "/v1/releases/{id}/team",
   tags,
@@ -162,6 +169,7 @@ export const putTeam = createRoute({
 });
 
 export const putWindow = createRoute({
+  operationId: "putReleaseWindow",
   method: "put",
   path: "/v1/releases/{id}/window",
   tags,
@@ -178,6 +186,7 @@ export const putWindow = createRoute({
 });
 
 export const getPlan = createRoute({
+  operationId: "getReleasePlan",
   method: "get",
   path: "/v1/releases/{id}/plan",
   tags,
@@ -207,6 +216,7 @@ export const getPlan = createRoute({
 });
 
 export const postTransition = command(
+  "transitionRelease",
   "/v1/releases/{id}/transitions",
   "Move the release to another stage (the release manager); 409 lists the unmet gates",
   TransitionSchema,
@@ -214,6 +224,7 @@ export const postTransition = command(
   DECIDED_BY_THE_RELEASE_MANAGER,
 );
 export const postDecision = command(
+  "recordDecision",
   "/v1/releases/{id}/decisions",
   "Decide go/no-go, halt, resume, stability or rollback (the release manager)",
   DecisionSchema,
@@ -221,6 +232,7 @@ export const postDecision = command(
   `Decisions go through the release's Durable Object, one at a time: exclusive decisions have exactly one winner. ${DECIDED_BY_THE_RELEASE_MANAGER}`,
 );
 export const postCancel = command(
+  "cancelRelease",
   "/v1/releases/{id}/cancel",
   "Cancel a release before deployment execution (the release manager)",
   ReasonSchema,
@@ -228,6 +240,7 @@ export const postCancel = command(
   DECIDED_BY_THE_RELEASE_MANAGER,
 );
 export const postReattempt = command(
+  "reattemptRelease",
   "/v1/releases/{id}/reattempt",
   "Re-attempt a rolled-back or failed release once its investigation is closed (the release manager)",
   ReasonSchema,
@@ -235,12 +248,14 @@ export const postReattempt = command(
   DECIDED_BY_THE_RELEASE_MANAGER,
 );
 export const postTestResult = command(
+  "recordTestResult",
   "/v1/releases/{id}/test-results",
   "Report a test result: staging, smoke, verification or UAT (owner, release manager, engineer)",
   TestResultCreateSchema,
   LIFECYCLE_ROLES.test_result,
 );
 export const postDeploymentReport = command(
+  "recordDeployment",
   "/v1/releases/{id}/deployment-log",
   "Record that the deployment started, completed or failed (owner, release manager, engineer)",
   DeploymentReportSchema,
@@ -248,14 +263,22 @@ export const postDeploymentReport = command(
   "A failed deployment opens the rollback decision.",
 );
 export const postRollbackStep = command(
+  "recordRollbackStep",
   "/v1/releases/{id}/rollback-steps",
   "Record a rollback procedure step as done or failed, in order (owner, release manager, engineer)",
   RollbackStepReportSchema,
   LIFECYCLE_ROLES.rollback_step,
 );
 
-const listOf = <P extends string, S extends z.ZodType>(path: P, summary: string, item: S, name: string) =>
+const listOf = <P extends string, S extends z.ZodType>(
+  operationId: string,
+  path: P,
+  summary: string,
+  item: S,
+  name: string,
+) =>
   createRoute({
+    operationId,
     method: "get",
     path,
     tags,
@@ -267,18 +290,21 @@ const listOf = <P extends string, S extends z.ZodType>(path: P, summary: string,
   });
 
 export const listTestResults = listOf(
+  "listTestResults",
   "/v1/releases/{id}/test-results",
   "Test results of the release",
   TestResultSchema,
   "TestResultPage",
 );
 export const listDeploymentLog = listOf(
+  "listDeploymentLog",
   "/v1/releases/{id}/deployment-log",
   "The deployment log: reports, rollback steps and notes",
   DeploymentLogEntrySchema,
   "DeploymentLogPage",
 );
 export const listEvents = createRoute({
+  operationId: "listReleaseEvents",
   method: "get",
   path: "/v1/releases/{id}/events",
   tags,

@@ -29,6 +29,7 @@ const TokenParams = z.object({
 const html = (description: string) => ({ description, content: { "text/html": { schema: z.string() } } });
 
 const getRoute = createRoute({
+  operationId: "showSenderConfirmationPage",
   method: "get",
   path: "/c/{token}",
   tags: ["Agency"],
@@ -42,6 +43,7 @@ const getRoute = createRoute({
 });
 
 const postRoute = createRoute({
+  operationId: "confirmSenderAddress",
   method: "post",
   path: "/c/{token}",
   tags: ["Agency"],

@@ -13,6 +13,7 @@ import { SenderConfirmationSchema, TenantPatchSchema, TenantSchema } from "./sch
 export const TENANT_SETTINGS_ROLES = ["owner"] as const satisfies readonly Role[];
 
 export const getTenant = createRoute({
+  operationId: "getTenant",
   method: "get",
   path: "/v1/tenant",
   tags: ["Agency"],
@@ -23,6 +24,7 @@ export const getTenant = createRoute({
 });
 
 export const patchTenant = createRoute({
+  operationId: "patchTenant",
   method: "patch",
   path: "/v1/tenant",
   tags: ["Agency"],
@@ -39,6 +41,7 @@ export const patchTenant = createRoute({
 });
 
 export const confirmSenderEmail = createRoute({
+  operationId: "sendSenderEmailConfirmation",
   method: "post",
   path: "/v1/tenant/sender-email-confirmation",
   tags: ["Agency"],

@@ -22,6 +22,7 @@ export const TenantCreateSchema = z
   .openapi("TenantCreate");
 
 export const createTenant = createRoute({
+  operationId: "createTenant",
   method: "post",
   path: "/v1/tenants",
   tags: ["Platform"],

@@ -15,6 +15,7 @@ import { ROLES } from "../../lib/auth/tokens";
 import { IssuedTokenSchema, TokenCreateSchema, TokenPageSchema, TokenSchema } from "./schemas";
 
 export const listTokens = createRoute({
+  operationId: "listTokens",
   method: "get",
   path: "/v1/tokens",
   tags: ["Tokens"],
@@ -36,6 +37,7 @@ export const listTokens = createRoute({
 });
 
 export const createToken = createRoute({
+  operationId: "createToken",
   method: "post",
   path: "/v1/tokens",
   tags: ["Tokens"],
@@ -51,6 +53,7 @@ export const createToken = createRoute({
 });
 
 export const getToken = createRoute({
+  operationId: "getToken",
   method: "get",
   path: "/v1/tokens/{id}",
   tags: ["Tokens"],
@@ -67,6 +70,7 @@ export const getToken = createRoute({
 });
 
 export const revokeToken = createRoute({
+  operationId: "revokeToken",
   method: "delete",
   path: "/v1/tokens/{id}",
   tags: ["Tokens"],

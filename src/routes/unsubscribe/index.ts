@@ -28,6 +28,7 @@ const TokenParams = z.object({
 const html = (description: string) => ({ description, content: { "text/html": { schema: z.string() } } });
 
 const getRoute = createRoute({
+  operationId: "showUnsubscribePage",
   method: "get",
   path: "/u/{token}",
   tags: ["Unsubscribe"],
@@ -41,6 +42,7 @@ const getRoute = createRoute({
 });
 
 const postRoute = createRoute({
+  operationId: "unsubscribe",
   method: "post",
   path: "/u/{token}",
   tags: ["Unsubscribe"],

@@ -27,6 +27,7 @@ const tags = ["Windows"];
 export const WINDOW_WRITE_ROLES = ["owner", "release_manager"] as const satisfies readonly Role[];
 
 export const listWindows = createRoute({
+  operationId: "listWindows",
   method: "get",
   path: "/v1/windows",
   tags,
@@ -55,6 +56,7 @@ export const listWindows = createRoute({
 });
 
 export const createWindow = createRoute({
+  operationId: "createWindow",
   method: "post",
   path: "/v1/windows",
   tags,
@@ -75,6 +77,7 @@ export const createWindow = createRoute({
 });
 
 export const getWindow = createRoute({
+  operationId: "getWindow",
   method: "get",
   path: "/v1/windows/{id}",
   tags,
@@ -86,6 +89,7 @@ export const getWindow = createRoute({
 });
 
 export const patchWindow = createRoute({
+  operationId: "patchWindow",
   method: "patch",
   path: "/v1/windows/{id}",
   tags,
@@ -101,6 +105,7 @@ export const patchWindow = createRoute({
 });
 
 export const deleteWindow = createRoute({
+  operationId: "deleteWindow",
   method: "delete",
   path: "/v1/windows/{id}",
   tags,
