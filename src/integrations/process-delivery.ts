@@ -1,10 +1,9 @@
 import { describeError, errorFields } from "../app/errors";
-import { DatabaseHandle } from "../db/client";
+import type { DatabaseHandle } from "../db/client";
 import { type DeliveryOutcome, finishDelivery } from "../db/repositories/integrations";
 import { inTenantScope } from "../db/scope";
 import type { DeploymentEvent, TestResultEvent } from "../domain/ci-events";
 import type { ExecutionReportCommand, TestResultCommand } from "../domain/lifecycle";
-import { runtimeConfig } from "../env";
 import { sha256Hex } from "../lib/crypto";
 import type { ReleaseCoordinatorClient } from "../releases/coordinator-client";
 import { commandFailure, releaseCoordinator } from "../releases/coordinator-client";
@@ -117,13 +116,12 @@ export async function applyDelivery(
 }
 
 /**
- * Runs after the 202 (`waitUntil`), with its own database handle: the request's is ended once the
- * response is sent. Never throws; a failure is logged with ids only and recorded as `failed`, and
- * a redelivery of the same delivery retries it.
+ * Runs after the 202 (`waitUntil`) on the request's database handle, which stays open until this
+ * is done (DatabaseHandle.keepOpenFor): the connection that recorded the delivery processes it. Never
+ * throws; a failure is logged with ids only and recorded as `failed`, and a redelivery of the same
+ * delivery retries it.
  */
-export async function processDelivery(env: Env, job: DeliveryJob): Promise<void> {
-  const config = runtimeConfig(env);
-  const database = new DatabaseHandle({ url: config.DATABASE_URL, wsProxy: config.DB_WS_PROXY });
+export async function processDelivery(env: Env, database: DatabaseHandle, job: DeliveryJob): Promise<void> {
   try {
     let result: DeliveryResult;
     try {
@@ -147,7 +145,5 @@ export async function processDelivery(env: Env, job: DeliveryJob): Promise<void>
   } catch {
     // The outcome could not be written (database gone); the row stays `received` and a
     // redelivery after the stale period takes it again.
-  } finally {
-    await database.end();
   }
 }

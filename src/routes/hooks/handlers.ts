@@ -29,6 +29,11 @@ export const receiveWebhookHandler: AppRouteHandler<typeof receiveWebhook> = asy
     }),
   );
   // Providers wait seconds at most (GitHub 10 s, CircleCI 5 s): answer now, change the release after.
-  if (receipt.job) c.executionCtx.waitUntil(processDelivery(c.env, receipt.job));
+  if (receipt.job) {
+    const processing = processDelivery(c.env, c.get("database"), receipt.job);
+    // The request's connection stays open for it (ended after it, by the app's middleware).
+    c.get("database").keepOpenFor(processing);
+    c.executionCtx.waitUntil(processing);
+  }
   return c.json(receipt.body, receipt.status);
 };
