@@ -5,6 +5,7 @@
 // agency's releases (none at that commit: outcome `unmatched`) and its delivery row updated. The
 // processing shares the Worker with the load, as it would in production.
 import { createHmac, randomUUID } from "node:crypto";
+import type { BenchEnvironment } from "./bench-env.ts";
 import { percentile } from "./bench-load.ts";
 import type { BenchMeasurement, BenchRow } from "./bench-report.ts";
 import { callApi, type SeededAgency } from "./seed-agency.ts";
@@ -16,7 +17,7 @@ export interface WebhookBenchSettings {
 }
 
 interface WebhookBenchContext {
-  env: { apiUrl: string };
+  env: Pick<BenchEnvironment, "apiUrl" | "bridge">;
   agency: SeededAgency;
 }
 
@@ -186,6 +187,17 @@ export function webhookMeasurement(settings: WebhookBenchSettings): BenchMeasure
       const result = await load(url, secret, repository, settings.concurrency, settings.requests);
       const pending = await drain(env.apiUrl, agency.tokens.owner, integration.id, 60_000);
 
+      // Round trips of one delivery, intake and processing together: sequential deliveries, each
+      // given time to be processed before the next, counted at the bridge.
+      const sequential = 20;
+      const before = { ...env.bridge.stats };
+      for (let i = 0; i < sequential; i++) {
+        await load(url, secret, repository, 1, 1);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      const frames = (env.bridge.stats.framesToDatabase - before.framesToDatabase) / sequential;
+      const connections = (env.bridge.stats.connections - before.connections) / sequential;
+
       const row = (metric: string, value: number, unit: string, note?: string): BenchRow => ({
         measurement: NAME,
         target: "api",
@@ -214,6 +226,13 @@ export function webhookMeasurement(settings: WebhookBenchSettings): BenchMeasure
           `of ${settings.requests}`,
           result.firstError ? `first: ${result.firstError}` : undefined,
         ),
+        row(
+          "frames to DB / delivery",
+          frames,
+          "frames",
+          `${sequential} sequential deliveries, intake and processing (the command's own in its Durable Object included)`,
+        ),
+        row("connections / delivery", connections, "conns", "processing reuses the request's connection"),
         row(
           "still unprocessed after 60 s",
           pending,
