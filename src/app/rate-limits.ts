@@ -129,10 +129,14 @@ export const limitUnauthenticatedSurfaces: MiddlewareHandler<AppEnv> = async (c,
 
 /**
  * A refused credential (401) counts against the caller's address; past the limit the answer is 429,
- * so guessing tokens or signatures stops paying off whatever the endpoint.
+ * so guessing tokens or signatures stops paying off whatever the endpoint. A webhook receiver's URL
+ * is itself a credential: an unknown receiver (404) counts too, or random receiver ids would each
+ * get a fresh per-receiver budget and a database lookup.
  */
 export async function countFailedAuthentication(c: AppContext, error: ApiError): Promise<ApiError> {
-  if (error.code !== "unauthorized") return error;
+  const refused =
+    error.code === "unauthorized" || (error.code === "not_found" && c.req.path.startsWith("/hooks/"));
+  if (!refused) return error;
   const address = clientAddress(c);
   const now = Date.now();
   try {

@@ -61,8 +61,14 @@ const tally = (statuses: number[]) =>
     .map(([status, n]) => `${n} × ${status}`)
     .join(", ");
 
-function expectLimitedAfter(result: FloodResult, admitted: number, admittedStatus: number) {
-  expect(result.statuses.slice(0, admitted)).toEqual(Array(admitted).fill(admittedStatus));
+function expectLimitedAfter(
+  result: FloodResult,
+  admitted: number,
+  admittedStatus: number,
+  options: { admittedAnyOf?: number[] } = {},
+) {
+  const allowed = options.admittedAnyOf ?? [admittedStatus];
+  expect(result.statuses.slice(0, admitted).filter((status) => !allowed.includes(status))).toEqual([]);
   expect(result.firstLimited).toBe(admitted + 1);
   expect(result.statuses.slice(admitted).every((status) => status === 429)).toBe(true);
   for (const response of result.limited) {
@@ -179,15 +185,55 @@ describe("rate limits (wrangler.toml's figures)", () => {
     ).toBe(429);
   });
 
-  it("one webhook receiver: deliveries until its limit, then 429", async () => {
-    await withinOnePeriod(30);
+  it("one webhook receiver: signed deliveries until its limit, then 429", async () => {
+    const created = await api("/v1/integrations", {
+      token: agency.tokens.owner,
+      body: { provider: "github", name: "GitHub (flood)", project_ids: [agency.projectId], stage_map: {} },
+    });
+    expect(created.status, created.text).toBe(201);
+    const key = await crypto.subtle.importKey(
+      "raw",
+      new TextEncoder().encode(created.body.secret),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+    const body = JSON.stringify({ zen: "Keep it logically awesome.", hook_id: 1 });
+    const signature = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body)));
+    const hubSignature = `sha256=${Array.from(signature, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+    await withinOnePeriod(40);
     const address = freshAddress();
     const limit = limitOf("RATE_LIMIT_WEBHOOKS");
+    // GitHub's ping: signed and recorded, nothing to process.
     const result = await flood(limit + 20, () =>
-      api("/hooks/not-an-integration", { headers: { "CF-Connecting-IP": address }, body: {} }),
+      api(`/hooks/${created.body.id}`, {
+        headers: {
+          "CF-Connecting-IP": address,
+          "Content-Type": "application/json",
+          "X-GitHub-Event": "ping",
+          "X-GitHub-Delivery": crypto.randomUUID(),
+          "X-Hub-Signature-256": hubSignature,
+        },
+        rawBody: body,
+      }),
     );
-    expectLimitedAfter(result, limit, 404);
+    const admitted = new Set(result.statuses.slice(0, limit));
+    expect(
+      [...admitted].every((status) => status === 200 || status === 202),
+      [...admitted].join(),
+    ).toBe(true);
+    expectLimitedAfter(result, limit, result.statuses[0] ?? 0, { admittedAnyOf: [...admitted] });
     report("one webhook receiver", limit + 20, result);
+  });
+
+  it("unknown webhook receivers count as refused credentials: 404 until the limit, then 429", async () => {
+    await withinOnePeriod(20);
+    const address = freshAddress();
+    const result = await flood(100, () =>
+      api(`/hooks/${crypto.randomUUID()}`, { headers: { "CF-Connecting-IP": address }, body: {} }),
+    );
+    expectLimitedAfter(result, limitOf("RATE_LIMIT_FAILED_AUTH"), 404);
+    report("random receiver ids", 100, result);
   });
 
   it("one member token: its requests until the credential limit, then 429; the agency's other tokens unaffected", async () => {
