@@ -30,6 +30,8 @@ export const API_INFO = {
   version: "0.1.0",
   description:
     "Release deployment for marketing and digital agencies: tenants, releases through five stages, go/no-go decisions, deployment windows with Australian holidays, CI webhooks and compliant stakeholder email.",
+  contact: { name: "Release Pilot support", url: "https://release-pilot.example/support" },
+  license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
 };
 
 /** The whole API: the Worker's fetch handler, the tests and the OpenAPI generator all use this. */

@@ -20,6 +20,7 @@ const ReceiptSchema = z
 
 const route = createRoute({
   operationId: "receiveEmailEvent",
+  security: [],
   method: "post",
   path: "/hooks/resend",
   tags: ["Notifications"],

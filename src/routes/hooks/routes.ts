@@ -14,6 +14,7 @@ export const WebhookReceiptSchema = z
 
 export const receiveWebhook = createRoute({
   operationId: "receiveCiWebhook",
+  security: [],
   method: "post",
   path: "/hooks/{integration_id}",
   tags: ["CI integrations"],

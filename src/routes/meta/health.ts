@@ -8,6 +8,7 @@ const ReadySchema = z.object({ status: z.literal("ready"), database: z.literal("
 
 const health = createRoute({
   operationId: "getHealth",
+  security: [],
   method: "get",
   path: "/health",
   tags: ["Service"],
@@ -17,6 +18,7 @@ const health = createRoute({
 
 const ready = createRoute({
   operationId: "getReadiness",
+  security: [],
   method: "get",
   path: "/ready",
   tags: ["Service"],

@@ -7,6 +7,7 @@ const JwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown())) }
 
 const jwks = createRoute({
   operationId: "getJwks",
+  security: [],
   method: "get",
   path: "/.well-known/jwks.json",
   tags: ["Service"],

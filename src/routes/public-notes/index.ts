@@ -104,6 +104,7 @@ const SlugParams = z.object({
 
 const feedRoute = createRoute({
   operationId: "getPublicNotesFeed",
+  security: [],
   method: "get",
   path: "/r/{tenant_slug}/{project_slug}/feed.atom",
   tags: ["Release notes"],
@@ -121,6 +122,7 @@ const feedRoute = createRoute({
 
 const pageRoute = createRoute({
   operationId: "getPublicNotesPage",
+  security: [],
   method: "get",
   path: "/r/{tenant_slug}/{project_slug}/{version}",
   tags: ["Release notes"],

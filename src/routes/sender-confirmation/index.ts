@@ -30,6 +30,7 @@ const html = (description: string) => ({ description, content: { "text/html": { 
 
 const getRoute = createRoute({
   operationId: "showSenderConfirmationPage",
+  security: [],
   method: "get",
   path: "/c/{token}",
   tags: ["Agency"],
@@ -44,6 +45,7 @@ const getRoute = createRoute({
 
 const postRoute = createRoute({
   operationId: "confirmSenderAddress",
+  security: [],
   method: "post",
   path: "/c/{token}",
   tags: ["Agency"],

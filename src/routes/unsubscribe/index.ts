@@ -29,6 +29,7 @@ const html = (description: string) => ({ description, content: { "text/html": { 
 
 const getRoute = createRoute({
   operationId: "showUnsubscribePage",
+  security: [],
   method: "get",
   path: "/u/{token}",
   tags: ["Unsubscribe"],
@@ -43,6 +44,7 @@ const getRoute = createRoute({
 
 const postRoute = createRoute({
   operationId: "unsubscribe",
+  security: [],
   method: "post",
   path: "/u/{token}",
   tags: ["Unsubscribe"],
