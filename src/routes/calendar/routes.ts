@@ -86,6 +86,8 @@ export const createFeedToken = createRoute({
 
 export const listFeedTokens = createRoute({
   operationId: "listFeedTokens",
+  description:
+    "The calendar feed tokens issued, with their scope (agency, client or project) and who issued them; the secret part is never shown again.",
   method: "get",
   path: "/v1/calendar/feed-tokens",
   tags,
@@ -101,6 +103,7 @@ export const listFeedTokens = createRoute({
 
 export const getFeedToken = createRoute({
   operationId: "getFeedToken",
+  description: "One calendar feed token's scope, name and state; never the token itself.",
   method: "get",
   path: "/v1/calendar/feed-tokens/{id}",
   tags,
@@ -116,6 +119,7 @@ export const getFeedToken = createRoute({
 
 export const revokeFeedToken = createRoute({
   operationId: "revokeFeedToken",
+  description: "Revokes a feed token at once: calendar apps using its URL get 401 from the next fetch.",
   method: "delete",
   path: "/v1/calendar/feed-tokens/{id}",
   tags,

@@ -17,6 +17,8 @@ export const CHECKLIST_TEMPLATE_WRITE_ROLES = ["owner"] as const satisfies reado
 
 export const getChecklistTemplate = createRoute({
   operationId: "getChecklistTemplate",
+  description:
+    "The checklist new releases start with: the agency's own, or the built-in default when none is set.",
   method: "get",
   path: "/v1/checklist-template",
   tags,
@@ -48,6 +50,8 @@ export const putChecklistTemplate = createRoute({
 
 export const deleteChecklistTemplate = createRoute({
   operationId: "deleteChecklistTemplate",
+  description:
+    "Removes the agency's template; new releases start with the built-in default again. Existing releases keep their checklists.",
   method: "delete",
   path: "/v1/checklist-template",
   tags,

@@ -23,6 +23,8 @@ const ClientParams = z.object({ id: UuidParam("id", "Client id.") });
 
 export const listClients = createRoute({
   operationId: "listClients",
+  description:
+    "The agency's clients, each with its own time zone and state when they differ from the agency's (their holidays then apply to their releases).",
   method: "get",
   path: "/v1/clients",
   tags: ["Clients"],
@@ -38,6 +40,8 @@ export const listClients = createRoute({
 
 export const createClient = createRoute({
   operationId: "createClient",
+  description:
+    "Adds a client. Give a time zone and state when the client's differ from the agency's: deployment windows and holidays then follow the client.",
   method: "post",
   path: "/v1/clients",
   tags: ["Clients"],
@@ -53,6 +57,7 @@ export const createClient = createRoute({
 
 export const getClient = createRoute({
   operationId: "getClient",
+  description: "One client with its time zone and state.",
   method: "get",
   path: "/v1/clients/{id}",
   tags: ["Clients"],
@@ -65,6 +70,8 @@ export const getClient = createRoute({
 
 export const patchClient = createRoute({
   operationId: "patchClient",
+  description:
+    "Renames a client or changes its time zone or state; windows that follow the client's zone move with it.",
   method: "patch",
   path: "/v1/clients/{id}",
   tags: ["Clients"],
@@ -80,6 +87,7 @@ export const patchClient = createRoute({
 
 export const deleteClient = createRoute({
   operationId: "deleteClient",
+  description: "Deletes a client that has no projects left; 409 otherwise, naming what to remove first.",
   method: "delete",
   path: "/v1/clients/{id}",
   tags: ["Clients"],

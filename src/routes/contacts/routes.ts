@@ -32,6 +32,8 @@ export const CONTACT_MANAGER_ROLES = ["owner", "release_manager"] as const satis
 
 export const listContacts = createRoute({
   operationId: "listContacts",
+  description:
+    "Client stakeholders with their role, client and consent record. Owners and release managers see addresses; engineers and viewers see them masked.",
   method: "get",
   path: "/v1/contacts",
   tags: TAGS,
@@ -64,6 +66,8 @@ export const createContact = createRoute({
 
 export const getContact = createRoute({
   operationId: "getContact",
+  description:
+    "One stakeholder with consent record and unsubscribe state; the address is masked for engineers and viewers.",
   method: "get",
   path: "/v1/contacts/{id}",
   tags: TAGS,
@@ -76,6 +80,8 @@ export const getContact = createRoute({
 
 export const patchContact = createRoute({
   operationId: "patchContact",
+  description:
+    "Corrects a stakeholder's details or consent record (APP 13). A changed address needs consent again before commercial messages.",
   method: "patch",
   path: "/v1/contacts/{id}",
   tags: TAGS,
@@ -122,6 +128,8 @@ export const revokeContactLinks = createRoute({
 
 export const exportContact = createRoute({
   operationId: "exportContact",
+  description:
+    "Everything held about one person: details, consent record, communication lists and messages sent, for a Privacy Act access request (APP 12).",
   method: "get",
   path: "/v1/contacts/{id}/export",
   tags: TAGS,

@@ -31,6 +31,8 @@ export const INTEGRATION_WRITE_ROLES = ["owner", "release_manager"] as const sat
 
 export const listIntegrations = createRoute({
   operationId: "listIntegrations",
+  description:
+    "The agency's CI integrations with provider, linked projects, stage map, receiver URL and state. Secrets are shown only when created or rotated.",
   method: "get",
   path: "/v1/integrations",
   tags: TAGS,
@@ -46,6 +48,8 @@ export const listIntegrations = createRoute({
 
 export const createIntegration = createRoute({
   operationId: "createIntegration",
+  description:
+    "Registers GitHub, GitLab, Bitbucket, CircleCI or any Standard Webhooks sender for some projects. The answer carries the receiver URL and the signing secret, once; set both in the provider's webhook settings.",
   method: "post",
   path: "/v1/integrations",
   tags: TAGS,
@@ -65,6 +69,7 @@ export const createIntegration = createRoute({
 
 export const getIntegration = createRoute({
   operationId: "getIntegration",
+  description: "One integration with its receiver URL, linked projects, stage map and state.",
   method: "get",
   path: "/v1/integrations/{id}",
   tags: TAGS,
@@ -80,6 +85,8 @@ export const getIntegration = createRoute({
 
 export const patchIntegration = createRoute({
   operationId: "patchIntegration",
+  description:
+    "Renames, relinks projects, changes the stage map, or disables and enables the integration. A disabled integration answers deliveries with 404.",
   method: "patch",
   path: "/v1/integrations/{id}",
   tags: TAGS,
@@ -108,6 +115,8 @@ export const deleteIntegration = createRoute({
 
 export const rotateIntegrationSecret = createRoute({
   operationId: "rotateIntegrationSecret",
+  description:
+    "Issues a new signing secret, shown once. The old secret stays accepted for overlap_hours so deliveries in flight still verify.",
   method: "post",
   path: "/v1/integrations/{id}/rotate-secret",
   tags: TAGS,
@@ -127,6 +136,8 @@ export const rotateIntegrationSecret = createRoute({
 
 export const listDeliveries = createRoute({
   operationId: "listIntegrationDeliveries",
+  description:
+    "Recent deliveries, newest first, with the outcome of each (applied, ignored, duplicate, rejected, unmatched, failed) and why, to debug a provider's webhook settings.",
   method: "get",
   path: "/v1/integrations/{id}/deliveries",
   tags: TAGS,

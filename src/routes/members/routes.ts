@@ -21,6 +21,8 @@ const MemberParams = z.object({ id: UuidParam("id", "Member id.") });
 
 export const listMembers = createRoute({
   operationId: "listMembers",
+  description:
+    "Everyone in the agency with their role. Addresses are shown in full to owners and to the member themselves, masked for everyone else.",
   method: "get",
   path: "/v1/members",
   tags: ["Members"],
@@ -36,6 +38,8 @@ export const listMembers = createRoute({
 
 export const createMember = createRoute({
   operationId: "createMember",
+  description:
+    "Adds a person with a role (owner, release_manager, engineer or viewer). They act through API tokens issued with POST /v1/tokens.",
   method: "post",
   path: "/v1/members",
   tags: ["Members"],
@@ -51,6 +55,8 @@ export const createMember = createRoute({
 
 export const getMember = createRoute({
   operationId: "getMember",
+  description:
+    "One member with their role and, once removed, when they were deactivated (members are kept so the audit trail still names them).",
   method: "get",
   path: "/v1/members/{id}",
   tags: ["Members"],

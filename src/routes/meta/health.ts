@@ -8,6 +8,8 @@ const ReadySchema = z.object({ status: z.literal("ready"), database: z.literal("
 
 const health = createRoute({
   operationId: "getHealth",
+  description:
+    "Answers 200 while the Worker runs, without touching the database or needing configuration: for uptime monitors and load balancers.",
   security: [],
   method: "get",
   path: "/health",
@@ -18,6 +20,8 @@ const health = createRoute({
 
 const ready = createRoute({
   operationId: "getReadiness",
+  description:
+    "Answers 200 when the Worker is configured and Postgres answers a query; 503 with Retry-After when it does not. Use it to hold traffic until a deployment is ready.",
   security: [],
   method: "get",
   path: "/ready",

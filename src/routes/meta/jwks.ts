@@ -7,6 +7,8 @@ const JwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown())) }
 
 const jwks = createRoute({
   operationId: "getJwks",
+  description:
+    "The public ES256 keys (current and still accepted during a rotation) that verify API tokens, for systems that check tokens themselves.",
   security: [],
   method: "get",
   path: "/.well-known/jwks.json",

@@ -26,6 +26,8 @@ const ReleaseParams = z.object({ id: UuidParam("id", "Release id.") });
 
 export const getRecipients = createRoute({
   operationId: "getReleaseRecipients",
+  description:
+    "Who hears about this release: contacts and team members by role, with whether each can currently be emailed and why not.",
   method: "get",
   path: "/v1/releases/{id}/recipients",
   tags: ["Notifications"],
@@ -61,6 +63,8 @@ export const putRecipients = createRoute({
 
 export const listNotifications = createRoute({
   operationId: "listNotifications",
+  description:
+    "The email outbox: each message with its event, recipient (masked unless you are an owner), status and, when skipped or failed, the reason. Filter by release.",
   method: "get",
   path: "/v1/notifications",
   tags: ["Notifications"],

@@ -23,6 +23,8 @@ const ProjectParams = z.object({ id: UuidParam("id", "Project id.") });
 
 export const listProjects = createRoute({
   operationId: "listProjects",
+  description:
+    "The agency's sites and apps, with the repository CI webhooks are matched against. Filter with client_id.",
   method: "get",
   path: "/v1/projects",
   tags: ["Projects"],
@@ -45,6 +47,8 @@ export const listProjects = createRoute({
 
 export const createProject = createRoute({
   operationId: "createProject",
+  description:
+    "Adds a site or app to a client. `repository` (owner/name) links CI deliveries to it; the slug, used in public notes URLs, is derived from the name when omitted.",
   method: "post",
   path: "/v1/projects",
   tags: ["Projects"],
@@ -60,6 +64,7 @@ export const createProject = createRoute({
 
 export const getProject = createRoute({
   operationId: "getProject",
+  description: "One project with its client, slug and repository.",
   method: "get",
   path: "/v1/projects/{id}",
   tags: ["Projects"],
@@ -72,6 +77,8 @@ export const getProject = createRoute({
 
 export const patchProject = createRoute({
   operationId: "patchProject",
+  description:
+    "Renames a project or changes its repository or slug. A slug change moves its public notes URLs.",
   method: "patch",
   path: "/v1/projects/{id}",
   tags: ["Projects"],
@@ -87,6 +94,7 @@ export const patchProject = createRoute({
 
 export const deleteProject = createRoute({
   operationId: "deleteProject",
+  description: "Deletes a project that has no releases; 409 otherwise.",
   method: "delete",
   path: "/v1/projects/{id}",
   tags: ["Projects"],

@@ -104,6 +104,8 @@ const SlugParams = z.object({
 
 const feedRoute = createRoute({
   operationId: "getPublicNotesFeed",
+  description:
+    "An Atom feed of a project's published release notes, newest first, for clients' feed readers. Public: no credentials.",
   security: [],
   method: "get",
   path: "/r/{tenant_slug}/{project_slug}/feed.atom",

@@ -54,9 +54,11 @@ const read = <P extends string, S extends z.ZodType>(
   path: P,
   summary: string,
   schema: S,
+  description: string,
 ) =>
   createRoute({
     operationId,
+    description,
     method: "get",
     path,
     tags: [tag],
@@ -71,6 +73,8 @@ const read = <P extends string, S extends z.ZodType>(
 
 export const getChecklist = createRoute({
   operationId: "getReleaseChecklist",
+  description:
+    "Every checklist item of the current attempt with its stage, whether it is required and who completed it with what evidence. Required items of a stage gate leaving it.",
   method: "get",
   path: "/v1/releases/{id}/checklist",
   tags: ["Checklist"],
@@ -125,6 +129,8 @@ export const patchChecklistItem = createRoute({
 
 export const putTestPlan = createRoute({
   operationId: "putReleaseTestPlan",
+  description:
+    "Replaces the planned test suites by stage. The plan says which results the verification gates wait for.",
   method: "put",
   path: "/v1/releases/{id}/test-plan",
   tags: ["Release facts"],
@@ -140,6 +146,8 @@ export const putTestPlan = createRoute({
 
 export const putRollbackProcedure = createRoute({
   operationId: "putReleaseRollbackProcedure",
+  description:
+    "Replaces the ordered rollback steps. A rollback follows them step by step; they cannot change while one runs.",
   method: "put",
   path: "/v1/releases/{id}/rollback-procedure",
   tags: ["Release facts"],
@@ -161,10 +169,12 @@ export const getMonitoring = read(
   "/v1/releases/{id}/monitoring",
   "The monitoring dashboards and who confirmed them",
   MonitoringSchema,
+  "The dashboards to watch after deployment and who confirmed they were watched, for the stability decision.",
 );
 
 export const putMonitoringDashboards = createRoute({
   operationId: "putReleaseMonitoringDashboards",
+  description: "Names the dashboards (title and URL) the team watches during post-deployment verification.",
   method: "put",
   path: "/v1/releases/{id}/monitoring-dashboards",
   tags: ["Release facts"],
@@ -203,6 +213,8 @@ export const postMonitoringConfirmation = createRoute({
 
 export const listIssues = createRoute({
   operationId: "listReleaseIssues",
+  description:
+    "Issues found in the current attempt with severity and status. Open critical or high issues block go and stability.",
   method: "get",
   path: "/v1/releases/{id}/issues",
   tags: ["Issue reports"],
@@ -235,6 +247,8 @@ export const postIssue = createRoute({
 
 export const patchIssue = createRoute({
   operationId: "patchReleaseIssue",
+  description:
+    "Closes, reopens or changes the severity of an issue report; closing one can clear a blocking gate.",
   method: "patch",
   path: "/v1/releases/{id}/issues/{issue_id}",
   tags: ["Issue reports"],
@@ -255,6 +269,8 @@ export const patchIssue = createRoute({
 
 export const listSignOffs = createRoute({
   operationId: "listReleaseSignOffs",
+  description:
+    "Approvals and rejections of the current attempt, by signer. High-risk releases can need a second approver other than the person deciding.",
   method: "get",
   path: "/v1/releases/{id}/sign-offs",
   tags: ["Sign-offs"],
@@ -293,6 +309,7 @@ export const getInvestigation = read(
   "/v1/releases/{id}/investigation",
   "The investigation of the latest failed attempt, with its corrective actions",
   InvestigationSchema,
+  "After a failed deployment or rollback: the investigation of the latest failed attempt and its corrective actions, which must be closed before a reattempt.",
 );
 
 export const patchInvestigation = createRoute({
@@ -314,6 +331,8 @@ export const patchInvestigation = createRoute({
 
 export const postCorrectiveAction = createRoute({
   operationId: "addCorrectiveAction",
+  description:
+    "Adds an action the investigation found necessary (what, who, by when). Open actions block a reattempt.",
   method: "post",
   path: "/v1/releases/{id}/investigation/corrective-actions",
   tags: ["Investigation"],
@@ -333,6 +352,7 @@ export const postCorrectiveAction = createRoute({
 
 export const patchCorrectiveAction = createRoute({
   operationId: "patchCorrectiveAction",
+  description: "Marks a corrective action done, or reopens it.",
   method: "patch",
   path: "/v1/releases/{id}/investigation/corrective-actions/{action_id}",
   tags: ["Investigation"],
@@ -357,10 +377,13 @@ export const getNotes = read(
   "/v1/releases/{id}/notes",
   "The release notes (markdown) and when they were published",
   NotesSchema,
+  "The release notes in markdown and, once published, when and at which public URL.",
 );
 
 export const putNotes = createRoute({
   operationId: "putReleaseNotes",
+  description:
+    "Writes the release notes in markdown (the template's {{notes}}). Published notes can still be corrected; the public page shows the correction.",
   method: "put",
   path: "/v1/releases/{id}/notes",
   tags: ["Release notes"],
@@ -376,6 +399,8 @@ export const putNotes = createRoute({
 
 export const postPublishNotes = createRoute({
   operationId: "publishReleaseNotes",
+  description:
+    "Publishes the notes as a public page and feed entry, and emails the release's communication list where the Spam Act allows.",
   method: "post",
   path: "/v1/releases/{id}/notes/publish",
   tags: ["Release notes"],

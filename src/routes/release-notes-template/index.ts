@@ -47,6 +47,8 @@ const present = (markdown: string | null) => ({
 
 const getTemplate = createRoute({
   operationId: "getReleaseNotesTemplate",
+  description:
+    "The markdown template public notes pages and emails are written from ({{notes}}, {{version}}, {{change_log}} and more), or the built-in one.",
   method: "get",
   path: "/v1/release-notes-template",
   tags: ["Release notes"],
@@ -58,6 +60,8 @@ const getTemplate = createRoute({
 
 const putTemplate = createRoute({
   operationId: "putReleaseNotesTemplate",
+  description:
+    "Sets the agency's template for release notes. Unknown placeholders are refused with their names.",
   method: "put",
   path: "/v1/release-notes-template",
   tags: ["Release notes"],

@@ -91,6 +91,8 @@ export const createRelease = createRoute({
 
 export const listReleases = createRoute({
   operationId: "listReleases",
+  description:
+    "Releases newest first, filtered by project, client, stage or status, with cursor pagination. Each carries its stage, status, window and gates summary.",
   method: "get",
   path: "/v1/releases",
   tags,
@@ -119,6 +121,8 @@ export const listReleases = createRoute({
 
 export const getRelease = createRoute({
   operationId: "getRelease",
+  description:
+    "The release with its stage and status, every gate of the current stage (met or not, and why), the go/no-go recommendation when a decision is due, and the ETag to send as If-Match when editing it.",
   method: "get",
   path: "/v1/releases/{id}",
   tags,
@@ -134,6 +138,8 @@ export const getRelease = createRoute({
 
 export const patchRelease = createRoute({
   operationId: "patchRelease",
+  description:
+    "Edits the title, scope, change log, risk, git reference or compliance flags while the release is in planning or pre-deployment verification. Send the ETag from GET as If-Match; a stale one is 412.",
   method: "patch",
   path: "/v1/releases/{id}",
   tags,
@@ -155,6 +161,8 @@ export const patchRelease = createRoute({
 
 export const putTeam = createRoute({
   operationId: "putReleaseTeam",
+  description:
+    "Replaces the team: the release manager who takes decisions, and the engineers, testers and approvers. Decisions check the team as it is when they are taken.",
   method: "put",
   path: "/v1/releases/{id}/team",
   tags,
@@ -253,6 +261,7 @@ export const postTestResult = command(
   "Report a test result: staging, smoke, verification or UAT (owner, release manager, engineer)",
   TestResultCreateSchema,
   LIFECYCLE_ROLES.test_result,
+  "Records one suite's result for the release's current attempt (staging, smoke, verification or UAT). CI integrations report the same facts through their webhooks; the latest result per suite counts toward the gates.",
 );
 export const postDeploymentReport = command(
   "recordDeployment",
@@ -268,6 +277,7 @@ export const postRollbackStep = command(
   "Record a rollback procedure step as done or failed, in order (owner, release manager, engineer)",
   RollbackStepReportSchema,
   LIFECYCLE_ROLES.rollback_step,
+  "Marks the next step of the rollback procedure done or failed, in order. The last step done completes the rollback; a failed step makes the rollback failed and alerts the release manager and owners.",
 );
 
 const listOf = <P extends string, S extends z.ZodType>(
@@ -276,9 +286,11 @@ const listOf = <P extends string, S extends z.ZodType>(
   summary: string,
   item: S,
   name: string,
+  description: string,
 ) =>
   createRoute({
     operationId,
+    description,
     method: "get",
     path,
     tags,
@@ -295,6 +307,7 @@ export const listTestResults = listOf(
   "Test results of the release",
   TestResultSchema,
   "TestResultPage",
+  "Every test result reported for the release's current attempt, oldest first, by stage and suite.",
 );
 export const listDeploymentLog = listOf(
   "listDeploymentLog",
@@ -302,6 +315,7 @@ export const listDeploymentLog = listOf(
   "The deployment log: reports, rollback steps and notes",
   DeploymentLogEntrySchema,
   "DeploymentLogPage",
+  "The execution record of the current attempt: deployment reports, rollback steps and notes, oldest first.",
 );
 export const listEvents = createRoute({
   operationId: "listReleaseEvents",

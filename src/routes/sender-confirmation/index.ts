@@ -30,6 +30,8 @@ const html = (description: string) => ({ description, content: { "text/html": { 
 
 const getRoute = createRoute({
   operationId: "showSenderConfirmationPage",
+  description:
+    "The page the confirmation link emailed to an agency's sender address opens: it names the agency and offers a Confirm button. Opening it changes nothing.",
   security: [],
   method: "get",
   path: "/c/{token}",

@@ -14,6 +14,8 @@ export const TENANT_SETTINGS_ROLES = ["owner"] as const satisfies readonly Role[
 
 export const getTenant = createRoute({
   operationId: "getTenant",
+  description:
+    "Name, time zone, state, policies (second approver for high risk, automatic rollback), retention and the sender identity emails carry. Every role may read it.",
   method: "get",
   path: "/v1/tenant",
   tags: ["Agency"],

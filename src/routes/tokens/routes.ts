@@ -16,6 +16,8 @@ import { IssuedTokenSchema, TokenCreateSchema, TokenPageSchema, TokenSchema } fr
 
 export const listTokens = createRoute({
   operationId: "listTokens",
+  description:
+    "API tokens by name, owner and expiry, never the tokens themselves. Owners see every token of the agency; everyone else sees their own.",
   method: "get",
   path: "/v1/tokens",
   tags: ["Tokens"],

@@ -29,6 +29,8 @@ const html = (description: string) => ({ description, content: { "text/html": { 
 
 const getRoute = createRoute({
   operationId: "showUnsubscribePage",
+  description:
+    "The page an unsubscribe link opens: it names the agency and offers a button. Mail scanners follow links, so opening it changes nothing.",
   security: [],
   method: "get",
   path: "/u/{token}",

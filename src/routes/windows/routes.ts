@@ -78,6 +78,7 @@ export const createWindow = createRoute({
 
 export const getWindow = createRoute({
   operationId: "getWindow",
+  description: "One deployment window with its schedule, time zone and next occurrence.",
   method: "get",
   path: "/v1/windows/{id}",
   tags,
