@@ -143,8 +143,9 @@ export async function countFailedAuthentication(c: AppContext, error: ApiError):
     await enforceRateLimit(c.env, "failed_auth", address, now);
     return error;
   } catch (limited) {
-    if (!(limited instanceof ApiError)) throw limited;
-    if (limited.code === "rate_limited") rememberSpent(address, now + secondsLeftInPeriod(now) * 1000);
+    // The refusal stands either way: a limiter that fails must not turn a 401 into a 500.
+    if (!(limited instanceof ApiError) || limited.code !== "rate_limited") return error;
+    rememberSpent(address, now + secondsLeftInPeriod(now) * 1000);
     return limited;
   }
 }
