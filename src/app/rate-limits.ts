@@ -101,8 +101,8 @@ const ADMIN_PATHS = new Set(["/v1/tenants"]);
  * The surfaces anyone can reach without a member token, counted per client address before anything
  * else runs: webhook receivers (per receiver too, so one integration's flood does not spend
  * another's), public pages, the readiness probe (it asks Postgres), token calendar feeds and the
- * platform admin routes. Member-token
- * requests are counted per token once the signature holds (authenticate.ts).
+ * platform admin routes. Member-token requests are counted per token once the signature holds
+ * (authenticate.ts).
  */
 export const limitUnauthenticatedSurfaces: MiddlewareHandler<AppEnv> = async (c, next) => {
   const path = c.req.path;
