@@ -1,10 +1,10 @@
-import { jwtVerify, SignJWT } from "jose";
+import { SignJWT } from "jose";
 import { Resend } from "resend";
 import { formatMailbox, headerText } from "../domain/notifications/headers";
 import { sha256Hex } from "../lib/crypto";
 import type { EmailSettings } from "./settings";
 import { platformFromAddress } from "./settings";
-import { derivedLinkKey, type LinkKeys } from "./unsubscribe-token";
+import { derivedLinkKey, type LinkKeys, type LinkPurpose, verifyLinkPayload } from "./unsubscribe-token";
 
 // An agency's own address becomes the Reply-To of its release emails only after someone at that
 // address follows a confirmation link: otherwise any agency could have replies to "its" mail go to
@@ -13,8 +13,10 @@ import { derivedLinkKey, type LinkKeys } from "./unsubscribe-token";
 // address by a hash, lives 48 hours, and confirms only the address the agency has set now.
 
 export const SENDER_CONFIRMATION_HOURS = 48;
-const AUDIENCE = "release-pilot:sender-email";
-const keyFor = (secret: string) => derivedLinkKey(secret, "release-pilot sender email confirmation v1");
+const SENDER_CONFIRMATION: LinkPurpose = {
+  info: "release-pilot sender email confirmation v1",
+  audience: "release-pilot:sender-email",
+};
 
 export const addressHash = async (email: string) =>
   (await sha256Hex(email.trim().toLowerCase())).slice(0, 32);
@@ -34,24 +36,11 @@ export async function signSenderConfirmation(
   const expiresAt = issuedAt + SENDER_CONFIRMATION_HOURS * 3600;
   const token = await new SignJWT({ tid: tenantId, ah: await addressHash(email) })
     .setProtectedHeader({ alg: "HS256" })
-    .setAudience(AUDIENCE)
+    .setAudience(SENDER_CONFIRMATION.audience)
     .setIssuedAt(issuedAt)
     .setExpirationTime(expiresAt)
-    .sign(await keyFor(keys.current));
+    .sign(await derivedLinkKey(keys.current, SENDER_CONFIRMATION.info));
   return { token, expiresAt: new Date(expiresAt * 1000) };
-}
-
-async function verifyWith(secret: string, token: string, now: Date) {
-  try {
-    const { payload } = await jwtVerify(token, await keyFor(secret), {
-      algorithms: ["HS256"],
-      audience: AUDIENCE,
-      currentDate: now,
-    });
-    return payload;
-  } catch {
-    return null;
-  }
 }
 
 /** The link's agency and address hash, or null for anything forged, altered or expired. */
@@ -60,9 +49,7 @@ export async function verifySenderConfirmation(
   token: string,
   now: Date = new Date(),
 ): Promise<SenderConfirmationLink | null> {
-  const payload =
-    (await verifyWith(keys.current, token, now)) ??
-    (keys.previous ? await verifyWith(keys.previous, token, now) : null);
+  const payload = await verifyLinkPayload(keys, token, SENDER_CONFIRMATION, now);
   if (!payload || typeof payload.tid !== "string" || typeof payload.ah !== "string") return null;
   return { tenantId: payload.tid, addressHash: payload.ah };
 }

@@ -12,6 +12,7 @@ import { jwtVerify, SignJWT } from "jose";
  */
 export const UNSUBSCRIBE_LINK_DAYS = 180;
 const AUDIENCE = "release-pilot:unsubscribe";
+const UNSUBSCRIBE: LinkPurpose = { info: "release-pilot unsubscribe link v1", audience: AUDIENCE };
 
 export type UnsubscribeSubject =
   | { tenantId: string; contactId: string }
@@ -19,7 +20,7 @@ export type UnsubscribeSubject =
 
 const keys = new Map<string, Promise<Uint8Array>>();
 
-const keyFrom = (secret: string) => derivedLinkKey(secret, "release-pilot unsubscribe link v1");
+const keyFrom = (secret: string) => derivedLinkKey(secret, UNSUBSCRIBE.info);
 
 /** An HS256 key for one kind of link, derived with HKDF-SHA256 under its own label (`info`). */
 export function derivedLinkKey(secret: string, info: string): Promise<Uint8Array> {
@@ -83,17 +84,32 @@ export async function signUnsubscribeToken(
     .sign(await keyFrom(keys.current));
 }
 
-async function verifyWith(secret: string, token: string, now: Date) {
-  try {
-    const { payload } = await jwtVerify(token, await keyFrom(secret), {
-      algorithms: ["HS256"],
-      audience: AUDIENCE,
-      currentDate: now,
-    });
-    return payload;
-  } catch {
-    return null;
+/** Which kind of link: the HKDF label of its key and the audience it is signed for. */
+export interface LinkPurpose {
+  info: string;
+  audience: string;
+}
+
+/**
+ * A link's payload when it verifies under the current key or, during a rotation, the previous one;
+ * null for anything forged, altered, expired or signed for another purpose.
+ */
+export async function verifyLinkPayload(keys: LinkKeys, token: string, purpose: LinkPurpose, now: Date) {
+  for (const secret of [keys.current, keys.previous]) {
+    if (!secret) continue;
+    try {
+      const key = await derivedLinkKey(secret, purpose.info);
+      const { payload } = await jwtVerify(token, key, {
+        algorithms: ["HS256"],
+        audience: purpose.audience,
+        currentDate: now,
+      });
+      return payload;
+    } catch {
+      // Not this key; try the next.
+    }
   }
+  return null;
 }
 
 /**
@@ -105,9 +121,7 @@ export async function verifyUnsubscribeToken(
   token: string,
   now: Date = new Date(),
 ): Promise<VerifiedUnsubscribeLink | null> {
-  const payload =
-    (await verifyWith(keys.current, token, now)) ??
-    (keys.previous ? await verifyWith(keys.previous, token, now) : null);
+  const payload = await verifyLinkPayload(keys, token, UNSUBSCRIBE, now);
   if (payload === null) return null;
   const tenantId = typeof payload.tid === "string" ? payload.tid : null;
   const epoch = payload.ep === undefined ? 0 : payload.ep;
