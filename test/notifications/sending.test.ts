@@ -226,19 +226,23 @@ describe("stakeholder email through the outbox and the real resend SDK", () => {
     const items = await notificationsOf(agency, id);
     expect(items.items.map((m) => m.status)).toEqual(["sent", "sent"]);
 
+    // The faults come first, then answers of 200 only. On a loaded machine an honest 200 can
+    // arrive after the drain's timeout; the retry then repeats it under the same key, and the
+    // provider's idempotency is what keeps the delivery single, which is what this proves.
     const failed = await fakeFor(failing.email);
-    expect(failed.requests.map((r) => r.answered)).toEqual([500, 500, 200]);
+    expect(answersAfter(failed, [500, 500])).toBeGreaterThanOrEqual(1);
     expect(new Set(failed.requests.map((r) => r.headers["idempotency-key"])).size).toBe(1);
     expect(failed.deliveries).toHaveLength(1);
 
     const hung = await fakeFor(hanging.email);
-    expect(hung.requests.map((r) => r.answered)).toEqual(["hung", 200]);
+    expect(answersAfter(hung, ["hung"])).toBeGreaterThanOrEqual(1);
     expect(new Set(hung.requests.map((r) => r.headers["idempotency-key"])).size).toBe(1);
     expect(hung.deliveries).toHaveLength(1);
 
     // Sent is final: another drain sends nothing again.
     await drain({ releaseId: id, now: new Date(now + 3_600_000) });
-    expect((await fakeFor(failing.email)).requests).toHaveLength(3);
+    expect((await fakeFor(failing.email)).requests).toHaveLength(failed.requests.length);
+    expect((await fakeFor(hanging.email)).requests).toHaveLength(hung.requests.length);
   });
 
   it("a drain whose lease ran out cannot overwrite the outcome of the drain that claimed the message after it", async () => {
@@ -417,3 +421,15 @@ describe("stakeholder email through the outbox and the real resend SDK", () => {
     );
   });
 });
+
+/** Checks the fake's answers open with `faults` and are all 200 after them; returns how many 200s. */
+function answersAfter(record: Awaited<ReturnType<typeof fakeFor>>, faults: (number | string)[]): number {
+  const answers = record.requests.map((r) => r.answered);
+  expect(answers.slice(0, faults.length)).toEqual(faults);
+  const rest = answers.slice(faults.length);
+  expect(
+    rest.every((answer) => answer === 200),
+    JSON.stringify(answers),
+  ).toBe(true);
+  return rest.length;
+}
