@@ -14,6 +14,7 @@ import { CRON_TICK_MEASUREMENT, measureCronTick } from "./lib/bench-cron-tick.ts
 import { decisionMeasurement } from "./lib/bench-decisions.ts";
 import { type BenchEnvironment, startBenchEnvironment } from "./lib/bench-env.ts";
 import { runClosedLoop, runSequential } from "./lib/bench-load.ts";
+import { metricsMeasurement } from "./lib/bench-metrics.ts";
 import { type BenchMeasurement, type BenchReport, type BenchRow, renderTable } from "./lib/bench-report.ts";
 import { webhookMeasurement } from "./lib/bench-webhooks.ts";
 import { projectRoot } from "./lib/paths.ts";
@@ -140,6 +141,7 @@ const MEASUREMENTS: BenchMeasurement<BenchContext>[] = [
   },
   decisionMeasurement({ perRelease: envInt("BENCH_DECISIONS", 200), releases: 50 }),
   webhookMeasurement(SETTINGS),
+  metricsMeasurement(SETTINGS),
   {
     name: CRON_TICK_MEASUREMENT,
     run: ({ env }) =>

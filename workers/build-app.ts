@@ -3,6 +3,7 @@ import { createApp } from "../src/app/create-app";
 import { PAGE_HEADERS } from "../src/notifications/pages";
 import { calendarRouter } from "../src/routes/calendar";
 import { checklistTemplateRouter } from "../src/routes/checklist-template";
+import { clientReportsRouter } from "../src/routes/client-reports";
 import { clientsRouter } from "../src/routes/clients";
 import { contactsRouter } from "../src/routes/contacts";
 import { emailEventsRouter } from "../src/routes/email-events";
@@ -12,6 +13,7 @@ import { membersRouter } from "../src/routes/members";
 import { type OpenApiDocumentShape, renderDocsPage } from "../src/routes/meta/docs-page";
 import { healthRouter } from "../src/routes/meta/health";
 import { jwksRouter } from "../src/routes/meta/jwks";
+import { metricsRouter } from "../src/routes/metrics";
 import { notificationsRouter } from "../src/routes/notifications";
 import { projectsRouter } from "../src/routes/projects";
 import { publicNotesRouter } from "../src/routes/public-notes";
@@ -68,6 +70,8 @@ export function buildApp() {
     .route("/", integrationsRouter)
     .route("/", contactsRouter)
     .route("/", notificationsRouter)
+    .route("/", metricsRouter)
+    .route("/", clientReportsRouter)
     .route("/", releaseNotesTemplateRouter)
     .route("/", publicNotesRouter)
     .route("/", unsubscribeRouter)
@@ -124,6 +128,11 @@ export const API_TAGS = [
   { name: "Contacts", description: "Client stakeholders, their consent, access and erasure (Privacy Act)." },
   { name: "Notifications", description: "The email outbox: what was sent to whom, and why not." },
   { name: "Unsubscribe", description: "One-click unsubscribe without logging in (Spam Act)." },
+  {
+    name: "Metrics",
+    description:
+      "Delivery metrics (DORA) per agency, client or project, as JSON and SVG, and each client's monthly release report with share links.",
+  },
 ];
 
 type BuiltApp = ReturnType<typeof createApp>;

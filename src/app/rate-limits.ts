@@ -114,6 +114,7 @@ export const limitUnauthenticatedSurfaces: MiddlewareHandler<AppEnv> = async (c,
   } else if (
     path.startsWith("/u/") ||
     path.startsWith("/c/") ||
+    path.startsWith("/s/") ||
     path.startsWith("/r/") ||
     path === "/ready"
   ) {

@@ -150,6 +150,7 @@ describe("naming on live responses", () => {
       ["/v1/projects", { client_id: agency.clientId, name: "Location Project" }],
       ["/v1/tokens", { member_id: agency.members.owner.id, name: "location check", expires_in_days: 1 }],
       ["/v1/calendar/feed-tokens", { name: "Office calendar" }],
+      [`/v1/clients/${agency.clientId}/report-links`, { month: "2026-10" }],
       [
         "/v1/windows",
         {

@@ -205,6 +205,10 @@ export const deploymentLogEntries = pgTable(
   (t) => [
     releaseRef(t, "deployment_log_entries_release_fk"),
     index("deployment_log_entries_release_idx").on(t.releaseId, t.attempt),
+    // Delivery metrics find an agency's completed deployments by time (src/db/repositories/metrics.ts).
+    index("deployment_log_entries_completed_idx")
+      .on(t.tenantId, t.createdAt)
+      .where(sql`${t.kind} = 'deployment_completed'`),
   ],
 );
 
@@ -300,6 +304,10 @@ export const releaseEvents = pgTable(
   (t) => [
     releaseRef(t, "release_events_release_fk"),
     index("release_events_release_idx").on(t.tenantId, t.releaseId, t.seq),
+    // A client's monthly report lists the rollbacks started in the month.
+    index("release_events_rollbacks_idx")
+      .on(t.tenantId, t.createdAt)
+      .where(sql`${t.type} = 'rollback_started'`),
   ],
 );
 

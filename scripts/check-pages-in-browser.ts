@@ -1,14 +1,17 @@
-// Opens a published release-notes page in a real browser (headless Chromium via
-// playwright-core), checks its content and accessibility basics, and saves a
-// screenshot. Starts its own stack like `npm run bench`: embedded PGlite (or
-// DATABASE_URL), the WebSocket bridge, migrations and the real Worker.
+// Opens the pages people reach without an account in a real browser (headless
+// Chromium via playwright-core): a published release-notes page and a client's
+// monthly report through its share link. Checks their content and accessibility
+// basics and saves a screenshot of each. Starts its own stack like `npm run
+// bench`: embedded PGlite (or DATABASE_URL), the WebSocket bridge, migrations
+// and the real Worker.
 //
-//   node scripts/check-notes-page.ts <screenshot.png>
+//   node scripts/check-pages-in-browser.ts <screenshot directory>
 //
 // Needs `playwright-core` (a devDependency CI installs) and Chromium at
 // CHROMIUM_PATH (default /usr/bin/chromium: `apt-get install -y chromium`).
 // Exits non-zero when anything is off.
 
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair } from "jose";
 import { unstable_startWorker } from "wrangler";
@@ -56,11 +59,13 @@ async function ok(base: string, path: string, token: string, body?: unknown, met
 }
 
 async function main() {
-  const screenshotPath = process.argv[2];
-  if (!screenshotPath) {
-    console.error("usage: node scripts/check-notes-page.ts <screenshot.png>");
+  const screenshots = process.argv[2];
+  if (!screenshots) {
+    console.error("usage: node scripts/check-pages-in-browser.ts <screenshot directory>");
     process.exit(2);
   }
+  await mkdir(screenshots, { recursive: true });
+  const screenshotPath = join(screenshots, "notes-page.png");
   const cleanups: (() => Promise<unknown>)[] = [];
   try {
     const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres();
@@ -227,6 +232,35 @@ async function main() {
     check(outside.length === 0, `no request left the Worker: ${outside.join(", ")}`);
     await page.screenshot({ path: screenshotPath, fullPage: true });
     console.log(`release notes page OK: ${url}; screenshot at ${screenshotPath}`);
+
+    // The same release in its client's monthly report, through a share link.
+    const month = (await ok(base, `/v1/clients/${agency.clientId}/report`, owner)).month as string;
+    const shared = await ok(base, `/v1/clients/${agency.clientId}/report-links`, rm, { month });
+    const reportUrl = `${base}${new URL(shared.url as string).pathname}`;
+    const reportResponse = await page.goto(reportUrl);
+    check(reportResponse?.status() === 200, `the report link answered ${reportResponse?.status()}`);
+    check(
+      (await page.locator("html").first().getAttribute("lang")) === "en-AU",
+      "report: html lang is en-AU",
+    );
+    const reportH1 = (await page.locator("h1").first().textContent())?.trim() ?? "";
+    check(reportH1.startsWith("Harbour Cafe: releases in "), `report h1 is "${reportH1}"`);
+    const rows = await page.locator("table tbody tr").allInnerTexts();
+    check(
+      rows.some((row) => row.includes(version) && row.includes("Spring menu and online bookings")),
+      `the deployed release is listed (got ${JSON.stringify(rows)})`,
+    );
+    check((await page.locator('svg[role="img"]').count()) === 1, "one chart, exposed as an image");
+    const chartTitle = (await page.locator("svg title").first().textContent()) ?? "";
+    check(chartTitle.startsWith("Delivery for Harbour Cafe"), `the chart has a title ("${chartTitle}")`);
+    check((await page.locator("svg desc").count()) === 1, "the chart has a description");
+    const deployments = await page.locator("dl.figures dd").allInnerTexts();
+    check(deployments[0] === "1", `one deployment in the figures (got ${JSON.stringify(deployments)})`);
+    check((await page.locator("script").count()) === 0, "report: no script element");
+    check(outside.length === 0, `report: no request left the Worker: ${outside.join(", ")}`);
+    const reportShot = join(screenshots, "report-page.png");
+    await page.screenshot({ path: reportShot, fullPage: true });
+    console.log(`client report page OK; screenshot at ${reportShot}`);
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   }

@@ -1,0 +1,7 @@
+import { createRouter } from "../../app/create-app";
+import { getDoraChartHandler, getDoraMetricsHandler } from "./handlers";
+import { getDoraChart, getDoraMetrics } from "./routes";
+
+export const metricsRouter = createRouter()
+  .openapi(getDoraMetrics, getDoraMetricsHandler)
+  .openapi(getDoraChart, getDoraChartHandler);
