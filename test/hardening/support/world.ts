@@ -73,6 +73,9 @@ export async function seedWorld(): Promise<World> {
     recurrence: { freq: "weekly", by_day: ["TU"] },
   });
   const feedToken = await created("/v1/calendar/feed-tokens", manager, { name: "Ops calendar" });
+  const reportLink = await created(`/v1/clients/${agency.clientId}/report-links`, manager, {
+    month: "2026-10",
+  });
   await created(
     "/v1/checklist-template",
     owner,
@@ -203,6 +206,7 @@ export async function seedWorld(): Promise<World> {
       "corrective-actions": action.id,
       windows: window.id,
       "feed-tokens": feedToken.id,
+      "report-links": reportLink.id,
       integrations: integration.id,
       contacts: contact.id,
       notifications: messageId,
