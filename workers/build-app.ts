@@ -1,5 +1,6 @@
 import { authenticate } from "../src/app/authenticate";
 import { createApp } from "../src/app/create-app";
+import { PaginationQuery } from "../src/app/openapi";
 import { PAGE_HEADERS } from "../src/notifications/pages";
 import { calendarRouter } from "../src/routes/calendar";
 import { checklistTemplateRouter } from "../src/routes/checklist-template";
@@ -50,6 +51,10 @@ export function buildApp() {
     scheme: "bearer",
     description: "The platform admin secret ADMIN_TOKEN.",
   });
+
+  // Shared parameters, registered before any route so each list operation refers to them.
+  app.openAPIRegistry.registerParameter("PageLimit", PaginationQuery.shape.limit);
+  app.openAPIRegistry.registerParameter("PageCursor", PaginationQuery.shape.cursor);
 
   app.use("/v1/*", authenticate);
 

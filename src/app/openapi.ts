@@ -1,19 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import { ProblemSchema } from "./problem-schema";
 
-export const ProblemSchema = z
-  .object({
-    type: z.string().openapi({ example: "/docs#problem-validation_failed" }),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    instance: z.string(),
-    request_id: z.string(),
-    code: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-    unmet_gates: z.array(z.unknown()).optional(),
-  })
-  .passthrough()
-  .openapi("Problem");
+export { ProblemSchema };
 
 const problem = (description: string) => ({
   description,
@@ -122,12 +110,15 @@ export const PaginationQuery = z.object({
     .min(1)
     .max(200)
     .default(50)
-    .openapi({ param: { name: "limit", in: "query" }, description: "Page size, 1–200 (default 50)." }),
+    .openapi("PageLimit", {
+      param: { name: "limit", in: "query" },
+      description: "Page size, 1–200 (default 50).",
+    }),
   cursor: z
     .string()
     .max(200)
     .optional()
-    .openapi({
+    .openapi("PageCursor", {
       param: { name: "cursor", in: "query" },
       description: "`next_cursor` from the previous page.",
     }),

@@ -60,23 +60,52 @@ function keysOf(value: unknown, into = new Set<string>()): Set<string> {
   return into;
 }
 
+/** An operation's parameters, shared ones (components/parameters) resolved. */
+function parametersOf(op: { parameters?: unknown }): Array<{ name: string; in: string }> {
+  const shared =
+    (spec.components as { parameters?: Record<string, { name: string; in: string }> }).parameters ?? {};
+  return ((op.parameters ?? []) as Array<{ name: string; in: string } | { $ref: string }>).map((p) => {
+    if (!("$ref" in p)) return p;
+    const found = shared[p.$ref.split("/").at(-1) ?? ""];
+    if (!found) throw new Error(`unresolved parameter ${p.$ref}`);
+    return found;
+  });
+}
+
 describe("naming, walked over the OpenAPI document", () => {
   it("spells every property and query parameter in snake_case", () => {
     const offenders = [...propertyNames()].filter(([name]) => !SNAKE.test(name));
     expect(offenders).toEqual([]);
     const parameters = operations().flatMap(({ path, method, op }) =>
-      ((op.parameters ?? []) as Array<{ name: string; in: string }>)
+      parametersOf(op)
         .filter((p) => p.in === "query" && !SNAKE.test(p.name))
         .map((p) => `${method} ${path}: ${p.name}`),
     );
     expect(parameters).toEqual([]);
   });
 
+  it("defines pagination once (components/parameters) and types the problem's extensions", () => {
+    const inline = operations().flatMap(({ path, method, op }) =>
+      ((op.parameters ?? []) as Array<{ name?: string }>)
+        .filter((p) => p.name === "limit" || p.name === "cursor")
+        .map((p) => `${method} ${path}: ${p.name}`),
+    );
+    expect(inline).toEqual([]);
+    const schemas = spec.components.schemas as unknown as Record<
+      string,
+      { properties: Record<string, unknown> }
+    >;
+    const problem = schemas.Problem;
+    expect(problem?.properties.unmet_gates).toMatchObject({ items: { $ref: "#/components/schemas/Gate" } });
+    expect(problem?.properties.suggestions).toMatchObject({
+      items: { $ref: "#/components/schemas/SuggestedSlot" },
+    });
+    expect(problem?.properties.policy).toMatchObject({ $ref: "#/components/schemas/WindowPolicyVerdict" });
+  });
+
   it("uses one spelling for one idea", () => {
     const names = propertyNames();
-    const queryNames = new Set(
-      operations().flatMap(({ op }) => ((op.parameters ?? []) as Array<{ name: string }>).map((p) => p.name)),
-    );
+    const queryNames = new Set(operations().flatMap(({ op }) => parametersOf(op).map((p) => p.name)));
     const found = Object.entries(SYNONYMS).flatMap(([chosen, others]) =>
       others
         .filter((other) => names.has(other) || queryNames.has(other))

@@ -3,6 +3,14 @@
 // outside request discloses the reader), so it works offline too.
 import { PROBLEM_STATUS, PROBLEM_TITLES, type ProblemCode } from "../../lib/problem";
 
+interface Parameter {
+  name: string;
+  in: string;
+  required?: boolean;
+  description?: string;
+  schema?: unknown;
+}
+
 interface Operation {
   summary?: string;
   description?: string;
@@ -10,7 +18,8 @@ interface Operation {
   security?: Record<string, string[]>[];
   /** The member roles that may call the operation at all (src/app/openapi.ts). */
   "x-roles"?: string[];
-  parameters?: { name: string; in: string; required?: boolean; description?: string; schema?: unknown }[];
+  /** Inline, or a `$ref` to a shared one in components/parameters (pagination). */
+  parameters?: (Parameter | { $ref: string })[];
   requestBody?: { content?: Record<string, { schema?: unknown }> };
   responses?: Record<string, { description?: string }>;
 }
@@ -18,7 +27,7 @@ interface Operation {
 export interface OpenApiDocumentShape {
   info: { title: string; version: string; description?: string };
   paths: Record<string, Record<string, Operation>>;
-  components?: { schemas?: Record<string, unknown> };
+  components?: { schemas?: Record<string, unknown>; parameters?: Record<string, Parameter> };
 }
 
 const escapeHtml = (text: string) =>
@@ -32,9 +41,19 @@ function schemaName(schema: unknown): string {
   return ref ? (ref.split("/").at(-1) ?? "") : "";
 }
 
-function renderOperation(method: string, path: string, op: Operation): string {
+function renderOperation(
+  method: string,
+  path: string,
+  op: Operation,
+  shared: Record<string, Parameter> = {},
+): string {
   const anchor = `${method}-${path}`.replace(/[^\w-]/g, "-");
   const params = (op.parameters ?? [])
+    .flatMap((p) => {
+      if (!("$ref" in p)) return [p];
+      const found = shared[p.$ref.split("/").at(-1) ?? ""];
+      return found ? [found] : [];
+    })
     .map(
       (p) =>
         `<li><code>${escapeHtml(p.name)}</code> <span class="muted">(${escapeHtml(p.in)}${p.required ? ", required" : ""})</span>${
@@ -63,7 +82,10 @@ export function renderDocsPage(doc: OpenApiDocumentShape): string {
   for (const [path, methods] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(methods)) {
       const tag = op.tags?.[0] ?? "Other";
-      byTag.set(tag, [...(byTag.get(tag) ?? []), renderOperation(method, path, op)]);
+      byTag.set(tag, [
+        ...(byTag.get(tag) ?? []),
+        renderOperation(method, path, op, doc.components?.parameters),
+      ]);
     }
   }
   const nav = [...byTag.keys()]

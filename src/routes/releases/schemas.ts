@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { pageOf, Timestamp } from "../../app/openapi";
+import { GateSchema } from "../../app/problem-schema";
 import { STAGES, STATUSES } from "../../domain/lifecycle/stages";
 import { MAX_BOOKING_AHEAD_DAYS, MAX_SLOT_MINUTES } from "../../domain/windows";
 import { HttpsUrlSchema, NameSchema } from "../../lib/validation";
@@ -72,10 +73,6 @@ export const ReleasePatchSchema = z
     description:
       "version, scope, change_log, risk and compliance are frozen after planning; git_ref and commit_sha after pre-deployment verification.",
   });
-
-export const GateSchema = z
-  .object({ id: z.string(), stage: z.string(), ok: z.boolean(), detail: z.string() })
-  .openapi("Gate");
 
 const TeamMemberSchema = z.object({ member_id: z.uuid(), name: z.string(), role: z.string() });
 

@@ -37,8 +37,17 @@ export interface Operation {
 
 export const spec = document as unknown as {
   paths: Record<string, Record<string, JsonSchema>>;
-  components: { schemas: Record<string, JsonSchema> };
+  components: { schemas: Record<string, JsonSchema>; parameters?: Record<string, JsonSchema> };
 };
+
+/** An operation's parameter, or the shared one (components/parameters) it refers to. */
+export function resolveParameter(parameter: JsonSchema): JsonSchema {
+  if (!parameter.$ref) return parameter;
+  const name = String(parameter.$ref).replace("#/components/parameters/", "");
+  const target = spec.components.parameters?.[name];
+  if (!target) throw new Error(`unresolved parameter $ref ${parameter.$ref}`);
+  return target;
+}
 
 export function operations(): Operation[] {
   const list: Operation[] = [];
@@ -53,7 +62,7 @@ export function operations(): Operation[] {
         path,
         schemes: [...new Set(security.flatMap((requirement) => Object.keys(requirement)))],
         roles: op["x-roles"] as string[] | undefined,
-        parameters: ((op.parameters ?? []) as JsonSchema[]).map((p) => ({
+        parameters: ((op.parameters ?? []) as JsonSchema[]).map(resolveParameter).map((p) => ({
           name: p.name,
           in: p.in,
           required: Boolean(p.required),
@@ -69,7 +78,7 @@ export function operations(): Operation[] {
   return list;
 }
 
-/** Follows `$ref`s into components/schemas (the only kind the document uses). */
+/** Follows `$ref`s into components/schemas (parameters are resolved by resolveParameter). */
 export function resolve(schema: JsonSchema): JsonSchema {
   let current = schema;
   for (let depth = 0; current?.$ref; depth++) {
