@@ -8,12 +8,10 @@ import { WINDOW_KINDS } from "../domain/windows/types";
 export const GateSchema = z
   .object({
     id: z.enum(GATE_IDS).openapi({ example: "staging_tests_passed" }),
-    stage: z
-      .string()
-      .openapi({
-        description: "The stage the gate guards (or `reattempt`).",
-        example: "pre_deployment_verification",
-      }),
+    stage: z.string().openapi({
+      description: "The stage the gate guards (or `reattempt`).",
+      example: "pre_deployment_verification",
+    }),
     ok: z.boolean(),
     detail: z.string().openapi({ description: "What holds, or what to do for it to hold." }),
   })
@@ -81,13 +79,10 @@ export const ProblemSchema = z
       .array(GateSchema)
       .optional()
       .openapi({ description: "With `gates_unmet`: the gates that do not hold." }),
-    lifecycle_code: z
-      .string()
-      .optional()
-      .openapi({
-        description: "With a refused release command: the lifecycle's reason code.",
-        example: "wrong_stage",
-      }),
+    lifecycle_code: z.string().optional().openapi({
+      description: "With a refused release command: the lifecycle's reason code.",
+      example: "wrong_stage",
+    }),
     policy: WindowPolicySchema.optional(),
     suggestions: z
       .array(SuggestedSlotSchema)

@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
+// The real library, by path, for the same reason.
+import * as standardWebhooks from "../../node_modules/standardwebhooks/dist/index.js";
 // zod itself, by path: the alias may also apply to "zod" in this suite.
 import * as zod from "../../node_modules/zod/index.js";
 import * as zodCore from "../../node_modules/zod/v4/core/index.js";
 // The bundle's stand-ins (wrangler.toml [alias]) are plain JavaScript without types.
 // @ts-expect-error: no declaration file
 import bundledPostalMime from "../../workers/postal-mime.js";
+// @ts-expect-error: no declaration file
+import * as bundledStandardWebhooks from "../../workers/standardwebhooks.js";
 // @ts-expect-error: no declaration file
 import * as bundledCore from "../../workers/zod/core.js";
 // @ts-expect-error: no declaration file
@@ -25,6 +29,19 @@ describe("bundle aliases", () => {
     expect(bundledZod.z.ZodObject).toBe(zod.z.ZodObject);
     expect(bundledZod.z.string().safeParse(1).error?.issues[0]?.message).toBe(
       "Invalid input: expected string, received number",
+    );
+  });
+
+  it("the bundle's zod refuses to convert JSON Schema, loudly", () => {
+    expect(() => bundledZod.z.fromJSONSchema({ type: "string" })).toThrow(/not part of this Worker bundle/);
+  });
+
+  it("the bundle's standardwebhooks has the library's names and refuses to verify, loudly", () => {
+    expect(names(bundledStandardWebhooks)).toEqual(
+      names(standardWebhooks).filter((name) => name !== "__esModule"),
+    );
+    expect(() => new bundledStandardWebhooks.Webhook("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")).toThrow(
+      /not part of this Worker/,
     );
   });
 

@@ -1,11 +1,11 @@
-// zod's public API as `import … from "zod"` gives it, minus `locales` (see ./index.js).
+// zod's public API as `import … from "zod"` gives it, minus `locales` and with `fromJSONSchema` a
+// stand-in that throws (see ./index.js and ./from-json-schema.js).
 
 export * from "../../node_modules/zod/v4/classic/checks.js";
 export * as coerce from "../../node_modules/zod/v4/classic/coerce.js";
 export * from "../../node_modules/zod/v4/classic/compat.js";
 export { deepPartial } from "../../node_modules/zod/v4/classic/deep-partial.js";
 export * from "../../node_modules/zod/v4/classic/errors.js";
-export { fromJSONSchema } from "../../node_modules/zod/v4/classic/from-json-schema.js";
 export { input, output } from "../../node_modules/zod/v4/classic/in-out.js";
 export * as iso from "../../node_modules/zod/v4/classic/iso.js";
 export {
@@ -43,3 +43,4 @@ export {
   ZodCompileAsyncError,
   ZodCompileUnsupportedError,
 } from "./core.js";
+export { fromJSONSchema } from "./from-json-schema.js";
