@@ -7,8 +7,10 @@ export type MetricsFilter = { clientId?: string | undefined; projectId?: string 
 
 /**
  * One row per deployment in the range, with the times the four keys are measured from (definitions
- * in src/domain/metrics/dora.ts). Found through the partial index on completed deployments by
- * tenant and time; each time is one indexed lookup on the release (and attempt).
+ * in src/domain/metrics/dora.ts). Deployments come through the partial index on completed
+ * deployments by tenant and time; the CI reports and events of those releases are then gathered
+ * once each and joined by hash, so a year of an agency's releases is a few scans, not a lookup per
+ * deployment and measure.
  */
 function measuredDeployments(tenantId: string, range: MetricsRange, filter: MetricsFilter): SQL {
   return sql`
@@ -32,40 +34,59 @@ function measuredDeployments(tenantId: string, range: MetricsRange, filter: Metr
         )
       order by d.release_id, d.attempt, d.created_at
     ),
+    deployed_releases as (select distinct release_id from deployed),
+    ci_reports as (
+      select tr.release_id, tr.attempt, coalesce(tr.reported_at, tr.created_at) as at
+      from test_results tr join deployed_releases dr on dr.release_id = tr.release_id
+      where tr.tenant_id = ${tenantId} and tr.source = 'ci'
+      union all
+      select dl.release_id, dl.attempt, coalesce(dl.reported_at, dl.created_at)
+      from deployment_log_entries dl join deployed_releases dr on dr.release_id = dl.release_id
+      where dl.tenant_id = ${tenantId} and dl.source = 'ci'
+    ),
+    outcomes as (
+      select e.release_id, e.attempt, e.type, e.created_at, e.data->>'outcome' as outcome
+      from release_events e join deployed_releases dr on dr.release_id = e.release_id
+      where e.tenant_id = ${tenantId}
+        and e.type in ('rollback_started', 'rollback_failed', 'stability_decided', 'rollback_completed')
+    ),
+    lead_starts as (
+      select dep.release_id, dep.attempt, min(ci.at) as at
+      from deployed dep join ci_reports ci on ci.release_id = dep.release_id and ci.attempt <= dep.attempt
+      group by dep.release_id, dep.attempt
+    ),
+    failures as (
+      select dep.release_id, dep.attempt, min(o.created_at) as at
+      from deployed dep join outcomes o on o.release_id = dep.release_id and o.attempt = dep.attempt
+      where o.created_at >= dep.deployed_at
+        and (o.type in ('rollback_started', 'rollback_failed') or (o.type = 'stability_decided' and o.outcome = 'unstable'))
+      group by dep.release_id, dep.attempt
+    ),
     timed as (
-      select dep.*,
-        coalesce(
-          least(
-            (select min(coalesce(tr.reported_at, tr.created_at)) from test_results tr
-              where tr.release_id = dep.release_id and tr.attempt <= dep.attempt and tr.source = 'ci'),
-            (select min(coalesce(dl.reported_at, dl.created_at)) from deployment_log_entries dl
-              where dl.release_id = dep.release_id and dl.attempt <= dep.attempt and dl.source = 'ci')
-          ),
-          dep.release_created_at
-        ) as lead_started_at,
-        (select min(e.created_at) from release_events e
-          where e.tenant_id = dep.tenant_id and e.release_id = dep.release_id and e.attempt = dep.attempt
-            and e.created_at >= dep.deployed_at
-            and (e.type in ('rollback_started', 'rollback_failed')
-              or (e.type = 'stability_decided' and e.data->>'outcome' = 'unstable'))
-        ) as failed_at
+      select dep.*, coalesce(ls.at, dep.release_created_at) as lead_started_at, f.at as failed_at
       from deployed dep
+      left join lead_starts ls on ls.release_id = dep.release_id and ls.attempt = dep.attempt
+      left join failures f on f.release_id = dep.release_id and f.attempt = dep.attempt
+    ),
+    -- Restored by the rollback of the same attempt completing, or by a later attempt deploying.
+    restores as (
+      select t.release_id, t.attempt, min(fixed.at) as at
+      from timed t join (
+        select release_id, attempt, created_at as at, true as same_attempt from outcomes where type = 'rollback_completed'
+        union all
+        select dl.release_id, dl.attempt, dl.created_at, false
+        from deployment_log_entries dl join deployed_releases dr on dr.release_id = dl.release_id
+        where dl.tenant_id = ${tenantId} and dl.kind = 'deployment_completed'
+      ) fixed on fixed.release_id = t.release_id and fixed.at >= t.failed_at
+        and ((fixed.same_attempt and fixed.attempt = t.attempt) or (not fixed.same_attempt and fixed.attempt > t.attempt))
+      where t.failed_at is not null
+      group by t.release_id, t.attempt
     ),
     measured as (
       select t.*,
         greatest(0, extract(epoch from t.deployed_at - t.lead_started_at) / 3600.0)::float8 as lead_hours,
-        case when t.failed_at is null then null else (
-          select extract(epoch from min(fixed.at) - t.failed_at) / 3600.0 from (
-            select e.created_at as at from release_events e
-              where e.tenant_id = t.tenant_id and e.release_id = t.release_id and e.attempt = t.attempt
-                and e.type = 'rollback_completed'
-            union all
-            select later.created_at from deployment_log_entries later
-              where later.release_id = t.release_id and later.attempt > t.attempt
-                and later.kind = 'deployment_completed'
-          ) fixed where fixed.at >= t.failed_at
-        )::float8 end as restore_hours
-      from timed t
+        (extract(epoch from rs.at - t.failed_at) / 3600.0)::float8 as restore_hours
+      from timed t left join restores rs on rs.release_id = t.release_id and rs.attempt = t.attempt
     )`;
 }
 
