@@ -51,11 +51,10 @@ export async function loadClientReport(
 ): Promise<ClientReport> {
   const zoned = (ms: number) => formatZoned(range.timeZone, ms);
   const scope = { kind: "client" as const, id: client.id, name: client.name };
-  const [dora, shipped, rollbacks] = [
-    await loadDoraMetrics(tx, agency.id, scope, range, "week"),
-    await shippedReleases(tx, agency.id, range, { clientId: client.id }),
-    await rollbacksStarted(tx, agency.id, range, { clientId: client.id }),
-  ];
+  // One transaction, one statement at a time: a connection serves one query at once.
+  const dora = await loadDoraMetrics(tx, agency.id, scope, range, "week");
+  const shipped = await shippedReleases(tx, agency.id, range, { clientId: client.id });
+  const rollbacks = await rollbacksStarted(tx, agency.id, range, { clientId: client.id });
   const slots = new Set(
     shipped
       .filter((row) => row.window_starts_at_ms !== null)

@@ -36,7 +36,8 @@ const DAY_MS = 86_400_000;
 
 /** The agency and one of its clients; another agency's client is a 404. */
 async function agencyAndClient(tx: Tx, tenantId: string, clientId: string) {
-  const [tenant, client] = [await findTenant(tx, tenantId), await findClient(tx, tenantId, clientId)];
+  const tenant = await findTenant(tx, tenantId);
+  const client = await findClient(tx, tenantId, clientId);
   if (!tenant || !client) throw notFound("The client");
   return { tenant, client };
 }
@@ -57,10 +58,12 @@ function reportMonth(month: string, timeZone: string, now: Date, field: string) 
   return range;
 }
 
-async function reportFor(tx: Tx, tenantId: string, clientId: string, month: string, now: Date) {
+/** The client's report for `month`, or for the month under way in the agency's zone. */
+async function reportFor(tx: Tx, tenantId: string, clientId: string, month: string | undefined, now: Date) {
   const { tenant, client } = await agencyAndClient(tx, tenantId, clientId);
-  const range = reportMonth(month, tenant.timezone, now, "query.month");
-  return loadClientReport(tx, tenant, client, month, range);
+  const chosen = month ?? currentMonth(tenant.timezone, now);
+  const range = reportMonth(chosen, tenant.timezone, now, "query.month");
+  return loadClientReport(tx, tenant, client, chosen, range);
 }
 
 const wantsHtml = (c: AppContext) => (c.req.header("Accept") ?? "").includes("text/html");
@@ -69,10 +72,9 @@ export const getClientReportHandler: AppRouteHandler<typeof getClientReport> = a
   const { id } = c.req.valid("param");
   const { month } = c.req.valid("query");
   const now = new Date();
-  const report: ClientReport = await withTenant(c, async ({ tx, actor }) => {
-    const tenant = await findTenant(tx, actor.tenantId);
-    return reportFor(tx, actor.tenantId, id, month ?? currentMonth(tenant?.timezone ?? "UTC", now), now);
-  });
+  const report: ClientReport = await withTenant(c, ({ tx, actor }) =>
+    reportFor(tx, actor.tenantId, id, month, now),
+  );
   if (wantsHtml(c)) return c.html(renderClientReportPage(report), 200, PAGE_HEADERS) as never;
   return c.json(report, 200);
 };
