@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { SessionQueue } from "./pglite-session-queue.ts";
 
 export interface EmbeddedPostgres {
   host: string;
@@ -25,6 +26,10 @@ export async function startEmbeddedPostgres(
   const db = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
   await db.waitReady;
   const server = new PGLiteSocketServer({ db, host, port, maxConnections: 200 });
+  // Every connection is handed this queue when it arrives, so it is replaced before any arrives.
+  (server as unknown as { queryQueue: SessionQueue }).queryQueue = new SessionQueue(
+    db as unknown as ConstructorParameters<typeof SessionQueue>[0],
+  );
   await server.start();
   return {
     host,

@@ -12,9 +12,9 @@ export interface Actor {
   role: Role;
 }
 
-/** Confirms inside the tenant transaction that the token is live and its member active. */
-export async function loadActor(tx: Tx, claims: TokenClaims): Promise<Actor> {
-  const [row] = await tx
+/** The member's current role, if the token is live and its member active. */
+export function liveTokenRole(tx: Tx, claims: TokenClaims) {
+  return tx
     .select({ role: members.role })
     .from(apiTokens)
     .innerJoin(members, and(eq(members.tenantId, apiTokens.tenantId), eq(members.id, apiTokens.memberId)))
@@ -28,13 +28,21 @@ export async function loadActor(tx: Tx, claims: TokenClaims): Promise<Actor> {
         isNull(members.deactivatedAt),
       ),
     );
-  if (!row) throw unauthorized("The token has been revoked or its member removed.");
-  return {
-    tenantId: claims.tenantId,
-    memberId: claims.memberId,
-    tokenId: claims.tokenId,
-    role: row.role as Role,
-  };
+}
+
+export function tokenNoLongerValid(): ApiError {
+  return unauthorized("The token has been revoked or its member removed.");
+}
+
+export function actorOf(claims: TokenClaims, role: Role): Actor {
+  return { tenantId: claims.tenantId, memberId: claims.memberId, tokenId: claims.tokenId, role };
+}
+
+/** Confirms inside the tenant transaction that the token is live and its member active. */
+export async function loadActor(tx: Tx, claims: TokenClaims): Promise<Actor> {
+  const [row] = await liveTokenRole(tx, claims);
+  if (!row) throw tokenNoLongerValid();
+  return actorOf(claims, row.role as Role);
 }
 
 const ROLE_LABEL: Record<Role, string> = {

@@ -1,8 +1,10 @@
+import type { PipeliningClient } from "../db/pipeline/pipelining-client";
 import { inSystemScope, inTenantScope, PLATFORM_SCOPE, type Tx } from "../db/scope";
+import type { TokenClaims } from "../lib/auth/tokens";
 import { bearerToken, verifyToken } from "../lib/auth/tokens";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/problem";
-import { type Actor, loadActor } from "./actor";
+import { type Actor, actorOf, liveTokenRole, loadActor, tokenNoLongerValid } from "./actor";
 import type { AppContext } from "./context";
 import {
   IDEMPOTENCY_KEY_PATTERN,
@@ -31,12 +33,50 @@ async function claimsOf(c: AppContext) {
  * The one way a tenant route reaches Postgres: verifies the bearer token, opens
  * the tenant-scoped transaction, confirms the token is live and hands over the
  * actor. Throwing anywhere rolls the whole request back.
+ *
+ * A read (GET or HEAD) pays one round trip: BEGIN READ ONLY, the tenant settings and the token
+ * check travel with the route's first query, and the check is answered first — when it fails, the
+ * query's rows are never handed to the route. The route runs with the role the token was issued
+ * for; if the member's role has changed since, the read runs again with the role from Postgres.
  */
 export async function withTenant<T>(c: AppContext, work: (scope: TenantScope) => Promise<T>): Promise<T> {
   const claims = await claimsOf(c);
-  return inTenantScope(c.get("database"), claims.tenantId, async (tx) =>
+  const database = c.get("database");
+  if (c.req.method === "GET" || c.req.method === "HEAD") {
+    try {
+      return await inTenantScope(
+        database,
+        claims.tenantId,
+        (tx, pipeline) => readAhead(tx, pipeline, claims, work),
+        {
+          readOnly: true,
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof RoleChangedSinceIssue)) throw error;
+    }
+  }
+  return inTenantScope(database, claims.tenantId, async (tx) =>
     work({ tx, actor: await loadActor(tx, claims) }),
   );
+}
+
+/** The member's role in Postgres differs from the token's claim: the speculative read is redone. */
+class RoleChangedSinceIssue extends Error {}
+
+async function readAhead<T>(
+  tx: Tx,
+  pipeline: PipeliningClient,
+  claims: TokenClaims,
+  work: (scope: TenantScope) => Promise<T>,
+): Promise<T> {
+  const { sql: text, params } = liveTokenRole(tx, claims).toSQL();
+  const verified = pipeline.sendAhead(text, params, ({ rows }) => {
+    const row = rows[0] as { role?: unknown } | undefined;
+    if (!row) throw tokenNoLongerValid();
+    if (row.role !== claims.role) throw new RoleChangedSinceIssue();
+  });
+  return pipeline.afterCheck(verified, () => work({ tx, actor: actorOf(claims, claims.role) }));
 }
 
 export function withSystem<T>(c: AppContext, work: (tx: Tx) => Promise<T>): Promise<T> {

@@ -1,6 +1,7 @@
 import { neonConfig, Pool, type PoolClient } from "@neondatabase/serverless";
 import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import { ApiError } from "../lib/problem";
+import { PipeliningClient } from "./pipeline/pipelining-client";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -61,7 +62,7 @@ export class DatabaseHandle {
   constructor(private readonly config: DatabaseConfig) {}
 
   /** Runs `work` on one connection; connection failures become a 503 problem. */
-  async withConnection<T>(work: (db: Database, client: PoolClient) => Promise<T>): Promise<T> {
+  async withConnection<T>(work: (db: Database, pipeline: PipeliningClient) => Promise<T>): Promise<T> {
     let client: PoolClient;
     try {
       client = await this.getPool().connect();
@@ -78,8 +79,12 @@ export class DatabaseHandle {
       connectionLost = true;
     };
     client.on("error", onConnectionError);
+    const pipeline = new PipeliningClient(client);
     try {
-      return await work(drizzle({ client, schema, casing: "snake_case" }), client);
+      return await work(
+        drizzle({ client: pipeline as unknown as PoolClient, schema, casing: "snake_case" }),
+        pipeline,
+      );
     } catch (error) {
       const cause = (error as { cause?: unknown }).cause ?? error;
       if (!(error instanceof ApiError) && (connectionLost || isConnectionFailure(cause))) {
@@ -89,7 +94,8 @@ export class DatabaseHandle {
       throw error;
     } finally {
       client.off("error", onConnectionError);
-      client.release(broken || connectionLost);
+      // A transaction left open on purpose (a read ended by closing) must never meet the next request.
+      client.release(broken || connectionLost || pipeline.discardConnection);
     }
   }
 

@@ -1,11 +1,11 @@
-import type { PoolClient } from "@neondatabase/serverless";
+import type { PipeliningClient } from "../../../src/db/pipeline/pipelining-client";
 import { withDatabase } from "../../support/database";
 
 /** Per table: how many rows one agency has and a digest of their contents. */
 export type Fingerprint = Record<string, { rows: number; digest: string }>;
 
 /** Every public table with a `tenant_id` column, from the catalogue, so a table added later is included. */
-export async function tenantTables(client: PoolClient): Promise<string[]> {
+export async function tenantTables(client: PipeliningClient): Promise<string[]> {
   const tables = await client.query<{ table_name: string }>(
     `select table_name from information_schema.columns
       where table_schema = 'public' and column_name = 'tenant_id'

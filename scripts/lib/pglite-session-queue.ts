@@ -1,0 +1,97 @@
+// PGlite is one Postgres session shared by every socket connection. pglite-socket's own queue
+// hands the session to another connection after any protocol message unless a transaction is
+// open, so two connections' extended-protocol messages (Parse, Bind, Describe, Execute … Sync)
+// can interleave and one binds the other's statement. This queue also keeps the session with a
+// connection from the first message of an extended-protocol batch to its Sync, which is what a
+// real server's separate sessions give for free. It replaces the server's queue (same interface).
+
+/** The PGlite methods pglite-socket's queue uses (present at runtime, not in PGlite's types). */
+interface SharedSession {
+  isInTransaction(): boolean;
+  runExclusive<T>(work: () => Promise<T>): Promise<T>;
+  execProtocolRawStream(
+    message: Uint8Array,
+    options: { onRawData: (data: Uint8Array) => void },
+  ): Promise<unknown>;
+  exec(sql: string): Promise<unknown>;
+}
+
+interface Pending {
+  handlerId: number;
+  message: Uint8Array;
+  onData: (data: Uint8Array) => void;
+  resolve: (bytes: number) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Message types that leave an extended-protocol batch open until a Sync ('S'). */
+const OPENS_BATCH = new Set(["P", "B", "D", "E", "C", "H"].map((type) => type.charCodeAt(0)));
+
+export class SessionQueue {
+  private queue: Pending[] = [];
+  private processing = false;
+  /** The connection that holds the session: inside a transaction or an unfinished batch. */
+  private holder: number | null = null;
+
+  constructor(private readonly session: SharedSession) {}
+
+  enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ handlerId, message, onData, resolve, reject });
+      void this.process();
+    });
+  }
+
+  getQueueLength(): number {
+    return this.queue.length;
+  }
+
+  clearQueueForHandler(handlerId: number): void {
+    this.queue = this.queue.filter((pending) => {
+      if (pending.handlerId !== handlerId) return true;
+      pending.reject(new Error("Handler disconnected"));
+      return false;
+    });
+  }
+
+  /** A connection that goes away while holding the session gives it back, rolling back its transaction. */
+  async clearTransactionIfNeeded(handlerId: number): Promise<void> {
+    if (this.holder !== handlerId) return;
+    if (this.session.isInTransaction()) await this.session.exec("ROLLBACK");
+    this.holder = null;
+    await this.process();
+  }
+
+  private async process(): Promise<void> {
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      for (;;) {
+        const index =
+          this.holder === null ? 0 : this.queue.findIndex((pending) => pending.handlerId === this.holder);
+        // Empty, or the holder's next message is still on its way: the others wait for it.
+        if (index === -1 || this.queue.length === 0) break;
+        const [next] = this.queue.splice(index, 1) as [Pending];
+        let bytes = 0;
+        try {
+          await this.session.runExclusive(() =>
+            this.session.execProtocolRawStream(next.message, {
+              onRawData: (data) => {
+                bytes += data.length;
+                next.onData(data);
+              },
+            }),
+          );
+        } catch (error) {
+          next.reject(error);
+          continue;
+        }
+        const batchOpen = OPENS_BATCH.has(next.message[0] ?? 0);
+        this.holder = this.session.isInTransaction() || batchOpen ? next.handlerId : null;
+        next.resolve(bytes);
+      }
+    } finally {
+      this.processing = false;
+    }
+  }
+}

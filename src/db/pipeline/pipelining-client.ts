@@ -1,0 +1,143 @@
+import type { PoolClient } from "@neondatabase/serverless";
+import {
+  type PipelinedStatement,
+  PipelinedStatements,
+  type StatementResult,
+  type TypeParsers,
+} from "./pipelined-statements";
+
+interface QueryConfig {
+  text: string;
+  values?: readonly unknown[];
+  rowMode?: "array";
+  types?: TypeParsers;
+}
+
+const ANSWERED_LOCALLY: StatementResult = { command: "", rowCount: null, rows: [], fields: [] };
+
+/**
+ * The connection as drizzle sees it, with statements that can wait to travel with the next one.
+ * A request's transaction start (BEGIN, the role and tenant settings, the credential check) is
+ * queued here and leaves with the request's first query, in one message; a read-only transaction
+ * is then ended by closing the connection instead of a COMMIT round trip. Everything else passes
+ * straight to the driver's client.
+ */
+export class PipeliningClient {
+  private ahead: PipelinedStatement[] = [];
+  private deferNextStatement = false;
+  private closeInsteadOfEnding = false;
+  /** True once a transaction was left open on purpose: the connection must be discarded, not reused. */
+  discardConnection = false;
+
+  constructor(private readonly client: PoolClient) {}
+
+  /** The next statement (drizzle's BEGIN) is answered at once and sent with the one after it. */
+  deferNext(): void {
+    this.deferNextStatement = true;
+  }
+
+  /**
+   * Queues a statement to go with the next one sent. Its promise settles when the batch's answers
+   * arrive; a `check` that throws withholds every later statement's answer.
+   */
+  sendAhead(text: string, values: readonly unknown[], check?: (result: StatementResult) => void) {
+    return new Promise<StatementResult>((resolve, reject) => {
+      this.ahead.push({ text, values, resolve, reject, check });
+    });
+  }
+
+  /** Sends whatever waits ahead on its own (when the work made no query of its own). */
+  async flush(): Promise<void> {
+    if (this.ahead.length === 0) return;
+    await this.send(this.take([]));
+  }
+
+  /**
+   * Runs `work` while `check` (a statement sent ahead) is in flight. The check's failure wins over
+   * whatever the work answered or threw: work that made no query of its own, or failed before one,
+   * still has the check sent and answered before anything it says is believed.
+   */
+  async afterCheck<T>(check: Promise<unknown>, work: () => Promise<T>): Promise<T> {
+    check.catch(() => undefined);
+    let outcome: { value: T } | { error: unknown };
+    try {
+      outcome = { value: await work() };
+    } catch (error) {
+      outcome = { error };
+    }
+    await this.flush();
+    await check;
+    if ("error" in outcome) throw outcome.error;
+    return outcome.value;
+  }
+
+  /**
+   * The next statement (the transaction's COMMIT or ROLLBACK) is not sent: for a read-only
+   * transaction nothing is lost, and closing the connection ends the transaction on the server.
+   */
+  endByClosing(): void {
+    this.closeInsteadOfEnding = true;
+  }
+
+  query<Row = Record<string, unknown>>(
+    config: QueryConfig | string,
+    values?: readonly unknown[],
+  ): Promise<StatementResult<Row>> {
+    return this.dispatch(config, values) as Promise<StatementResult<Row>>;
+  }
+
+  private dispatch(config: QueryConfig | string, values?: readonly unknown[]): Promise<StatementResult> {
+    const query: QueryConfig = typeof config === "string" ? { text: config } : config;
+    const params = values ?? query.values ?? [];
+    if (this.closeInsteadOfEnding) {
+      this.closeInsteadOfEnding = false;
+      this.discardConnection = true;
+      for (const waiting of this.take([]))
+        waiting.reject(new Error("The transaction ended before this was sent."));
+      return Promise.resolve(ANSWERED_LOCALLY);
+    }
+    if (this.deferNextStatement) {
+      this.deferNextStatement = false;
+      // Its failure still surfaces: Postgres then skips the statements sent with it, and they reject.
+      this.ahead.push({ text: query.text, values: params, resolve: () => {}, reject: () => {} });
+      return Promise.resolve(ANSWERED_LOCALLY);
+    }
+    if (this.ahead.length === 0) {
+      return this.client.query(query as never, params as never) as unknown as Promise<StatementResult>;
+    }
+    return new Promise<StatementResult>((resolve, reject) => {
+      this.send(
+        this.take([
+          { text: query.text, values: params, rowMode: query.rowMode, types: query.types, resolve, reject },
+        ]),
+      );
+    });
+  }
+
+  private take(last: PipelinedStatement[]): PipelinedStatement[] {
+    const batch = [...this.ahead, ...last];
+    this.ahead = [];
+    return batch;
+  }
+
+  private send(batch: PipelinedStatement[]): Promise<void> {
+    const settled = Promise.all(
+      batch.map(
+        (statement) =>
+          new Promise<void>((done) => {
+            const { resolve, reject } = statement;
+            statement.resolve = (result) => {
+              resolve(result);
+              done();
+            };
+            statement.reject = (error) => {
+              reject(error);
+              done();
+            };
+          }),
+      ),
+    );
+    this.client.query(new PipelinedStatements(batch) as never);
+    return settled.then(() => undefined);
+  }
+}
