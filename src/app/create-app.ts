@@ -7,6 +7,7 @@ import { uuidv7 } from "../lib/ids";
 import { ApiError, problemBody } from "../lib/problem";
 import type { AppEnv } from "./context";
 import { logUnexpected, toApiError, zodIssuesToFieldErrors } from "./errors";
+import { IDEMPOTENT_REPLAYED_HEADER, IdempotencyKeyParam } from "./openapi";
 import { countFailedAuthentication, limitUnauthenticatedSurfaces } from "./rate-limits";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -43,6 +44,9 @@ export function createRouter() {
 /** The app with request ids, limits, per-request database handles and problem+json errors. */
 export function createApp() {
   const app = createRouter();
+  // Shared components, registered before any route is mounted so each use refers to them.
+  app.openAPIRegistry.registerParameter("IdempotencyKey", IdempotencyKeyParam);
+  app.openAPIRegistry.registerComponent("headers", "IdempotentReplayed", IDEMPOTENT_REPLAYED_HEADER);
 
   app.use("*", async (c, next) => {
     const incoming = c.req.header("X-Request-Id");

@@ -89,15 +89,59 @@ export const createdContent = <T extends z.ZodType>(schema: T, description: stri
   },
 });
 
-export const IdempotencyKeyHeader = z.object({
-  "idempotency-key": z.string().optional().openapi({
+/**
+ * The `Idempotency-Key` request header, one parameter component that every operation whose
+ * handler honours it refers to (createApp registers it before any route, so each use becomes a
+ * `$ref`). The key stays lowercase: Hono hands header validators lowercase names.
+ */
+export const IdempotencyKeyParam = z
+  .string()
+  .optional()
+  .openapi("IdempotencyKey", {
+    param: { name: "idempotency-key", in: "header" },
     // Documented here; request-scope.ts checks it with a message that says what to fix.
     minLength: 1,
     maxLength: 255,
     pattern: "^[!-~]+$",
+    example: "6f1c2b8e-harbour-bikes-release-2.4.0",
     description:
       "1–255 visible ASCII characters. Retrying with the same key returns the first response instead of acting twice; the key is bound to the caller (another member's use of it is 422). A response carrying a credential shown once is not kept: its retry is 409 with `applied`.",
-  }),
+  });
+
+/**
+ * The release's row version as an ETag (`"7"`). Every response about one release that has just
+ * been read or changed sends it (release commands go through command-route.ts, which always sets
+ * it); If-Match takes it back.
+ */
+export const RELEASE_ETAG_HEADER = {
+  ETag: {
+    description: "The release's version after this request; send it back as If-Match to edit the release.",
+    schema: { type: "string" as const, example: '"7"' },
+  },
+};
+
+/** A response that carries the release's ETag. */
+export const withReleaseEtag = <R extends { description: string; headers?: Record<string, unknown> }>(
+  response: R,
+) => ({ ...response, headers: { ...response.headers, ...RELEASE_ETAG_HEADER } });
+
+export const IdempotencyKeyHeader = z.object({ "idempotency-key": IdempotencyKeyParam });
+
+/** The response header a replayed Idempotency-Key answer carries (components.headers). */
+export const IDEMPOTENT_REPLAYED_HEADER = {
+  description:
+    "`true` when this is the stored first answer to an earlier request with the same Idempotency-Key; absent when the request was acted on now.",
+  schema: { type: "string" as const, enum: ["true"] },
+};
+
+const idempotentReplayedRef = { $ref: "#/components/headers/IdempotentReplayed" };
+
+/** A success response of an operation that honours Idempotency-Key: it may be a replay, and says so. */
+export const mayBeReplayed = <R extends { description: string; headers?: Record<string, unknown> }>(
+  response: R,
+) => ({
+  ...response,
+  headers: { ...response.headers, "Idempotent-Replayed": idempotentReplayedRef },
 });
 
 export const UuidParam = (name: string, description: string) =>

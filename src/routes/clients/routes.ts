@@ -6,6 +6,7 @@ import {
   IdempotencyKeyHeader,
   jsonBody,
   jsonContent,
+  mayBeReplayed,
   PaginationQuery,
   TENANT_READ_ERRORS,
   TENANT_WRITE_ERRORS,
@@ -50,7 +51,7 @@ export const createClient = createRoute({
   "x-roles": CLIENT_WRITE_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(ClientCreateSchema) },
   responses: {
-    201: createdContent(ClientSchema, "The new client.", "/v1/clients/{id}"),
+    201: mayBeReplayed(createdContent(ClientSchema, "The new client.", "/v1/clients/{id}")),
     ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });

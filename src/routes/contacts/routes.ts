@@ -6,6 +6,7 @@ import {
   IdempotencyKeyHeader,
   jsonBody,
   jsonContent,
+  mayBeReplayed,
   PaginationQuery,
   TENANT_READ_ERRORS,
   TENANT_WRITE_ERRORS,
@@ -59,7 +60,7 @@ export const createContact = createRoute({
   "x-roles": CONTACT_MANAGER_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(ContactCreateSchema) },
   responses: {
-    201: createdContent(ContactSchema, "The new contact.", "/v1/contacts/{id}"),
+    201: mayBeReplayed(createdContent(ContactSchema, "The new contact.", "/v1/contacts/{id}")),
     ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });

@@ -6,6 +6,7 @@ import {
   IdempotencyKeyHeader,
   jsonBody,
   jsonContent,
+  mayBeReplayed,
   PaginationQuery,
   TENANT_READ_ERRORS,
   TENANT_WRITE_ERRORS,
@@ -48,7 +49,7 @@ export const createMember = createRoute({
   "x-roles": MEMBER_ADMIN_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(MemberCreateSchema) },
   responses: {
-    201: createdContent(MemberSchema, "The new member.", "/v1/members/{id}"),
+    201: mayBeReplayed(createdContent(MemberSchema, "The new member.", "/v1/members/{id}")),
     ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });

@@ -2,12 +2,15 @@ import { createRoute, z } from "@hono/zod-openapi";
 import {
   bearerSecurity,
   errorResponses,
+  IdempotencyKeyHeader,
   jsonBody,
   jsonContent,
+  mayBeReplayed,
   PaginationQuery,
   TENANT_READ_ERRORS,
   TENANT_WRITE_ERRORS,
   UuidParam,
+  withReleaseEtag,
 } from "../../app/openapi";
 import { ROLES } from "../../lib/auth/tokens";
 import { OPERATION_ROLES } from "../../releases/operation-roles";
@@ -56,7 +59,7 @@ export const putRecipients = createRoute({
   "x-roles": OPERATION_ROLES.set_recipients,
   request: { params: ReleaseParams, body: jsonBody(RecipientsPutSchema) },
   responses: {
-    200: jsonContent(ReleaseCommandResultSchema, "The release; `result` counts the list."),
+    200: withReleaseEtag(jsonContent(ReleaseCommandResultSchema, "The release; `result` counts the list.")),
     ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });
@@ -108,9 +111,17 @@ export const cancelNotification = createRoute({
     "Only a queued or retrying message (409 otherwise, with its status). Through the release's Durable Object; audited as `notifications_cancelled` with the message id and reason. A cancelled message counts as settled for closure.",
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.cancel_messages,
-  request: { params: NotificationParams, body: jsonBody(CancelNotificationSchema) },
+  request: {
+    params: NotificationParams,
+    headers: IdempotencyKeyHeader,
+    body: jsonBody(CancelNotificationSchema),
+  },
   responses: {
-    200: jsonContent(ReleaseCommandResultSchema, "The release; `result.cancelled` lists the message."),
+    200: mayBeReplayed(
+      withReleaseEtag(
+        jsonContent(ReleaseCommandResultSchema, "The release; `result.cancelled` lists the message."),
+      ),
+    ),
     ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });
@@ -125,9 +136,17 @@ export const cancelReleaseNotifications = createRoute({
     "Every queued or retrying message of the release, or those named in `message_ids` (then each must still be unsent: 409 otherwise, and nothing is cancelled). For when email is down or not configured and the release must close. Audited as `notifications_cancelled` with ids and the reason.",
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.cancel_messages,
-  request: { params: ReleaseParams, body: jsonBody(CancelReleaseNotificationsSchema) },
+  request: {
+    params: ReleaseParams,
+    headers: IdempotencyKeyHeader,
+    body: jsonBody(CancelReleaseNotificationsSchema),
+  },
   responses: {
-    200: jsonContent(ReleaseCommandResultSchema, "The release; `result.cancelled` lists what was cancelled."),
+    200: mayBeReplayed(
+      withReleaseEtag(
+        jsonContent(ReleaseCommandResultSchema, "The release; `result.cancelled` lists what was cancelled."),
+      ),
+    ),
     ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });

@@ -6,6 +6,7 @@ import {
   IdempotencyKeyHeader,
   jsonBody,
   jsonContent,
+  mayBeReplayed,
   PaginationQuery,
   TENANT_READ_ERRORS,
   TENANT_WRITE_ERRORS,
@@ -57,7 +58,7 @@ export const createProject = createRoute({
   "x-roles": PROJECT_WRITE_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(ProjectCreateSchema) },
   responses: {
-    201: createdContent(ProjectSchema, "The new project.", "/v1/projects/{id}"),
+    201: mayBeReplayed(createdContent(ProjectSchema, "The new project.", "/v1/projects/{id}")),
     ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });

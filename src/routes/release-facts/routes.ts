@@ -5,10 +5,12 @@ import {
   IdempotencyKeyHeader,
   jsonBody,
   jsonContent,
+  mayBeReplayed,
   PaginationQuery,
   TENANT_READ_ERRORS,
   TENANT_WRITE_ERRORS,
   UuidParam,
+  withReleaseEtag,
 } from "../../app/openapi";
 import { ROLES } from "../../lib/auth/tokens";
 import { OPERATION_ROLES } from "../../releases/operation-roles";
@@ -139,7 +141,9 @@ export const putTestPlan = createRoute({
   "x-roles": OPERATION_ROLES.set_test_plan,
   request: { params: ReleaseParams, body: jsonBody(TestPlanSchema) },
   responses: {
-    200: jsonContent(ReleaseCommandResultSchema, "The release with its test plan and gates."),
+    200: withReleaseEtag(
+      jsonContent(ReleaseCommandResultSchema, "The release with its test plan and gates."),
+    ),
     ...errorResponses(...WRITE_ERRORS),
   },
 });
@@ -156,7 +160,9 @@ export const putRollbackProcedure = createRoute({
   "x-roles": OPERATION_ROLES.set_rollback_procedure,
   request: { params: ReleaseParams, body: jsonBody(RollbackProcedureSchema) },
   responses: {
-    200: jsonContent(ReleaseCommandResultSchema, "The release with its rollback procedure and gates."),
+    200: withReleaseEtag(
+      jsonContent(ReleaseCommandResultSchema, "The release with its rollback procedure and gates."),
+    ),
     ...errorResponses(...WRITE_ERRORS),
   },
 });
@@ -183,7 +189,7 @@ export const putMonitoringDashboards = createRoute({
   "x-roles": OPERATION_ROLES.set_monitoring_dashboards,
   request: { params: ReleaseParams, body: jsonBody(DashboardsSchema) },
   responses: {
-    200: jsonContent(ReleaseCommandResultSchema, "The release; `result` is its monitoring."),
+    200: withReleaseEtag(jsonContent(ReleaseCommandResultSchema, "The release; `result` is its monitoring.")),
     ...errorResponses(...WRITE_ERRORS),
   },
 });
@@ -204,7 +210,9 @@ export const postMonitoringConfirmation = createRoute({
     body: jsonBody(MonitoringConfirmationSchema),
   },
   responses: {
-    200: jsonContent(ReleaseCommandResultSchema, "The release; `result` is its monitoring."),
+    200: mayBeReplayed(
+      withReleaseEtag(jsonContent(ReleaseCommandResultSchema, "The release; `result` is its monitoring.")),
+    ),
     ...errorResponses(...WRITE_ERRORS),
   },
 });
@@ -240,7 +248,7 @@ export const postIssue = createRoute({
   "x-roles": OPERATION_ROLES.report_issue,
   request: { params: ReleaseParams, headers: IdempotencyKeyHeader, body: jsonBody(IssueCreateSchema) },
   responses: {
-    201: { ...jsonContent(IssueSchema, "The issue report."), headers: etag },
+    201: mayBeReplayed({ ...jsonContent(IssueSchema, "The issue report."), headers: etag }),
     ...errorResponses(...WRITE_ERRORS),
   },
 });
@@ -296,7 +304,7 @@ export const postSignOff = createRoute({
   "x-roles": OPERATION_ROLES.sign_off,
   request: { params: ReleaseParams, headers: IdempotencyKeyHeader, body: jsonBody(SignOffCreateSchema) },
   responses: {
-    201: { ...jsonContent(SignOffSchema, "The sign-off."), headers: etag },
+    201: mayBeReplayed({ ...jsonContent(SignOffSchema, "The sign-off."), headers: etag }),
     ...errorResponses(...WRITE_ERRORS),
   },
 });
@@ -345,7 +353,7 @@ export const postCorrectiveAction = createRoute({
     body: jsonBody(CorrectiveActionCreateSchema),
   },
   responses: {
-    201: { ...jsonContent(CorrectiveActionSchema, "The corrective action."), headers: etag },
+    201: mayBeReplayed({ ...jsonContent(CorrectiveActionSchema, "The corrective action."), headers: etag }),
     ...errorResponses(...WRITE_ERRORS),
   },
 });
@@ -409,7 +417,7 @@ export const postPublishNotes = createRoute({
   "x-roles": OPERATION_ROLES.publish_notes,
   request: { params: ReleaseParams, headers: IdempotencyKeyHeader },
   responses: {
-    200: { ...jsonContent(NotesSchema, "The published release notes."), headers: etag },
+    200: mayBeReplayed({ ...jsonContent(NotesSchema, "The published release notes."), headers: etag }),
     ...errorResponses(...WRITE_ERRORS),
   },
 });

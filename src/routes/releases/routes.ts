@@ -6,11 +6,13 @@ import {
   IdempotencyKeyHeader,
   jsonBody,
   jsonContent,
+  mayBeReplayed,
   PaginationQuery,
   pageOf,
   TENANT_READ_ERRORS,
   TENANT_WRITE_ERRORS,
   UuidParam,
+  withReleaseEtag,
 } from "../../app/openapi";
 import { MAX_BOOKING_AHEAD_DAYS, MAX_SLOT_MINUTES } from "../../domain/windows";
 import { ROLES, type Role } from "../../lib/auth/tokens";
@@ -67,7 +69,11 @@ const command = <P extends string, S extends z.ZodType>(
     "x-roles": roles,
     request: { params: ReleaseParams, headers: IdempotencyKeyHeader, body: jsonBody(body) },
     responses: {
-      200: jsonContent(ReleaseCommandResultSchema, "The release after the command, with its gates."),
+      200: mayBeReplayed(
+        withReleaseEtag(
+          jsonContent(ReleaseCommandResultSchema, "The release after the command, with its gates."),
+        ),
+      ),
       ...errorResponses(...COMMAND_ERRORS),
     },
   });
@@ -84,7 +90,9 @@ export const createRelease = createRoute({
   "x-roles": RELEASE_CREATE_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(ReleaseCreateSchema) },
   responses: {
-    201: createdContent(ReleaseSchema, "The new release.", "/v1/releases/{id}"),
+    201: mayBeReplayed(
+      withReleaseEtag(createdContent(ReleaseSchema, "The new release.", "/v1/releases/{id}")),
+    ),
     ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });
@@ -131,7 +139,7 @@ export const getRelease = createRoute({
   "x-roles": ROLES,
   request: { params: ReleaseParams },
   responses: {
-    200: { ...jsonContent(ReleaseSchema, "The release."), headers: { ETag: { schema: { type: "string" } } } },
+    200: withReleaseEtag(jsonContent(ReleaseSchema, "The release.")),
     ...errorResponses(...TENANT_READ_ERRORS),
   },
 });
@@ -154,7 +162,7 @@ export const patchRelease = createRoute({
     body: jsonBody(ReleasePatchSchema),
   },
   responses: {
-    200: jsonContent(ReleaseCommandResultSchema, "The updated release."),
+    200: withReleaseEtag(jsonContent(ReleaseCommandResultSchema, "The updated release.")),
     ...errorResponses(...TENANT_WRITE_ERRORS, 412),
   },
 });
@@ -171,7 +179,7 @@ export const putTeam = createRoute({
   "x-roles": OPERATION_ROLES.set_team,
   request: { params: ReleaseParams, body: jsonBody(TeamSchema) },
   responses: {
-    200: jsonContent(ReleaseCommandResultSchema, "The release with its team."),
+    200: withReleaseEtag(jsonContent(ReleaseCommandResultSchema, "The release with its team.")),
     ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });
@@ -188,7 +196,7 @@ export const putWindow = createRoute({
   "x-roles": OPERATION_ROLES.set_window,
   request: { params: ReleaseParams, body: jsonBody(WindowBookingSchema) },
   responses: {
-    200: jsonContent(ReleaseCommandResultSchema, "The release with its window."),
+    200: withReleaseEtag(jsonContent(ReleaseCommandResultSchema, "The release with its window.")),
     ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });

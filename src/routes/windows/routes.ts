@@ -6,6 +6,7 @@ import {
   IdempotencyKeyHeader,
   jsonBody,
   jsonContent,
+  mayBeReplayed,
   PaginationQuery,
   TENANT_READ_ERRORS,
   TENANT_WRITE_ERRORS,
@@ -67,10 +68,12 @@ export const createWindow = createRoute({
   "x-roles": WINDOW_WRITE_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(WindowCreateSchema) },
   responses: {
-    201: createdContent(
-      WindowSchema,
-      "The new window, with its next occurrence and any warnings.",
-      "/v1/windows/{id}",
+    201: mayBeReplayed(
+      createdContent(
+        WindowSchema,
+        "The new window, with its next occurrence and any warnings.",
+        "/v1/windows/{id}",
+      ),
     ),
     ...errorResponses(...TENANT_WRITE_ERRORS),
   },
