@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { GATE_IDS } from "../domain/lifecycle";
 import { WINDOW_KINDS } from "../domain/windows/types";
+import { JsonValueSchema } from "./json-value-schema";
 
 // The problem document (RFC 9457) with every extension member a caller can act on typed, so a
 // generated client reads `unmet_gates` as gates and a window refusal's suggestions as slots.
@@ -62,6 +63,13 @@ export const SuggestedSlotSchema = z
   })
   .openapi("SuggestedSlot");
 
+// Its own component rather than JsonObject with a description: describing a named schema where it
+// is used rewrites that schema's description everywhere.
+const WithheldReplaySchema = z.record(z.string(), JsonValueSchema).openapi("ReplayWithoutCredential", {
+  description:
+    "With a replayed Idempotency-Key whose response carried a credential shown once: that response without the credential.",
+});
+
 export const ProblemSchema = z
   .object({
     type: z.string().openapi({ example: "/docs#problem-validation_failed" }),
@@ -100,10 +108,8 @@ export const ProblemSchema = z
       .openapi({
         description: "With a refused window and nothing allowed soon: a window ready to POST to /v1/windows.",
       }),
-    applied: z.record(z.string(), z.unknown()).optional().openapi({
-      description:
-        "With a replayed Idempotency-Key whose response carried a credential shown once: that response without the credential.",
-    }),
+    applied: WithheldReplaySchema.optional(),
   })
-  .passthrough()
+  // RFC 9457 lets a problem carry more members; the ones the API sends are declared above.
+  .catchall(JsonValueSchema)
   .openapi("Problem");

@@ -3,7 +3,19 @@ import { createRouter } from "../../app/create-app";
 import { jsonContent } from "../../app/openapi";
 import { signingKeys } from "../../lib/auth/keys";
 
-const JwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).openapi("JWKS");
+const JwkSchema = z
+  .object({
+    kty: z.literal("EC"),
+    crv: z.literal("P-256"),
+    x: z.string(),
+    y: z.string(),
+    kid: z.string(),
+    alg: z.literal("ES256"),
+    use: z.literal("sig"),
+  })
+  .openapi("JWK", { description: "A public ES256 signing key (RFC 7517)." });
+
+const JwksSchema = z.object({ keys: z.array(JwkSchema) }).openapi("JWKS");
 
 const jwks = createRoute({
   operationId: "getJwks",
@@ -20,5 +32,6 @@ const jwks = createRoute({
 export const jwksRouter = createRouter().openapi(jwks, async (c) => {
   const keys = await signingKeys(c.get("config"));
   c.header("Cache-Control", "public, max-age=300");
-  return c.json({ keys: keys.jwks.keys as Record<string, unknown>[] }, 200);
+  // Each key is built by publicJwk (src/lib/auth/keys.ts) from an ES256 key pair.
+  return c.json({ keys: keys.jwks.keys as z.infer<typeof JwkSchema>[] }, 200);
 });

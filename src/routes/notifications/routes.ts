@@ -14,7 +14,7 @@ import {
 } from "../../app/openapi";
 import { ROLES } from "../../lib/auth/tokens";
 import { OPERATION_ROLES } from "../../releases/operation-roles";
-import { ReleaseCommandResultSchema } from "../releases/schemas";
+import { ReleaseAfterCancellationSchema, ReleaseAfterRecipientsSchema } from "../releases/command-results";
 import {
   CancelNotificationSchema,
   CancelReleaseNotificationsSchema,
@@ -59,7 +59,7 @@ export const putRecipients = createRoute({
   "x-roles": OPERATION_ROLES.set_recipients,
   request: { params: ReleaseParams, body: jsonBody(RecipientsPutSchema) },
   responses: {
-    200: withReleaseEtag(jsonContent(ReleaseCommandResultSchema, "The release; `result` counts the list.")),
+    200: withReleaseEtag(jsonContent(ReleaseAfterRecipientsSchema, "The release; `result` counts the list.")),
     ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });
@@ -119,7 +119,7 @@ export const cancelNotification = createRoute({
   responses: {
     200: mayBeReplayed(
       withReleaseEtag(
-        jsonContent(ReleaseCommandResultSchema, "The release; `result.cancelled` lists the message."),
+        jsonContent(ReleaseAfterCancellationSchema, "The release; `result.cancelled` lists the message."),
       ),
     ),
     ...errorResponses(...TENANT_WRITE_ERRORS),
@@ -144,7 +144,10 @@ export const cancelReleaseNotifications = createRoute({
   responses: {
     200: mayBeReplayed(
       withReleaseEtag(
-        jsonContent(ReleaseCommandResultSchema, "The release; `result.cancelled` lists what was cancelled."),
+        jsonContent(
+          ReleaseAfterCancellationSchema,
+          "The release; `result.cancelled` lists what was cancelled.",
+        ),
       ),
     ),
     ...errorResponses(...TENANT_WRITE_ERRORS),

@@ -14,7 +14,7 @@ import {
 } from "../../app/openapi";
 import { ROLES } from "../../lib/auth/tokens";
 import { OPERATION_ROLES } from "../../releases/operation-roles";
-import { ReleaseCommandResultSchema } from "../releases/schemas";
+import { ReleaseAfterEditSchema, ReleaseAfterMonitoringSchema } from "../releases/command-results";
 import {
   AttemptQuery,
   ChecklistBulkPatchSchema,
@@ -141,9 +141,7 @@ export const putTestPlan = createRoute({
   "x-roles": OPERATION_ROLES.set_test_plan,
   request: { params: ReleaseParams, body: jsonBody(TestPlanSchema) },
   responses: {
-    200: withReleaseEtag(
-      jsonContent(ReleaseCommandResultSchema, "The release with its test plan and gates."),
-    ),
+    200: withReleaseEtag(jsonContent(ReleaseAfterEditSchema, "The release with its test plan and gates.")),
     ...errorResponses(...WRITE_ERRORS),
   },
 });
@@ -161,7 +159,7 @@ export const putRollbackProcedure = createRoute({
   request: { params: ReleaseParams, body: jsonBody(RollbackProcedureSchema) },
   responses: {
     200: withReleaseEtag(
-      jsonContent(ReleaseCommandResultSchema, "The release with its rollback procedure and gates."),
+      jsonContent(ReleaseAfterEditSchema, "The release with its rollback procedure and gates."),
     ),
     ...errorResponses(...WRITE_ERRORS),
   },
@@ -189,7 +187,9 @@ export const putMonitoringDashboards = createRoute({
   "x-roles": OPERATION_ROLES.set_monitoring_dashboards,
   request: { params: ReleaseParams, body: jsonBody(DashboardsSchema) },
   responses: {
-    200: withReleaseEtag(jsonContent(ReleaseCommandResultSchema, "The release; `result` is its monitoring.")),
+    200: withReleaseEtag(
+      jsonContent(ReleaseAfterMonitoringSchema, "The release; `result` is its monitoring."),
+    ),
     ...errorResponses(...WRITE_ERRORS),
   },
 });
@@ -211,7 +211,7 @@ export const postMonitoringConfirmation = createRoute({
   },
   responses: {
     200: mayBeReplayed(
-      withReleaseEtag(jsonContent(ReleaseCommandResultSchema, "The release; `result` is its monitoring.")),
+      withReleaseEtag(jsonContent(ReleaseAfterMonitoringSchema, "The release; `result` is its monitoring.")),
     ),
     ...errorResponses(...WRITE_ERRORS),
   },

@@ -2,6 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { requireRole } from "../../app/actor";
 import type { AppContext, AppRouteHandler } from "../../app/context";
 import { respondCreated } from "../../app/created";
+import type { JsonObject } from "../../app/json-value-schema";
 import { idempotent, withTenant } from "../../app/request-scope";
 import { findProject } from "../../db/repositories/clients";
 import { findMember } from "../../db/repositories/members";
@@ -36,6 +37,7 @@ import { RELEASE_MANAGER_ROLES } from "../../releases/operation-roles";
 import type { ReleaseOperation } from "../../releases/operations";
 import { etagOf, parseIfMatch, presentRelease } from "../../releases/present";
 import { loadReleaseState, toSnapshot } from "../../releases/release-state";
+import type { AuditSnapshot } from "./audit-snapshot";
 import { sendReleaseCommand } from "./command-route";
 import type * as routes from "./routes";
 import { RELEASE_CREATE_ROLES } from "./routes";
@@ -439,9 +441,9 @@ export const listEventsHandler: AppRouteHandler<typeof routes.listEvents> = asyn
       type: r.type,
       actor: people ? expandActor(r.actor as ActorRef, people) : (r.actor as ActorRef),
       // Stored as JSON objects by recordEvents (src/releases/operation-context.ts).
-      data: r.data as Record<string, unknown>,
-      before: r.before as Record<string, unknown> | unknown[] | null,
-      after: r.after as Record<string, unknown> | unknown[] | null,
+      data: r.data as JsonObject,
+      before: r.before as AuditSnapshot | null,
+      after: r.after as AuditSnapshot | null,
       request_id: r.requestId,
       created_at: iso(r.createdAt) ?? "",
     })),

@@ -17,6 +17,11 @@ import {
 import { MAX_BOOKING_AHEAD_DAYS, MAX_SLOT_MINUTES } from "../../domain/windows";
 import { ROLES, type Role } from "../../lib/auth/tokens";
 import { LIFECYCLE_ROLES, OPERATION_ROLES } from "../../releases/operation-roles";
+import {
+  ReleaseAfterCommandSchema,
+  ReleaseAfterEditSchema,
+  ReleaseAfterWindowSchema,
+} from "./command-results";
 import { ReleasePlanSchema } from "./plan-schema";
 import {
   DecisionSchema,
@@ -24,7 +29,6 @@ import {
   DeploymentReportSchema,
   EventSchema,
   ReasonSchema,
-  ReleaseCommandResultSchema,
   ReleaseCreateSchema,
   ReleasePageSchema,
   ReleasePatchSchema,
@@ -71,7 +75,7 @@ const command = <P extends string, S extends z.ZodType>(
     responses: {
       200: mayBeReplayed(
         withReleaseEtag(
-          jsonContent(ReleaseCommandResultSchema, "The release after the command, with its gates."),
+          jsonContent(ReleaseAfterCommandSchema, "The release after the command, with its gates."),
         ),
       ),
       ...errorResponses(...COMMAND_ERRORS),
@@ -162,7 +166,7 @@ export const patchRelease = createRoute({
     body: jsonBody(ReleasePatchSchema),
   },
   responses: {
-    200: withReleaseEtag(jsonContent(ReleaseCommandResultSchema, "The updated release.")),
+    200: withReleaseEtag(jsonContent(ReleaseAfterEditSchema, "The updated release.")),
     ...errorResponses(...TENANT_WRITE_ERRORS, 412),
   },
 });
@@ -179,7 +183,7 @@ export const putTeam = createRoute({
   "x-roles": OPERATION_ROLES.set_team,
   request: { params: ReleaseParams, body: jsonBody(TeamSchema) },
   responses: {
-    200: withReleaseEtag(jsonContent(ReleaseCommandResultSchema, "The release with its team.")),
+    200: withReleaseEtag(jsonContent(ReleaseAfterEditSchema, "The release with its team.")),
     ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });
@@ -196,7 +200,7 @@ export const putWindow = createRoute({
   "x-roles": OPERATION_ROLES.set_window,
   request: { params: ReleaseParams, body: jsonBody(WindowBookingSchema) },
   responses: {
-    200: withReleaseEtag(jsonContent(ReleaseCommandResultSchema, "The release with its window.")),
+    200: withReleaseEtag(jsonContent(ReleaseAfterWindowSchema, "The release with its window.")),
     ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });

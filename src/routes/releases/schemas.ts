@@ -1,9 +1,11 @@
 import { z } from "@hono/zod-openapi";
+import { JsonObjectSchema } from "../../app/json-value-schema";
 import { pageOf, Timestamp } from "../../app/openapi";
 import { GateSchema } from "../../app/problem-schema";
 import { STAGES, STATUSES } from "../../domain/lifecycle/stages";
 import { MAX_BOOKING_AHEAD_DAYS, MAX_SLOT_MINUTES } from "../../domain/windows";
 import { HttpsUrlSchema, NameSchema } from "../../lib/validation";
+import { AuditSnapshotSchema } from "./audit-snapshot";
 
 export const StageSchema = z.enum(STAGES, { message: `stage must be one of ${STAGES.join(", ")}` });
 export const StatusSchema = z.enum(STATUSES, { message: `status must be one of ${STATUSES.join(", ")}` });
@@ -155,12 +157,6 @@ export const ReleaseSchema = z
     updated_at: Timestamp,
   })
   .openapi("Release");
-
-export const ReleaseCommandResultSchema = ReleaseSchema.extend({
-  result: z
-    .unknown()
-    .openapi({ description: "What the command did (the rule that applied, events recorded)." }),
-}).openapi("ReleaseAfterCommand");
 
 export const ReleaseSummarySchema = z
   .object({
@@ -383,10 +379,6 @@ const EventActorSchema = z
   ])
   .openapi("ReleaseEventActor");
 
-const EventDetailSchema = z.record(z.string(), z.unknown());
-/** What a change replaced and what it became: an object (a field set) or a list (a plan, a procedure). */
-const EventStateSchema = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]);
-
 export const EventSchema = z
   .object({
     id: z.uuid(),
@@ -397,9 +389,10 @@ export const EventSchema = z
       description:
         "Who acted. The stored trail holds ids only; `?expand=actor` adds the member's name and role as they are now.",
     }),
-    data: EventDetailSchema,
-    before: EventStateSchema.nullable(),
-    after: EventStateSchema.nullable(),
+    // What the event records; its fields depend on `type`.
+    data: JsonObjectSchema,
+    before: z.union([AuditSnapshotSchema, z.null()]),
+    after: z.union([AuditSnapshotSchema, z.null()]),
     request_id: z.string().nullable(),
     created_at: Timestamp,
   })
