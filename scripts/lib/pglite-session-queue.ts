@@ -33,7 +33,12 @@ export class SessionQueue {
   /** The connection that holds the session: inside a transaction or an unfinished batch. */
   private holder: number | null = null;
 
-  constructor(private readonly session: SharedSession) {}
+  private readonly session: SharedSession;
+
+  // No parameter property: the scripts run under Node's type stripping, which refuses them.
+  constructor(session: SharedSession) {
+    this.session = session;
+  }
 
   enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> {
     return new Promise((resolve, reject) => {
