@@ -1,9 +1,11 @@
-import { loadActor, requireRole } from "../app/actor";
+import { liveTokenRole, actorOf as memberActor, requireRole, tokenNoLongerValid } from "../app/actor";
 import { describeError, toApiError } from "../app/errors";
 import { oncePerKey } from "../app/idempotency";
 import type { DatabaseHandle } from "../db/client";
+import type { PipeliningClient } from "../db/pipeline/pipelining-client";
 import { inTenantScope, type Tx } from "../db/scope";
 import type { Actor } from "../domain/lifecycle";
+import type { Role } from "../lib/auth/tokens";
 import { ApiError, notFound } from "../lib/problem";
 import type { ReleaseCommand, ReleaseCommandOutcome } from "./command";
 import type { OperationContext } from "./operation-context";
@@ -12,12 +14,32 @@ import { runOperation } from "./operations";
 import { presentRelease } from "./present";
 import { loadReleaseState } from "./release-state";
 
-async function actorOf(tx: Tx, command: ReleaseCommand): Promise<Actor> {
-  if (command.principal.kind === "system") return { kind: "system", name: command.principal.name };
-  const actor = await loadActor(tx, command.principal.claims);
-  const { name } = command.operation;
-  if (name !== "lifecycle") requireRole(actor, OPERATION_ROLES[name], "Changing this release");
-  return { kind: "member", member_id: actor.memberId, role: actor.role };
+/**
+ * The command's actor, checked in the same message as the command's first statement: a revoked
+ * token or a role the operation does not allow withholds that statement's answer, and the
+ * transaction is rolled back before anything it did is committed.
+ */
+function checkActorAhead(tx: Tx, pipeline: PipeliningClient, command: ReleaseCommand): Promise<Actor> {
+  const { principal, operation } = command;
+  if (principal.kind === "system") return Promise.resolve({ kind: "system", name: principal.name });
+  const { sql: text, params } = liveTokenRole(tx, principal.claims).toSQL();
+  return pipeline
+    .sendAhead(text, params, ({ rows }) => {
+      const row = rows[0] as { role: Role } | undefined;
+      if (!row) throw tokenNoLongerValid();
+      if (operation.name !== "lifecycle") {
+        requireRole(
+          memberActor(principal.claims, row.role),
+          OPERATION_ROLES[operation.name],
+          "Changing this release",
+        );
+      }
+    })
+    .then(({ rows }) => ({
+      kind: "member",
+      member_id: principal.claims.memberId,
+      role: (rows[0] as { role: Role }).role,
+    }));
 }
 
 /**
@@ -35,26 +57,29 @@ export async function executeReleaseCommand(
     command.principal.kind === "system" && command.scheduledAt ? new Date(command.scheduledAt) : clock;
   let queuedMessages = 0;
   try {
-    const stored = await inTenantScope(database, command.tenantId, async (tx) => {
-      const actor = await actorOf(tx, command);
-      return oncePerKey(tx, command.tenantId, command.idempotency, async () => {
-        const state = await loadReleaseState(tx, command.tenantId, command.releaseId, true);
-        if (!state) throw notFound("The release");
-        const ctx: OperationContext = {
-          tx,
-          tenantId: command.tenantId,
-          actor,
-          state,
-          now,
-          requestId: command.requestId,
-          policy: state.policy,
-        };
-        const result = await runOperation(ctx, command.operation);
-        queuedMessages = ctx.queuedMessages ?? 0;
-        const fresh = await loadReleaseState(tx, command.tenantId, command.releaseId);
-        if (!fresh) throw notFound("The release");
-        return { status: 200, body: { ...presentRelease(fresh, now), result: result ?? null } };
-      });
+    const stored = await inTenantScope(database, command.tenantId, (tx, pipeline) => {
+      const actorChecked = checkActorAhead(tx, pipeline, command);
+      const applyOnce = () =>
+        oncePerKey(tx, command.tenantId, command.idempotency, async () => {
+          const state = await loadReleaseState(tx, command.tenantId, command.releaseId, true);
+          if (!state) throw notFound("The release");
+          const actor = await actorChecked;
+          const ctx: OperationContext = {
+            tx,
+            tenantId: command.tenantId,
+            actor,
+            state,
+            now,
+            requestId: command.requestId,
+            policy: state.policy,
+          };
+          const result = await runOperation(ctx, command.operation);
+          queuedMessages = ctx.queuedMessages ?? 0;
+          const fresh = await loadReleaseState(tx, command.tenantId, command.releaseId);
+          if (!fresh) throw notFound("The release");
+          return { status: 200, body: { ...presentRelease(fresh, now), result: result ?? null } };
+        });
+      return pipeline.afterCheck(actorChecked, applyOnce);
     });
     const rowVersion = (stored.body as { row_version?: number } | null)?.row_version ?? null;
     return {
