@@ -2,9 +2,11 @@
 // npm run openapi:check  — fails when the committed file is stale (CI)
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { buildApp, openApiDocument } from "../workers/build-app";
+import { withExamples } from "./openapi-examples/add-examples";
 
 const target = new URL("../openapi/openapi.json", import.meta.url);
-const generated = `${JSON.stringify(openApiDocument(buildApp()), null, 2)}\n`;
+// The committed document is the served one plus an example on every media type (add-examples.ts).
+const generated = `${JSON.stringify(withExamples(openApiDocument(buildApp())), null, 2)}\n`;
 
 if (process.argv[2] === "check") {
   let committed = "";
