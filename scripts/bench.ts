@@ -16,6 +16,7 @@ import { type BenchEnvironment, startBenchEnvironment } from "./lib/bench-env.ts
 import { runClosedLoop, runSequential } from "./lib/bench-load.ts";
 import { metricsMeasurement } from "./lib/bench-metrics.ts";
 import { type BenchMeasurement, type BenchReport, type BenchRow, renderTable } from "./lib/bench-report.ts";
+import { targetRows } from "./lib/bench-targets.ts";
 import { webhookMeasurement } from "./lib/bench-webhooks.ts";
 import { projectRoot } from "./lib/paths.ts";
 import { type SeededAgency, seedAgency } from "./lib/seed-agency.ts";
@@ -218,6 +219,7 @@ try {
 } finally {
   await env.close();
 }
+rows.push(...targetRows(rows));
 
 const report: BenchReport = {
   started_at: startedAt.toISOString(),
