@@ -1,6 +1,7 @@
 import { authenticate } from "../src/app/authenticate";
 import { createApp } from "../src/app/create-app";
 import { PaginationQuery } from "../src/app/openapi";
+import { describeOptionalDefaults } from "../src/app/openapi-optional-defaults";
 import { PAGE_HEADERS } from "../src/notifications/pages";
 import { calendarRouter } from "../src/routes/calendar";
 import { checklistTemplateRouter } from "../src/routes/checklist-template";
@@ -147,13 +148,15 @@ const documents = new WeakMap<BuiltApp, unknown>();
 export function openApiDocument(app: BuiltApp) {
   let doc = documents.get(app);
   if (!doc) {
-    doc = app.getOpenAPI31Document({
-      openapi: "3.1.0",
-      info: API_INFO,
-      // Relative: the document is served by the API it describes, wherever that is deployed.
-      servers: [{ url: "/", description: "The API that serves this document" }],
-      tags: API_TAGS,
-    });
+    doc = describeOptionalDefaults(
+      app.getOpenAPI31Document({
+        openapi: "3.1.0",
+        info: API_INFO,
+        // Relative: the document is served by the API it describes, wherever that is deployed.
+        servers: [{ url: "/", description: "The API that serves this document" }],
+        tags: API_TAGS,
+      }),
+    );
     documents.set(app, doc);
   }
   return doc as ReturnType<BuiltApp["getOpenAPI31Document"]>;
