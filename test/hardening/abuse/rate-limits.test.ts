@@ -1,6 +1,7 @@
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type ApiResponse, api } from "../../support/api";
 import { type SeededAgency, seedAgency } from "../../support/harness";
+import { limitOf, limits, withinOnePeriod } from "./limits";
 
 // Floods from one address against wrangler.toml's real rate limits (this part's workerd keeps them;
 // every other suite relaxes them): bad admin tokens, bad member tokens, bad webhook signatures,
@@ -11,13 +12,6 @@ import { type SeededAgency, seedAgency } from "../../support/harness";
 //
 // Random parts: none.
 
-const limits = new Map(inject("rateLimits").map((binding) => [binding.name, binding.simple]));
-const limitOf = (name: string) => {
-  const configured = limits.get(name);
-  if (!configured) throw new Error(`wrangler.toml has no ${name} rate limit`);
-  return configured.limit;
-};
-
 let agency: SeededAgency;
 let nextAddress = 10;
 const freshAddress = () => `203.0.113.${nextAddress++}`;
@@ -25,12 +19,6 @@ const freshAddress = () => `203.0.113.${nextAddress++}`;
 beforeAll(async () => {
   agency = await seedAgency();
 });
-
-/** Waits for the next minute when fewer than `secondsNeeded` remain in this one. */
-async function withinOnePeriod(secondsNeeded: number) {
-  const left = 60 - (Math.floor(Date.now() / 1000) % 60);
-  if (left < secondsNeeded) await new Promise((resolve) => setTimeout(resolve, left * 1000 + 250));
-}
 
 interface FloodResult {
   statuses: number[];

@@ -1,0 +1,31 @@
+// Generated from openapi/openapi.json by `npm run client:generate`. Do not edit.
+
+/** POST operations that accept an Idempotency-Key: the client adds one and reuses it on retries. */
+export const idempotentPosts: ReadonlySet<string> = new Set([
+  "/v1/calendar/feed-tokens",
+  "/v1/clients",
+  "/v1/clients/{id}/report-links",
+  "/v1/contacts",
+  "/v1/integrations",
+  "/v1/integrations/{id}/rotate-secret",
+  "/v1/members",
+  "/v1/notifications/{id}/cancel",
+  "/v1/projects",
+  "/v1/releases",
+  "/v1/releases/{id}/cancel",
+  "/v1/releases/{id}/decisions",
+  "/v1/releases/{id}/deployment-log",
+  "/v1/releases/{id}/investigation/corrective-actions",
+  "/v1/releases/{id}/issues",
+  "/v1/releases/{id}/monitoring-confirmation",
+  "/v1/releases/{id}/notes/publish",
+  "/v1/releases/{id}/notifications/cancel",
+  "/v1/releases/{id}/reattempt",
+  "/v1/releases/{id}/rollback-steps",
+  "/v1/releases/{id}/sign-offs",
+  "/v1/releases/{id}/test-results",
+  "/v1/releases/{id}/transitions",
+  "/v1/tenants",
+  "/v1/tokens",
+  "/v1/windows",
+]);
