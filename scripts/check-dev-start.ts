@@ -2,8 +2,8 @@
 // the product: optional settings from the environment reach the Worker, the cron fires on its
 // own every minute, email is caught by the local inbox, and nothing prints a stack trace.
 // Run by CI; needs nothing running (it uses the embedded database in .data/).
-import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "./lib/embedded-postgres.ts";
 import { devTokensFile, projectRoot } from "./lib/paths.ts";
@@ -82,6 +82,37 @@ try {
     if (!inbox?.ok || !(await inbox.text()).includes("Local inbox"))
       problems.push(`the local inbox did not answer at ${inboxUrl}`);
 
+    // The CLI a new user builds (`npm run client:build`, CI does) works against npm start.
+    const cli = join(projectRoot, "clients", "typescript", "dist", "bin.js");
+    if (existsSync(cli)) {
+      const env = { ...process.env, RELEASE_PILOT_URL: api, RELEASE_PILOT_TOKEN: owner };
+      const run = (...args: string[]) =>
+        spawnSync(process.execPath, [cli, ...args], { env, encoding: "utf8" });
+      const version = `9.${Date.now() % 100000}.0`;
+      const created = run(
+        "releases",
+        "create",
+        "--project",
+        projectId,
+        "--version",
+        version,
+        "--title",
+        "Start check",
+        "--risk",
+        "low",
+        "--json",
+      );
+      const listed = run("releases", "list", "--project", projectId);
+      if (
+        created.status !== 0 ||
+        JSON.parse(created.stdout || "{}").version !== version ||
+        !listed.stdout.includes(version)
+      )
+        problems.push(`the CLI did not work against npm start: ${created.stderr}${listed.stderr}`);
+    } else {
+      console.log("npm start check: the CLI is not built (npm run client:build), so it was not tried");
+    }
+
     // The cron fires by itself at the next minute.
     await waitFor(
       "a cron tick after start-up",
@@ -108,5 +139,5 @@ if (problems.length > 0) {
   process.exit(1);
 }
 console.log(
-  "npm start check: settings reach the Worker, the cron fires every minute, email goes to the local inbox, no stack traces",
+  "npm start check: settings reach the Worker, the cron fires every minute, email goes to the local inbox, the CLI works, no stack traces",
 );
