@@ -16,16 +16,18 @@ interface Operation {
 }
 
 const document = JSON.parse(readFileSync(documentUrl, "utf8")) as {
-  paths: Record<string, Record<string, Operation>>;
+  paths: Record<string, { post?: Operation; parameters?: Operation["parameters"] }>;
 };
 
 const types = `${header}${astToString(await openapiTS(documentUrl))}`;
 
 const keyedPosts = Object.entries(document.paths)
-  .filter(([, operations]) =>
-    (operations.post?.parameters ?? []).some(
-      (p) => p.$ref === "#/components/parameters/IdempotencyKey" || p.name === "Idempotency-Key",
-    ),
+  .filter(
+    ([, item]) =>
+      // Parameters can sit on the path (shared by its operations) or on the operation.
+      [...(item.parameters ?? []), ...(item.post?.parameters ?? [])].some(
+        (p) => p.$ref === "#/components/parameters/IdempotencyKey" || p.name === "Idempotency-Key",
+      ) && item.post !== undefined,
   )
   .map(([path]) => path)
   .sort();

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { EXIT, runCli } from "../../clients/typescript/src/cli/main.ts";
+import { verdict } from "../../clients/typescript/src/cli/wait.ts";
 import { api } from "../support/api";
 import { type SeededAgency, seedTwoAgencies } from "../support/harness";
 import { bookWindowNow, createRelease, decide, makeGoReady, planAndVerify } from "../support/releases";
@@ -24,7 +25,11 @@ interface Run {
 
 async function cli(
   argv: string[],
-  options: { token?: string | null; onSleep?: (n: number) => Promise<void> | void } = {},
+  options: {
+    token?: string | null;
+    onSleep?: (n: number) => Promise<void> | void;
+    fetch?: (request: Request) => Promise<Response>;
+  } = {},
 ): Promise<Run> {
   let stdout = "";
   let stderr = "";
@@ -35,7 +40,7 @@ async function cli(
   if (token) env.RELEASE_PILOT_TOKEN = token;
   const code = await runCli(argv, {
     env,
-    fetch: workerFetch,
+    fetch: options.fetch ?? workerFetch,
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
     now: () => clock,
@@ -110,6 +115,9 @@ describe("release-pilot releases", () => {
       "mid",
     ]);
     expect(badRisk.stderr).toContain('--risk must be one of low, high, not "mid"');
+    const nothing = await cli([]);
+    expect(nothing.code).toBe(EXIT.usage);
+    expect(nothing.stderr).toContain("a command is missing");
     const unknown = await cli(["deploy"]);
     expect(unknown.code).toBe(EXIT.usage);
     const help = await cli(["--help"]);
@@ -246,6 +254,45 @@ describe("release-pilot wait", () => {
     expect(opened.stdout).toContain("the window is open: deploy");
   });
 
+  it("returns 3 when a no-go is recorded while a deploy job waits for its window", async () => {
+    const id = await readyRelease();
+    const run = await cli(["wait", id, "--for", "deployment", "--json"], {
+      onSleep: async () => {
+        await decide(agency, id, {
+          kind: "go_no_go",
+          outcome: "no_go",
+          rationale: "Client asked to hold",
+          return_to: "pre_deployment_verification",
+        });
+      },
+    });
+    expect(run.code).toBe(EXIT.wentOtherWay);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      target: "deployment",
+      reason: "a no-go decision was recorded",
+    });
+    // Progress reaches stderr also with --json (a CI log shows the wait).
+    expect(run.stderr).toContain("waiting for deployment:");
+  });
+
+  it("keeps waiting through a dropped connection, and still exits 0 when the go comes", async () => {
+    const id = await readyRelease();
+    let calls = 0;
+    // The network between the job and the API drops the third request (a stand-in for the network only).
+    const flaky = async (request: Request) => {
+      if (++calls === 3) throw new TypeError("fetch failed: connection reset");
+      return workerFetch(request);
+    };
+    const run = await cli(["wait", id, "--for", "go", "--interval", "10s"], {
+      fetch: flaky,
+      onSleep: async (n) => {
+        if (n === 3) await decide(agency, id, { kind: "go_no_go", outcome: "go", rationale: "Ready" });
+      },
+    });
+    expect(run.code, run.stderr).toBe(EXIT.ok);
+    expect(calls).toBeGreaterThan(3);
+  });
+
   it("returns 3 for closed when the release is cancelled", async () => {
     const id = await createRelease(agency);
     const cancelled = await api(`/v1/releases/${id}/cancel`, {
@@ -267,3 +314,26 @@ async function bookWindowNowAndOpen(id: string) {
   const go = await decide(agency, id, { kind: "go_no_go", outcome: "go", rationale: "Window open now" });
   expect(go.status, go.text).toBe(200);
 }
+
+describe("wait's verdicts", () => {
+  const at = (stage: string, status: string) => ({ stage, status }) as Parameters<typeof verdict>[1];
+  it.each([
+    ["go", "pre_deployment_verification", "scheduled", 0],
+    ["go", "deployment_execution", "active", 0],
+    ["go", "closed", "closed", 0],
+    ["go", "deployment_execution", "halted", null],
+    ["go", "deployment_execution", "rolling_back", 3],
+    ["deployment", "pre_deployment_verification", "scheduled", null],
+    ["deployment", "deployment_execution", "active", 0],
+    ["deployment", "deployment_execution", "halted", null],
+    ["deployment", "post_deployment_verification", "active", 3],
+    ["deployment", "closed", "closed", 3],
+    ["closed", "communication_closure", "active", null],
+    ["closed", "closed", "closed", 0],
+    ["closed", "deployment_execution", "rolled_back", 3],
+    ["closed", "planning", "cancelled", 3],
+  ] as const)("--for %s in %s, %s → %s", (target, stage, status, code) => {
+    const result = verdict(target, at(stage, status));
+    expect(result.done ? result.code : null).toBe(code);
+  });
+});

@@ -69,14 +69,10 @@ describe("GitHub Action", () => {
       "report",
       "test-result",
       "r",
-      "--stage",
-      "smoke",
-      "--suite",
-      "s",
-      "--status",
-      "passed",
-      "--url",
-      "https://ci.example/1",
+      "--stage=smoke",
+      "--suite=s",
+      "--status=passed",
+      "--url=https://ci.example/1",
     ]);
   });
 
@@ -124,13 +120,13 @@ describe("GitHub Action", () => {
       command: "report-deployment",
       "release-id": id,
       status: "completed",
-      detail: "Build 88",
+      detail: "--prod build 88", // an input that looks like a flag stays a value
     });
     expect(deployed.code, deployed.stderr).toBe(0);
     expect(deployed.outputs).toMatchObject({ stage: "deployment_execution", status: "active" });
     const log = await api(`/v1/releases/${id}/deployment-log`, { token: agency.tokens.viewer });
     expect(log.body.items).toContainEqual(
-      expect.objectContaining({ kind: "deployment_completed", detail: "Build 88" }),
+      expect.objectContaining({ kind: "deployment_completed", detail: "--prod build 88" }),
     );
   });
 
@@ -152,7 +148,7 @@ describe("GitHub Action", () => {
       agency.tokens.viewer,
     );
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toContain("::error title=Release Pilot::");
+    expect(refused.stdout).toMatch(/^::error title=Release Pilot::[^\r\n]+\n$/);
 
     const wrong = await run({ command: "deploy", "release-id": id });
     expect(wrong.code).toBe(2);

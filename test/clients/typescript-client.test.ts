@@ -178,10 +178,30 @@ describe("@release-pilot/client", () => {
 });
 
 describe("Retry-After", () => {
-  it("reads delta-seconds and HTTP dates", () => {
+  it("reads delta-seconds and HTTP dates, and nothing else", () => {
     expect(retryAfterMs("7")).toBe(7000);
     expect(retryAfterMs("Wed, 02 Dec 2026 00:00:30 GMT", Date.parse("2026-12-02T00:00:00Z"))).toBe(30_000);
-    expect(retryAfterMs("soon")).toBeUndefined();
+    for (const bad of ["soon", "1.5", "-5", "", "2026-12-02"]) expect(retryAfterMs(bad)).toBeUndefined();
     expect(retryAfterMs(null)).toBeUndefined();
+  });
+});
+
+describe("resending", () => {
+  it("never resends a call its caller aborted", async () => {
+    let calls = 0;
+    const client = createReleasePilotClient({
+      baseUrl: BASE_URL,
+      token: agency.tokens.viewer,
+      retry: { sleep: async () => {} },
+      fetch: async (request) => {
+        calls++;
+        if (request.signal.aborted) throw new DOMException("The operation was aborted.", "AbortError");
+        return workerFetch(request);
+      },
+    });
+    const controller = new AbortController();
+    controller.abort();
+    await expect(client.GET("/v1/releases", { signal: controller.signal })).rejects.toThrow();
+    expect(calls).toBe(1);
   });
 });

@@ -19,7 +19,8 @@ export function actionArgv(env: CliIo["env"]): string[] {
   const input = (name: string) => env[inputVariable(name)]?.trim() ?? "";
   const command = input("command");
   const release = input("release-id");
-  const option = (flag: string, name: string) => (input(name) ? [`--${flag}`, input(name)] : []);
+  // `--flag=value`, so an input that starts with "--" stays a value.
+  const option = (flag: string, name: string) => (input(name) ? [`--${flag}=${input(name)}`] : []);
   switch (command) {
     case "report-test-result":
       return [
@@ -72,9 +73,11 @@ export async function runAction(io: ActionIo): Promise<number> {
   if (code === 0) {
     io.stdout(`Release Pilot: ${release?.version ?? ""} ${release?.stage ?? ""} ${release?.status ?? ""}\n`);
   } else if (typeof result.detail === "string" || typeof result.reason === "string") {
-    io.stdout(
-      `::error title=Release Pilot::${String(result.detail ?? result.reason).replaceAll(/[\r\n]+/g, " ")}\n`,
-    );
+    io.stdout(`::error title=Release Pilot::${escapeCommandData(String(result.detail ?? result.reason))}\n`);
   }
   return code;
 }
+
+/** A workflow command's message, escaped as the runner reads it (`%`, CR and LF). */
+const escapeCommandData = (text: string) =>
+  text.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");

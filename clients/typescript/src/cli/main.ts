@@ -38,10 +38,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const { positionals, flags } = parseArgs(argv, new Set(["json", "help"]));
     json = flags.has("json");
     const [command, sub, ...rest] = positionals;
-    if (!command || flags.has("help") || command === "help") {
+    if (flags.has("help") || command === "help") {
       io.stdout(USAGE);
-      return command || flags.has("help") ? EXIT.ok : EXIT.usage;
+      return EXIT.ok;
     }
+    if (!command) throw new UsageError("a command is missing");
     const baseUrl = io.env.RELEASE_PILOT_URL;
     const token = io.env.RELEASE_PILOT_TOKEN;
     if (!baseUrl)

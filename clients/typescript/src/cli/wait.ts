@@ -1,5 +1,5 @@
 import { paginate } from "../paginate.ts";
-import { ok } from "../problem.ts";
+import { ok, ReleasePilotProblem } from "../problem.ts";
 import { parseDuration } from "./args.ts";
 import type { CommandContext, Release } from "./context.ts";
 import { formatDuration, stageLabel } from "./output.ts";
@@ -18,20 +18,21 @@ type Verdict = { done: false } | { done: true; code: number; why: string };
 
 /**
  * Where the release stands against the target:
- * - `go`: a go decision is given (scheduled for its window, or deploying or later).
+ * - `go`: a go decision is given (scheduled for its window, deploying or later, or closed).
  * - `deployment`: go given and the window open — the release is in deployment execution: deploy now.
  * - `closed`: the release closed.
- * A release that ended another way (cancelled, failed, rolling back or rolled back; closed before a go
- * or deployment target) will never get there.
+ * A halted release keeps the wait going (it may resume). A release that ended another way (cancelled,
+ * failed, rolling back or rolled back; past its deployment, or closed, for `deployment`) will never
+ * get there.
  */
 export function verdict(target: Target, release: Release): Verdict {
   const { stage, status } = release;
   if (ENDED.has(status)) return { done: true, code: WAIT_EXIT.wentOtherWay, why: `the release is ${status}` };
   switch (target) {
     case "go":
-      if (status === "scheduled" || (PAST_GO.has(stage) && status === "active"))
+      if (status === "scheduled" || status === "closed" || (PAST_GO.has(stage) && status === "active"))
         return { done: true, code: WAIT_EXIT.reached, why: "go given" };
-      break;
+      return { done: false };
     case "deployment":
       if (stage === "deployment_execution" && status === "active")
         return { done: true, code: WAIT_EXIT.reached, why: "the window is open: deploy" };
@@ -60,32 +61,52 @@ export async function waitCommand(ctx: CommandContext): Promise<number> {
 
   const { now, sleep, stderr } = ctx.io;
   const deadline = now() + timeout;
-  // A no-go leaves the stage and status as they were, so for `go` the trail tells: a no-go after the
-  // wait began ends it.
-  let seenSeq =
-    target === "go" ? await lastNoGo(ctx, id, Number.POSITIVE_INFINITY).then((e) => e.lastSeq) : 0;
+  // A no-go leaves the stage and status as they were, so for go and deployment the trail tells: a
+  // no-go recorded after the wait began ends it.
+  const watchNoGo = target !== "closed";
+  let seenSeq = watchNoGo ? (await trailSince(ctx, id, Number.POSITIVE_INFINITY)).lastSeq : 0;
   let lastVersion = -1;
   let lastLine = "";
   for (;;) {
-    const release = await ok(ctx.client.GET("/v1/releases/{id}", { params: { path: { id } } }));
-    let result = verdict(target, release);
-    if (!result.done && target === "go" && release.row_version !== lastVersion) {
-      const trail = await lastNoGo(ctx, id, seenSeq);
-      seenSeq = trail.lastSeq;
-      if (trail.noGo)
-        result = { done: true, code: WAIT_EXIT.wentOtherWay, why: "a no-go decision was recorded" };
+    let release: Release | undefined;
+    try {
+      release = await ok(ctx.client.GET("/v1/releases/{id}", { params: { path: { id } } }));
+      let result = verdict(target, release);
+      if (!result.done && watchNoGo && release.row_version !== lastVersion) {
+        const trail = await trailSince(ctx, id, seenSeq);
+        seenSeq = trail.lastSeq;
+        if (trail.noGo)
+          result = { done: true, code: WAIT_EXIT.wentOtherWay, why: "a no-go decision was recorded" };
+      }
+      lastVersion = release.row_version;
+      if (result.done) return finish(ctx, release, target, result.code, result.why);
+    } catch (error) {
+      // A gate may wait for hours: a dropped connection or a gateway hiccup is not its answer.
+      if (!isTransient(error)) throw error;
+      stderr(
+        `could not read the release (${error instanceof Error ? error.message : String(error)}); trying again\n`,
+      );
     }
-    lastVersion = release.row_version;
-    if (result.done) return finish(ctx, release, target, result.code, result.why);
     const left = deadline - now();
-    if (left <= 0)
-      return finish(ctx, release, target, WAIT_EXIT.timedOut, `not ${target} within the timeout`);
-    const line = `waiting for ${target}: ${release.version} is in ${stageLabel(release.stage)}, ${release.status}`;
-    if (!ctx.json && line !== lastLine) stderr(`${line} (${formatDuration(left)} left)\n`);
-    lastLine = line;
+    if (left <= 0) {
+      if (release)
+        return finish(ctx, release, target, WAIT_EXIT.timedOut, `not ${target} within the timeout`);
+      stderr(`release-pilot: not ${target} within the timeout, and the API could not be read\n`);
+      return WAIT_EXIT.timedOut;
+    }
+    if (release) {
+      // Progress goes to stderr, so a CI log shows it while --json keeps stdout for the result.
+      const line = `waiting for ${target}: ${release.version} is in ${stageLabel(release.stage)}, ${release.status}`;
+      if (line !== lastLine) stderr(`${line} (${formatDuration(left)} left)\n`);
+      lastLine = line;
+    }
     await sleep(Math.min(interval, left));
   }
 }
+
+const isTransient = (error: unknown) =>
+  error instanceof TypeError ||
+  (error instanceof ReleasePilotProblem && (error.status === 429 || error.status >= 500));
 
 function finish(ctx: CommandContext, release: Release, target: Target, code: number, why: string): number {
   const outcome =
@@ -99,7 +120,7 @@ function finish(ctx: CommandContext, release: Release, target: Target, code: num
 }
 
 /** The trail's last sequence number, and whether a no-go was recorded after `afterSeq`. */
-async function lastNoGo(
+async function trailSince(
   ctx: CommandContext,
   id: string,
   afterSeq: number,
