@@ -11,6 +11,10 @@ const documentUrl = new URL("../openapi/openapi.json", import.meta.url);
 const outDir = new URL("../clients/typescript/src/generated/", import.meta.url);
 const header = "// Generated from openapi/openapi.json by `npm run client:generate`. Do not edit.\n";
 
+interface EnumSchemas {
+  properties?: Record<string, { enum?: string[] }>;
+}
+
 interface Operation {
   parameters?: { $ref?: string; name?: string; in?: string }[];
 }
@@ -38,7 +42,25 @@ ${keyedPosts.map((path) => `  "${path}",`).join("\n")}
 ]);
 `;
 
-const files = { "openapi.ts": types, "idempotent-posts.ts": operations };
+// The CLI validates --stage and --status against these, so they come from the document too.
+const release = (document as unknown as { components: { schemas: Record<string, EnumSchemas> } }).components
+  .schemas.Release;
+const enumOf = (name: string) => {
+  const values = release?.properties?.[name]?.enum;
+  if (!values) throw new Error(`openapi/openapi.json: Release.${name} has no enum`);
+  return values.map((value) => `  "${value}",`).join("\n");
+};
+const releaseStates = `${header}
+export const releaseStages = [
+${enumOf("stage")}
+] as const;
+
+export const releaseStatuses = [
+${enumOf("status")}
+] as const;
+`;
+
+const files = { "openapi.ts": types, "idempotent-posts.ts": operations, "release-states.ts": releaseStates };
 
 if (process.argv[2] === "check") {
   const stale = Object.entries(files).filter(([name, text]) => {

@@ -225,14 +225,7 @@ describe("release-pilot wait", () => {
   it("returns 3 on a no-go, though the stage and status did not change", async () => {
     const id = await readyRelease();
     const run = await cli(["wait", id, "--for", "go", "--json"], {
-      onSleep: async () => {
-        await decide(agency, id, {
-          kind: "go_no_go",
-          outcome: "no_go",
-          rationale: "Client not ready",
-          return_to: "pre_deployment_verification",
-        });
-      },
+      onSleep: () => recordNoGo(id, "Client not ready"),
     });
     expect(run.code).toBe(EXIT.wentOtherWay);
     expect(JSON.parse(run.stdout)).toMatchObject({ target: "go", outcome: "went_other_way" });
@@ -257,14 +250,7 @@ describe("release-pilot wait", () => {
   it("returns 3 when a no-go is recorded while a deploy job waits for its window", async () => {
     const id = await readyRelease();
     const run = await cli(["wait", id, "--for", "deployment", "--json"], {
-      onSleep: async () => {
-        await decide(agency, id, {
-          kind: "go_no_go",
-          outcome: "no_go",
-          rationale: "Client asked to hold",
-          return_to: "pre_deployment_verification",
-        });
-      },
+      onSleep: () => recordNoGo(id, "Client asked to hold"),
     });
     expect(run.code).toBe(EXIT.wentOtherWay);
     expect(JSON.parse(run.stdout)).toMatchObject({
@@ -305,6 +291,17 @@ describe("release-pilot wait", () => {
     expect(run.stdout).toContain("the release is cancelled");
   });
 });
+
+/** A no-go that keeps the release in pre-deployment verification: stage and status do not change. */
+async function recordNoGo(id: string, rationale: string) {
+  const noGo = await decide(agency, id, {
+    kind: "go_no_go",
+    outcome: "no_go",
+    rationale,
+    return_to: "pre_deployment_verification",
+  });
+  expect(noGo.status, noGo.text).toBe(200);
+}
 
 /** A scheduled release moves to deployment when its window opens: halt, rebook now, resume, go again. */
 async function bookWindowNowAndOpen(id: string) {

@@ -20,6 +20,10 @@ let other: SeededAgency;
 let counter = 0;
 const version = () => `5.${Date.now() % 100000}.${counter++}`;
 
+/** A client straight to the Worker, as a member (or anonymous). */
+const workerClient = (token?: string) =>
+  createReleasePilotClient({ baseUrl: BASE_URL, token, fetch: workerFetch });
+
 beforeAll(async () => {
   [agency, other] = await seedTwoAgencies();
 });
@@ -99,11 +103,7 @@ describe("@release-pilot/client", () => {
   });
 
   it("pages through a list as an async iterator", async () => {
-    const client = createReleasePilotClient({
-      baseUrl: BASE_URL,
-      token: other.tokens.release_manager,
-      fetch: workerFetch,
-    });
+    const client = workerClient(other.tokens.release_manager);
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       const r = await ok(
@@ -132,11 +132,7 @@ describe("@release-pilot/client", () => {
   });
 
   it("throws typed problems: what to fix, no token, another agency's release, the wrong role", async () => {
-    const client = createReleasePilotClient({
-      baseUrl: BASE_URL,
-      token: agency.tokens.owner,
-      fetch: workerFetch,
-    });
+    const client = workerClient(agency.tokens.owner);
     const invalid = await ok(
       client.POST("/v1/releases", {
         body: { project_id: agency.projectId, version: "", title: "No version", risk: "low" },
@@ -149,25 +145,20 @@ describe("@release-pilot/client", () => {
     expect(problem.problem?.errors?.map((e) => e.path)).toContain("body.version");
 
     const theirs = await ok(
-      createReleasePilotClient({ baseUrl: BASE_URL, token: other.tokens.owner, fetch: workerFetch }).POST(
-        "/v1/releases",
-        { body: { project_id: other.projectId, version: version(), title: "Theirs", risk: "low" } },
-      ),
+      workerClient(other.tokens.owner).POST("/v1/releases", {
+        body: { project_id: other.projectId, version: version(), title: "Theirs", risk: "low" },
+      }),
     );
     const notMine = await ok(client.GET("/v1/releases/{id}", { params: { path: { id: theirs.id } } })).catch(
       (e: unknown) => e,
     );
     expect((notMine as ReleasePilotProblem).status).toBe(404);
 
-    const anonymous = createReleasePilotClient({ baseUrl: BASE_URL, fetch: workerFetch });
+    const anonymous = workerClient();
     const noToken = await ok(anonymous.GET("/v1/releases", {})).catch((e: unknown) => e);
     expect((noToken as ReleasePilotProblem).status).toBe(401);
 
-    const viewer = createReleasePilotClient({
-      baseUrl: BASE_URL,
-      token: agency.tokens.viewer,
-      fetch: workerFetch,
-    });
+    const viewer = workerClient(agency.tokens.viewer);
     const wrongRole = await ok(
       viewer.POST("/v1/releases", {
         body: { project_id: agency.projectId, version: version(), title: "Viewer try", risk: "low" },

@@ -15,7 +15,8 @@ export const ACTION_COMMANDS = ["report-test-result", "report-deployment", "wait
 /** The input of action.yml, as the composite step passes it (`INPUT_RELEASE_ID` for `release-id`). */
 export const inputVariable = (name: string) => `INPUT_${name.toUpperCase().replaceAll("-", "_")}`;
 
-export function actionArgv(env: CliIo["env"]): string[] {
+/** The CLI command line for the Action's inputs, or null when `command` is not one it knows. */
+export function actionArgv(env: CliIo["env"]): string[] | null {
   const input = (name: string) => env[inputVariable(name)]?.trim() ?? "";
   const command = input("command");
   const release = input("release-id");
@@ -43,13 +44,13 @@ export function actionArgv(env: CliIo["env"]): string[] {
         ...option("interval", "interval"),
       ];
     default:
-      return [command ? `unknown-action-command:${command}` : "missing-action-command"];
+      return null;
   }
 }
 
 export async function runAction(io: ActionIo): Promise<number> {
   const argv = actionArgv(io.env);
-  if (argv[0]?.includes("action-command")) {
+  if (!argv) {
     io.stdout(`::error title=Release Pilot::command must be one of ${ACTION_COMMANDS.join(", ")}\n`);
     return 2;
   }

@@ -4,28 +4,8 @@ import type { Flags } from "./args.ts";
 
 export type Release = components["schemas"]["Release"];
 export type ReleaseSummary = components["schemas"]["ReleaseSummary"];
-export type Stage = Release["stage"];
-export type Status = Release["status"];
 
-export const STAGES = [
-  "planning",
-  "pre_deployment_verification",
-  "deployment_execution",
-  "post_deployment_verification",
-  "communication_closure",
-  "closed",
-] as const satisfies readonly Stage[];
-
-export const STATUSES = [
-  "active",
-  "scheduled",
-  "halted",
-  "rolling_back",
-  "rolled_back",
-  "failed",
-  "cancelled",
-  "closed",
-] as const satisfies readonly Status[];
+export { releaseStages as STAGES, releaseStatuses as STATUSES } from "../generated/release-states.ts";
 
 /** What the CLI talks to; `bin.ts` passes the process's, tests pass the Worker's fetch and recorders. */
 export interface CliIo {

@@ -1,3 +1,4 @@
+import type { components } from "../generated/openapi.ts";
 import { ok } from "../problem.ts";
 import { UsageError } from "./args.ts";
 import type { CommandContext } from "./context.ts";
@@ -12,15 +13,7 @@ export async function decideCommand(ctx: CommandContext, kind: string | undefine
     throw new UsageError(`decide needs one of ${KINDS.join(", ")}${kind ? `, not "${kind}"` : ""}`);
   const id = releaseId(ctx);
   const rationale = ctx.flags.required("rationale", "why (it goes into the audit trail)");
-  let body:
-    | {
-        kind: "go_no_go";
-        outcome: "go" | "no_go";
-        rationale: string;
-        return_to?: "planning" | "pre_deployment_verification";
-      }
-    | { kind: "stability"; outcome: "stable" | "unstable"; rationale: string }
-    | { kind: "halt" | "resume" | "rollback"; rationale: string };
+  let body: components["schemas"]["Decision"];
   if (kind === "go" || kind === "no-go") {
     const returnTo =
       kind === "no-go" && ctx.flags.has("return-to")
