@@ -1,11 +1,13 @@
 // npm run openapi        — writes openapi/openapi.json from the app's routes
 // npm run openapi:check  — fails when the committed file is stale (CI)
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { buildApp, openApiDocument } from "../workers/build-app";
+import { buildApp } from "../workers/build-app";
+import { openApiDocument } from "./lib/openapi-document";
 import { withExamples } from "./openapi-examples/add-examples";
 
 const target = new URL("../openapi/openapi.json", import.meta.url);
-// The committed document is the served one plus an example on every media type (add-examples.ts).
+// The document from the routes plus an example on every media type (add-examples.ts); the Worker
+// serves this file as it is (a static asset).
 const generated = `${JSON.stringify(withExamples(openApiDocument(buildApp())), null, 2)}\n`;
 
 if (process.argv[2] === "check") {

@@ -1,3 +1,5 @@
+// The real library by its name: wrangler.toml [alias] applies to the bundle, not to these suites.
+import * as zodToOpenApi from "@asteasolutions/zod-to-openapi";
 import { describe, expect, it } from "vitest";
 // The real library, by path, for the same reason.
 import * as standardWebhooks from "../../node_modules/standardwebhooks/dist/index.js";
@@ -13,6 +15,8 @@ import * as bundledStandardWebhooks from "../../workers/standardwebhooks.js";
 import * as bundledCore from "../../workers/zod/core.js";
 // @ts-expect-error: no declaration file
 import * as bundledZod from "../../workers/zod/index.js";
+// @ts-expect-error: no declaration file
+import * as bundledZodToOpenApi from "../../workers/zod-to-openapi.js";
 
 // The Worker bundle replaces two modules (wrangler.toml [alias]) to leave out code the API never
 // runs. These prove the stand-ins offer everything the real modules do except what was left out,
@@ -42,6 +46,23 @@ describe("bundle aliases", () => {
     );
     expect(() => new bundledStandardWebhooks.Webhook("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")).toThrow(
       /not part of this Worker/,
+    );
+  });
+
+  it("the bundle's zod-to-openapi registers and validates like the library, and refuses to generate, loudly", () => {
+    expect(names(bundledZodToOpenApi)).toEqual(names(zodToOpenApi));
+    const registry = new bundledZodToOpenApi.OpenAPIRegistry();
+    const schema = zod.z.object({ name: zod.z.string() });
+    expect(registry.register("Named", schema)).toBe(schema);
+    expect(registry.registerComponent("securitySchemes", "bearerAuth", { type: "http" })).toEqual(
+      new zodToOpenApi.OpenAPIRegistry().registerComponent("securitySchemes", "bearerAuth", { type: "http" }),
+    );
+    expect(registry.definitions.map((definition: { type: string }) => definition.type)).toEqual([
+      "schema",
+      "component",
+    ]);
+    expect(() => new bundledZodToOpenApi.OpenApiGeneratorV31(registry.definitions)).toThrow(
+      /generated at build time/,
     );
   });
 
