@@ -11,6 +11,7 @@ import {
   TENANT_WRITE_ERRORS,
   UuidParam,
 } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { ROLES, type Role } from "../../lib/auth/tokens";
 import {
   CalendarQuery,
@@ -35,8 +36,10 @@ export const getCalendar = createRoute({
   method: "get",
   path: "/v1/calendar",
   tags,
-  summary: "Concrete window occurrences, freezes and public holidays between two instants",
-  description: `UTC and local times, freezes and holidays marked, and the releases booked into each occurrence. At most ${MAX_CALENDAR_DAYS} days per request. With \`project_id\` or \`client_id\`, only what applies to that project's or client's releases: the most specific windows per kind, every freeze, and the client's state's holidays.`,
+  ...(OPENAPI_DOCS && {
+    summary: "Concrete window occurrences, freezes and public holidays between two instants",
+    description: `UTC and local times, freezes and holidays marked, and the releases booked into each occurrence. At most ${MAX_CALENDAR_DAYS} days per request. With \`project_id\` or \`client_id\`, only what applies to that project's or client's releases: the most specific windows per kind, every freeze, and the client's state's holidays.`,
+  }),
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { query: CalendarQuery },
@@ -51,9 +54,11 @@ export const getCalendarFeed = createRoute({
   method: "get",
   path: "/v1/calendar.ics",
   tags,
-  summary: "Subscribable iCalendar feed (RFC 5545) of windows, freezes, holidays and booked releases",
-  description:
-    "From 31 days ago to a year ahead, all times in UTC. Authorised by any member's bearer token, or by `?token=` (a calendar feed token) for calendar apps that cannot send headers.",
+  ...(OPENAPI_DOCS && {
+    summary: "Subscribable iCalendar feed (RFC 5545) of windows, freezes, holidays and booked releases",
+    description:
+      "From 31 days ago to a year ahead, all times in UTC. Authorised by any member's bearer token, or by `?token=` (a calendar feed token) for calendar apps that cannot send headers.",
+  }),
   security: feedSecurity,
   "x-roles": ROLES,
   request: { query: FeedQuery },
@@ -68,9 +73,11 @@ export const createFeedToken = createRoute({
   method: "post",
   path: "/v1/calendar/feed-tokens",
   tags,
-  summary: "Issue a calendar feed token (owner, release manager)",
-  description:
-    "The token is returned once; only its SHA-256 is stored. It stops working when revoked or when the member who created it is removed.",
+  ...(OPENAPI_DOCS && {
+    summary: "Issue a calendar feed token (owner, release manager)",
+    description:
+      "The token is returned once; only its SHA-256 is stored. It stops working when revoked or when the member who created it is removed.",
+  }),
   security: bearerSecurity,
   "x-roles": FEED_TOKEN_WRITE_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(FeedTokenCreateSchema) },
@@ -86,12 +93,14 @@ export const createFeedToken = createRoute({
 
 export const listFeedTokens = createRoute({
   operationId: "listFeedTokens",
-  description:
-    "The calendar feed tokens issued, with their scope (agency, client or project) and who issued them; the secret part is never shown again.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "The calendar feed tokens issued, with their scope (agency, client or project) and who issued them; the secret part is never shown again.",
+    summary: "The agency's calendar feed tokens (never the tokens themselves)",
+  }),
   method: "get",
   path: "/v1/calendar/feed-tokens",
   tags,
-  summary: "The agency's calendar feed tokens (never the tokens themselves)",
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { query: PaginationQuery },
@@ -103,11 +112,13 @@ export const listFeedTokens = createRoute({
 
 export const getFeedToken = createRoute({
   operationId: "getFeedToken",
-  description: "One calendar feed token's scope, name and state; never the token itself.",
+  ...(OPENAPI_DOCS && {
+    description: "One calendar feed token's scope, name and state; never the token itself.",
+    summary: "One calendar feed token (never the token itself)",
+  }),
   method: "get",
   path: "/v1/calendar/feed-tokens/{id}",
   tags,
-  summary: "One calendar feed token (never the token itself)",
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { params: z.object({ id: UuidParam("id", "Feed token id.") }) },
@@ -119,11 +130,13 @@ export const getFeedToken = createRoute({
 
 export const revokeFeedToken = createRoute({
   operationId: "revokeFeedToken",
-  description: "Revokes a feed token at once: calendar apps using its URL get 401 from the next fetch.",
+  ...(OPENAPI_DOCS && {
+    description: "Revokes a feed token at once: calendar apps using its URL get 401 from the next fetch.",
+    summary: "Revoke a calendar feed token at once (owner, release manager)",
+  }),
   method: "delete",
   path: "/v1/calendar/feed-tokens/{id}",
   tags,
-  summary: "Revoke a calendar feed token at once (owner, release manager)",
   security: bearerSecurity,
   "x-roles": FEED_TOKEN_WRITE_ROLES,
   request: { params: z.object({ id: UuidParam("id", "Feed token id.") }) },

@@ -7,6 +7,7 @@ import {
   TENANT_READ_ERRORS,
   TENANT_WRITE_ERRORS,
 } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { ROLES, type Role } from "../../lib/auth/tokens";
 import { TemplatePutSchema, TemplateSchema } from "./schemas";
 
@@ -17,12 +18,14 @@ export const CHECKLIST_TEMPLATE_WRITE_ROLES = ["owner"] as const satisfies reado
 
 export const getChecklistTemplate = createRoute({
   operationId: "getChecklistTemplate",
-  description:
-    "The checklist new releases start with: the agency's own, or the built-in default when none is set.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "The checklist new releases start with: the agency's own, or the built-in default when none is set.",
+    summary: "The agency's checklist template, or the built-in default",
+  }),
   method: "get",
   path: "/v1/checklist-template",
   tags,
-  summary: "The agency's checklist template, or the built-in default",
   security: bearerSecurity,
   "x-roles": ROLES,
   responses: {
@@ -36,9 +39,11 @@ export const putChecklistTemplate = createRoute({
   method: "put",
   path: "/v1/checklist-template",
   tags,
-  summary: "Replace the agency's checklist template (owner)",
-  description:
-    "Applies to releases planned (or re-attempted) from now on; existing checklists keep their items. Compliance items (ACL, Privacy Act, Spam Act) are added on top by each release's flags and cannot be replaced here.",
+  ...(OPENAPI_DOCS && {
+    summary: "Replace the agency's checklist template (owner)",
+    description:
+      "Applies to releases planned (or re-attempted) from now on; existing checklists keep their items. Compliance items (ACL, Privacy Act, Spam Act) are added on top by each release's flags and cannot be replaced here.",
+  }),
   security: bearerSecurity,
   "x-roles": CHECKLIST_TEMPLATE_WRITE_ROLES,
   request: { body: jsonBody(TemplatePutSchema) },
@@ -50,12 +55,14 @@ export const putChecklistTemplate = createRoute({
 
 export const deleteChecklistTemplate = createRoute({
   operationId: "deleteChecklistTemplate",
-  description:
-    "Removes the agency's template; new releases start with the built-in default again. Existing releases keep their checklists.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Removes the agency's template; new releases start with the built-in default again. Existing releases keep their checklists.",
+    summary: "Go back to the built-in default checklist (owner)",
+  }),
   method: "delete",
   path: "/v1/checklist-template",
   tags,
-  summary: "Go back to the built-in default checklist (owner)",
   security: bearerSecurity,
   "x-roles": CHECKLIST_TEMPLATE_WRITE_ROLES,
   responses: {

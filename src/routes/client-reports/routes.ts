@@ -11,6 +11,7 @@ import {
   TENANT_WRITE_ERRORS,
   UuidParam,
 } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { ROLES, type Role } from "../../lib/auth/tokens";
 import {
   ClientReportSchema,
@@ -39,9 +40,11 @@ export const getClientReport = createRoute({
   method: "get",
   path: "/v1/clients/{id}/report",
   tags,
-  summary: "A client's monthly release report (JSON, or a printable page with Accept: text/html)",
-  description:
-    "Releases shipped and the windows they used, rollbacks and why, and the client's DORA figures by week for one month in the agency's zone. Send `Accept: text/html` for the printable page a client sees through a share link, with the chart inline.",
+  ...(OPENAPI_DOCS && {
+    summary: "A client's monthly release report (JSON, or a printable page with Accept: text/html)",
+    description:
+      "Releases shipped and the windows they used, rollbacks and why, and the client's DORA figures by week for one month in the agency's zone. Send `Accept: text/html` for the printable page a client sees through a share link, with the chart inline.",
+  }),
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { params: ClientParams, query: MonthQuery },
@@ -62,9 +65,11 @@ export const createReportLink = createRoute({
   method: "post",
   path: "/v1/clients/{id}/report-links",
   tags,
-  summary: "Share a month's report with the client by link (owner, release manager)",
-  description:
-    "A signed link to the month's report page that works without an account until it expires or is deleted. The page shows only this client's releases of that month.",
+  ...(OPENAPI_DOCS && {
+    summary: "Share a month's report with the client by link (owner, release manager)",
+    description:
+      "A signed link to the month's report page that works without an account until it expires or is deleted. The page shows only this client's releases of that month.",
+  }),
   security: bearerSecurity,
   "x-roles": REPORT_LINK_WRITE_ROLES,
   request: { params: ClientParams, headers: IdempotencyKeyHeader, body: jsonBody(ReportLinkCreateSchema) },
@@ -83,8 +88,11 @@ export const listReportLinks = createRoute({
   method: "get",
   path: "/v1/clients/{id}/report-links",
   tags,
-  summary: "The client's report share links",
-  description: "Links issued for this client, newest last, expired ones included; never the URLs themselves.",
+  ...(OPENAPI_DOCS && {
+    summary: "The client's report share links",
+    description:
+      "Links issued for this client, newest last, expired ones included; never the URLs themselves.",
+  }),
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { params: ClientParams, query: PaginationQuery },
@@ -99,8 +107,10 @@ export const getReportLink = createRoute({
   method: "get",
   path: "/v1/clients/{id}/report-links/{link_id}",
   tags,
-  summary: "One report share link",
-  description: "The link's month and expiry; never its URL.",
+  ...(OPENAPI_DOCS && {
+    summary: "One report share link",
+    description: "The link's month and expiry; never its URL.",
+  }),
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { params: LinkParams },
@@ -115,8 +125,10 @@ export const deleteReportLink = createRoute({
   method: "delete",
   path: "/v1/clients/{id}/report-links/{link_id}",
   tags,
-  summary: "Withdraw a report share link at once (owner, release manager)",
-  description: "The link's page answers 404 from the next request.",
+  ...(OPENAPI_DOCS && {
+    summary: "Withdraw a report share link at once (owner, release manager)",
+    description: "The link's page answers 404 from the next request.",
+  }),
   security: bearerSecurity,
   "x-roles": REPORT_LINK_WRITE_ROLES,
   request: { params: LinkParams },
@@ -128,9 +140,11 @@ export const showSharedReport = createRoute({
   method: "get",
   path: "/s/{token}",
   tags,
-  summary: "A client's monthly report through its share link (no login)",
-  description:
-    "The printable report page the share link opens. Works until the link expires or the agency withdraws it.",
+  ...(OPENAPI_DOCS && {
+    summary: "A client's monthly report through its share link (no login)",
+    description:
+      "The printable report page the share link opens. Works until the link expires or the agency withdraws it.",
+  }),
   security: [],
   request: {
     params: z.object({

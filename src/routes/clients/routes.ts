@@ -12,6 +12,7 @@ import {
   TENANT_WRITE_ERRORS,
   UuidParam,
 } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { ROLES, type Role } from "../../lib/auth/tokens";
 import { ClientCreateSchema, ClientPageSchema, ClientPatchSchema, ClientSchema } from "./schemas";
 
@@ -24,12 +25,14 @@ const ClientParams = z.object({ id: UuidParam("id", "Client id.") });
 
 export const listClients = createRoute({
   operationId: "listClients",
-  description:
-    "The agency's clients, each with its own time zone and state when they differ from the agency's (their holidays then apply to their releases).",
+  ...(OPENAPI_DOCS && {
+    description:
+      "The agency's clients, each with its own time zone and state when they differ from the agency's (their holidays then apply to their releases).",
+    summary: "List the agency's clients",
+  }),
   method: "get",
   path: "/v1/clients",
   tags: ["Clients"],
-  summary: "List the agency's clients",
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { query: PaginationQuery },
@@ -41,12 +44,14 @@ export const listClients = createRoute({
 
 export const createClient = createRoute({
   operationId: "createClient",
-  description:
-    "Adds a client. Give a time zone and state when the client's differ from the agency's: deployment windows and holidays then follow the client.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Adds a client. Give a time zone and state when the client's differ from the agency's: deployment windows and holidays then follow the client.",
+    summary: "Add a client (owner, release manager)",
+  }),
   method: "post",
   path: "/v1/clients",
   tags: ["Clients"],
-  summary: "Add a client (owner, release manager)",
   security: bearerSecurity,
   "x-roles": CLIENT_WRITE_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(ClientCreateSchema) },
@@ -58,11 +63,13 @@ export const createClient = createRoute({
 
 export const getClient = createRoute({
   operationId: "getClient",
-  description: "One client with its time zone and state.",
+  ...(OPENAPI_DOCS && {
+    description: "One client with its time zone and state.",
+    summary: "One client",
+  }),
   method: "get",
   path: "/v1/clients/{id}",
   tags: ["Clients"],
-  summary: "One client",
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { params: ClientParams },
@@ -71,12 +78,14 @@ export const getClient = createRoute({
 
 export const patchClient = createRoute({
   operationId: "patchClient",
-  description:
-    "Renames a client or changes its time zone or state; windows that follow the client's zone move with it.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Renames a client or changes its time zone or state; windows that follow the client's zone move with it.",
+    summary: "Update a client (owner, release manager)",
+  }),
   method: "patch",
   path: "/v1/clients/{id}",
   tags: ["Clients"],
-  summary: "Update a client (owner, release manager)",
   security: bearerSecurity,
   "x-roles": CLIENT_WRITE_ROLES,
   request: { params: ClientParams, body: jsonBody(ClientPatchSchema) },
@@ -88,11 +97,13 @@ export const patchClient = createRoute({
 
 export const deleteClient = createRoute({
   operationId: "deleteClient",
-  description: "Deletes a client that has no projects left; 409 otherwise, naming what to remove first.",
+  ...(OPENAPI_DOCS && {
+    description: "Deletes a client that has no projects left; 409 otherwise, naming what to remove first.",
+    summary: "Delete a client without projects (owner)",
+  }),
   method: "delete",
   path: "/v1/clients/{id}",
   tags: ["Clients"],
-  summary: "Delete a client without projects (owner)",
   security: bearerSecurity,
   "x-roles": CLIENT_DELETE_ROLES,
   request: { params: ClientParams },

@@ -12,6 +12,7 @@ import {
   TENANT_WRITE_ERRORS,
   UuidParam,
 } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { ROLES, type Role } from "../../lib/auth/tokens";
 import {
   ContactCreateSchema,
@@ -33,12 +34,14 @@ export const CONTACT_MANAGER_ROLES = ["owner", "release_manager"] as const satis
 
 export const listContacts = createRoute({
   operationId: "listContacts",
-  description:
-    "Client stakeholders with their role, client and consent record. Owners and release managers see addresses; engineers and viewers see them masked.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Client stakeholders with their role, client and consent record. Owners and release managers see addresses; engineers and viewers see them masked.",
+    summary: "List stakeholder contacts (emails masked for engineers and viewers)",
+  }),
   method: "get",
   path: "/v1/contacts",
   tags: TAGS,
-  summary: "List stakeholder contacts (emails masked for engineers and viewers)",
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { query: PaginationQuery.extend(ContactListQuery.shape) },
@@ -53,9 +56,11 @@ export const createContact = createRoute({
   method: "post",
   path: "/v1/contacts",
   tags: TAGS,
-  summary: "Add a stakeholder contact with its consent record (owner, release manager)",
-  description:
-    "Collect only what release communication needs (APP 3): name, email, role. Without a consent record the contact receives factual release messages only; commercial ones (release notes that announce features or touch pricing) need express or inferred consent.",
+  ...(OPENAPI_DOCS && {
+    summary: "Add a stakeholder contact with its consent record (owner, release manager)",
+    description:
+      "Collect only what release communication needs (APP 3): name, email, role. Without a consent record the contact receives factual release messages only; commercial ones (release notes that announce features or touch pricing) need express or inferred consent.",
+  }),
   security: bearerSecurity,
   "x-roles": CONTACT_MANAGER_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(ContactCreateSchema) },
@@ -67,12 +72,14 @@ export const createContact = createRoute({
 
 export const getContact = createRoute({
   operationId: "getContact",
-  description:
-    "One stakeholder with consent record and unsubscribe state; the address is masked for engineers and viewers.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "One stakeholder with consent record and unsubscribe state; the address is masked for engineers and viewers.",
+    summary: "One contact (email masked for engineers and viewers)",
+  }),
   method: "get",
   path: "/v1/contacts/{id}",
   tags: TAGS,
-  summary: "One contact (email masked for engineers and viewers)",
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { params: ContactParams },
@@ -81,12 +88,14 @@ export const getContact = createRoute({
 
 export const patchContact = createRoute({
   operationId: "patchContact",
-  description:
-    "Corrects a stakeholder's details or consent record (APP 13). A changed address needs consent again before commercial messages.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Corrects a stakeholder's details or consent record (APP 13). A changed address needs consent again before commercial messages.",
+    summary: "Correct a contact (APP 13; owner, release manager)",
+  }),
   method: "patch",
   path: "/v1/contacts/{id}",
   tags: TAGS,
-  summary: "Correct a contact (APP 13; owner, release manager)",
   security: bearerSecurity,
   "x-roles": CONTACT_MANAGER_ROLES,
   request: { params: ContactParams, body: jsonBody(ContactPatchSchema) },
@@ -101,9 +110,11 @@ export const deleteContact = createRoute({
   method: "delete",
   path: "/v1/contacts/{id}",
   tags: TAGS,
-  summary: "Erase a contact (APP 11.2; owner, release manager)",
-  description:
-    "Blanks the name, email, role and consent details, and the addresses and bodies of every message to them; pending messages are skipped. The row stays as a pseudonymous trace (its id and dates) so the release history still adds up.",
+  ...(OPENAPI_DOCS && {
+    summary: "Erase a contact (APP 11.2; owner, release manager)",
+    description:
+      "Blanks the name, email, role and consent details, and the addresses and bodies of every message to them; pending messages are skipped. The row stays as a pseudonymous trace (its id and dates) so the release history still adds up.",
+  }),
   security: bearerSecurity,
   "x-roles": CONTACT_MANAGER_ROLES,
   request: { params: ContactParams },
@@ -115,9 +126,11 @@ export const revokeContactLinks = createRoute({
   method: "post",
   path: "/v1/contacts/{id}/revoke-links",
   tags: TAGS,
-  summary: "Revoke the contact's unsubscribe links (owner, release manager)",
-  description:
-    "Every unsubscribe link already sent to the person stops working at once (its page says to use the link in a newer email); the next message carries a new one. For a link that was forwarded or leaked. Their subscription itself is unchanged.",
+  ...(OPENAPI_DOCS && {
+    summary: "Revoke the contact's unsubscribe links (owner, release manager)",
+    description:
+      "Every unsubscribe link already sent to the person stops working at once (its page says to use the link in a newer email); the next message carries a new one. For a link that was forwarded or leaked. Their subscription itself is unchanged.",
+  }),
   security: bearerSecurity,
   "x-roles": CONTACT_MANAGER_ROLES,
   request: { params: ContactParams },
@@ -129,12 +142,14 @@ export const revokeContactLinks = createRoute({
 
 export const exportContact = createRoute({
   operationId: "exportContact",
-  description:
-    "Everything held about one person: details, consent record, communication lists and messages sent, for a Privacy Act access request (APP 12).",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Everything held about one person: details, consent record, communication lists and messages sent, for a Privacy Act access request (APP 12).",
+    summary: "Everything held about the person, for an access request (APP 12; owner, release manager)",
+  }),
   method: "get",
   path: "/v1/contacts/{id}/export",
   tags: TAGS,
-  summary: "Everything held about the person, for an access request (APP 12; owner, release manager)",
   security: bearerSecurity,
   "x-roles": CONTACT_MANAGER_ROLES,
   request: { params: ContactParams },

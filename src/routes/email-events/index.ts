@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import { createRouter } from "../../app/create-app";
 import { errorResponses, jsonContent } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { withSystem } from "../../app/request-scope";
 import { ApiError } from "../../lib/problem";
 import { verifyStandardWebhooksSignature } from "../../lib/webhook-signatures/standard-webhooks";
@@ -24,9 +25,11 @@ const route = createRoute({
   method: "post",
   path: "/hooks/resend",
   tags: ["Notifications"],
-  summary: "Resend webhook: bounces and complaints suppress the address (Svix-signed)",
-  description:
-    "Verified over the raw bytes with RESEND_WEBHOOK_SECRET: `svix-id`, `svix-timestamp` (±5 minutes) and `svix-signature` (`v1,<base64 HMAC-SHA256>` over `id.timestamp.body`). `email.bounced` (except transient bounces) and `email.complained` suppress the contact; other events are acknowledged and ignored.",
+  ...(OPENAPI_DOCS && {
+    summary: "Resend webhook: bounces and complaints suppress the address (Svix-signed)",
+    description:
+      "Verified over the raw bytes with RESEND_WEBHOOK_SECRET: `svix-id`, `svix-timestamp` (±5 minutes) and `svix-signature` (`v1,<base64 HMAC-SHA256>` over `id.timestamp.body`). `email.bounced` (except transient bounces) and `email.complained` suppress the contact; other events are acknowledged and ignored.",
+  }),
   responses: {
     200: jsonContent(ReceiptSchema, "Processed."),
     ...errorResponses(400, 401, 404, 413),

@@ -11,6 +11,7 @@ import {
   TENANT_WRITE_ERRORS,
   UuidParam,
 } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { ROLES, type Role } from "../../lib/auth/tokens";
 import {
   DELIVERY_OUTCOMES,
@@ -31,12 +32,14 @@ export const INTEGRATION_WRITE_ROLES = ["owner", "release_manager"] as const sat
 
 export const listIntegrations = createRoute({
   operationId: "listIntegrations",
-  description:
-    "The agency's CI integrations with provider, linked projects, stage map, receiver URL and state. Secrets are shown only when created or rotated.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "The agency's CI integrations with provider, linked projects, stage map, receiver URL and state. Secrets are shown only when created or rotated.",
+    summary: "List CI integrations (secrets are never shown again)",
+  }),
   method: "get",
   path: "/v1/integrations",
   tags: TAGS,
-  summary: "List CI integrations (secrets are never shown again)",
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { query: PaginationQuery },
@@ -48,12 +51,15 @@ export const listIntegrations = createRoute({
 
 export const createIntegration = createRoute({
   operationId: "createIntegration",
-  description:
-    "Registers GitHub, GitLab, Bitbucket, CircleCI or any Standard Webhooks sender for some projects. The answer carries the receiver URL and the signing secret, once; set both in the provider's webhook settings.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Registers GitHub, GitLab, Bitbucket, CircleCI or any Standard Webhooks sender for some projects. The answer carries the receiver URL and the signing secret, once; set both in the provider's webhook settings.",
+    summary:
+      "Register a CI webhook source (owner, release manager); returns its receiver URL and secret once",
+  }),
   method: "post",
   path: "/v1/integrations",
   tags: TAGS,
-  summary: "Register a CI webhook source (owner, release manager); returns its receiver URL and secret once",
   security: bearerSecurity,
   "x-roles": INTEGRATION_WRITE_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(IntegrationCreateSchema) },
@@ -69,11 +75,13 @@ export const createIntegration = createRoute({
 
 export const getIntegration = createRoute({
   operationId: "getIntegration",
-  description: "One integration with its receiver URL, linked projects, stage map and state.",
+  ...(OPENAPI_DOCS && {
+    description: "One integration with its receiver URL, linked projects, stage map and state.",
+    summary: "One CI integration",
+  }),
   method: "get",
   path: "/v1/integrations/{id}",
   tags: TAGS,
-  summary: "One CI integration",
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { params: IntegrationParams },
@@ -85,12 +93,14 @@ export const getIntegration = createRoute({
 
 export const patchIntegration = createRoute({
   operationId: "patchIntegration",
-  description:
-    "Renames, relinks projects, changes the stage map, or disables and enables the integration. A disabled integration answers deliveries with 404.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Renames, relinks projects, changes the stage map, or disables and enables the integration. A disabled integration answers deliveries with 404.",
+    summary: "Rename, relink projects, change the stage map, or disable/enable (owner, release manager)",
+  }),
   method: "patch",
   path: "/v1/integrations/{id}",
   tags: TAGS,
-  summary: "Rename, relink projects, change the stage map, or disable/enable (owner, release manager)",
   security: bearerSecurity,
   "x-roles": INTEGRATION_WRITE_ROLES,
   request: { params: IntegrationParams, body: jsonBody(IntegrationPatchSchema) },
@@ -105,8 +115,10 @@ export const deleteIntegration = createRoute({
   method: "delete",
   path: "/v1/integrations/{id}",
   tags: TAGS,
-  summary: "Delete an integration and its delivery history (owner, release manager)",
-  description: "To stop deliveries but keep the history, PATCH `{enabled: false}` instead.",
+  ...(OPENAPI_DOCS && {
+    summary: "Delete an integration and its delivery history (owner, release manager)",
+    description: "To stop deliveries but keep the history, PATCH `{enabled: false}` instead.",
+  }),
   security: bearerSecurity,
   "x-roles": INTEGRATION_WRITE_ROLES,
   request: { params: IntegrationParams },
@@ -115,12 +127,14 @@ export const deleteIntegration = createRoute({
 
 export const rotateIntegrationSecret = createRoute({
   operationId: "rotateIntegrationSecret",
-  description:
-    "Issues a new signing secret, shown once. The old secret stays accepted for overlap_hours so deliveries in flight still verify.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Issues a new signing secret, shown once. The old secret stays accepted for overlap_hours so deliveries in flight still verify.",
+    summary: "Issue a new secret; the old one stays accepted for overlap_hours (owner, release manager)",
+  }),
   method: "post",
   path: "/v1/integrations/{id}/rotate-secret",
   tags: TAGS,
-  summary: "Issue a new secret; the old one stays accepted for overlap_hours (owner, release manager)",
   security: bearerSecurity,
   "x-roles": INTEGRATION_WRITE_ROLES,
   request: {
@@ -136,12 +150,14 @@ export const rotateIntegrationSecret = createRoute({
 
 export const listDeliveries = createRoute({
   operationId: "listIntegrationDeliveries",
-  description:
-    "Recent deliveries, newest first, with the outcome of each (applied, ignored, duplicate, rejected, unmatched, failed) and why, to debug a provider's webhook settings.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Recent deliveries, newest first, with the outcome of each (applied, ignored, duplicate, rejected, unmatched, failed) and why, to debug a provider's webhook settings.",
+    summary: "Recent webhook deliveries, newest first, with what happened to each and why",
+  }),
   method: "get",
   path: "/v1/integrations/{id}/deliveries",
   tags: TAGS,
-  summary: "Recent webhook deliveries, newest first, with what happened to each and why",
   security: bearerSecurity,
   "x-roles": ROLES,
   request: {

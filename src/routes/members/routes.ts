@@ -12,6 +12,7 @@ import {
   TENANT_WRITE_ERRORS,
   UuidParam,
 } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { ROLES, type Role } from "../../lib/auth/tokens";
 import { MemberCreateSchema, MemberPageSchema, MemberPatchSchema, MemberSchema } from "./schemas";
 
@@ -22,12 +23,14 @@ const MemberParams = z.object({ id: UuidParam("id", "Member id.") });
 
 export const listMembers = createRoute({
   operationId: "listMembers",
-  description:
-    "Everyone in the agency with their role. Addresses are shown in full to owners and to the member themselves, masked for everyone else.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Everyone in the agency with their role. Addresses are shown in full to owners and to the member themselves, masked for everyone else.",
+    summary: "List the agency's members",
+  }),
   method: "get",
   path: "/v1/members",
   tags: ["Members"],
-  summary: "List the agency's members",
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { query: PaginationQuery },
@@ -39,12 +42,14 @@ export const listMembers = createRoute({
 
 export const createMember = createRoute({
   operationId: "createMember",
-  description:
-    "Adds a person with a role (owner, release_manager, engineer or viewer). They act through API tokens issued with POST /v1/tokens.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Adds a person with a role (owner, release_manager, engineer or viewer). They act through API tokens issued with POST /v1/tokens.",
+    summary: "Add a member (owner)",
+  }),
   method: "post",
   path: "/v1/members",
   tags: ["Members"],
-  summary: "Add a member (owner)",
   security: bearerSecurity,
   "x-roles": MEMBER_ADMIN_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(MemberCreateSchema) },
@@ -56,12 +61,14 @@ export const createMember = createRoute({
 
 export const getMember = createRoute({
   operationId: "getMember",
-  description:
-    "One member with their role and, once removed, when they were deactivated (members are kept so the audit trail still names them).",
+  ...(OPENAPI_DOCS && {
+    description:
+      "One member with their role and, once removed, when they were deactivated (members are kept so the audit trail still names them).",
+    summary: "One member",
+  }),
   method: "get",
   path: "/v1/members/{id}",
   tags: ["Members"],
-  summary: "One member",
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { params: MemberParams },
@@ -73,8 +80,10 @@ export const patchMember = createRoute({
   method: "patch",
   path: "/v1/members/{id}",
   tags: ["Members"],
-  summary: "Change a member's name, email or role (owner)",
-  description: "The agency always keeps at least one active owner.",
+  ...(OPENAPI_DOCS && {
+    summary: "Change a member's name, email or role (owner)",
+    description: "The agency always keeps at least one active owner.",
+  }),
   security: bearerSecurity,
   "x-roles": MEMBER_ADMIN_ROLES,
   request: { params: MemberParams, body: jsonBody(MemberPatchSchema) },
@@ -89,9 +98,11 @@ export const revokeMemberLinks = createRoute({
   method: "post",
   path: "/v1/members/{id}/revoke-links",
   tags: ["Members"],
-  summary: "Revoke the member's unsubscribe links (owner)",
-  description:
-    "Every unsubscribe link already sent to the person stops working at once (its page says to use the link in a newer email); the next message carries a new one. For a link that was forwarded or leaked. Their subscription itself is unchanged.",
+  ...(OPENAPI_DOCS && {
+    summary: "Revoke the member's unsubscribe links (owner)",
+    description:
+      "Every unsubscribe link already sent to the person stops working at once (its page says to use the link in a newer email); the next message carries a new one. For a link that was forwarded or leaked. Their subscription itself is unchanged.",
+  }),
   security: bearerSecurity,
   "x-roles": MEMBER_ADMIN_ROLES,
   request: { params: MemberParams },
@@ -106,9 +117,11 @@ export const removeMember = createRoute({
   method: "delete",
   path: "/v1/members/{id}",
   tags: ["Members"],
-  summary: "Remove a member (owner): deactivates them and revokes their tokens at once",
-  description:
-    "The member is kept, deactivated, so the audit trail still resolves who did what; all their API tokens stop working immediately.",
+  ...(OPENAPI_DOCS && {
+    summary: "Remove a member (owner): deactivates them and revokes their tokens at once",
+    description:
+      "The member is kept, deactivated, so the audit trail still resolves who did what; all their API tokens stop working immediately.",
+  }),
   security: bearerSecurity,
   "x-roles": MEMBER_ADMIN_ROLES,
   request: { params: MemberParams },

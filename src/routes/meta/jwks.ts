@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../app/create-app";
 import { jsonContent } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { signingKeys } from "../../lib/auth/keys";
 
 const JwkSchema = z
@@ -19,13 +20,15 @@ const JwksSchema = z.object({ keys: z.array(JwkSchema) }).openapi("JWKS");
 
 const jwks = createRoute({
   operationId: "getJwks",
-  description:
-    "The public ES256 keys (current and still accepted during a rotation) that verify API tokens, for systems that check tokens themselves.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "The public ES256 keys (current and still accepted during a rotation) that verify API tokens, for systems that check tokens themselves.",
+    summary: "Public keys that verify this API's tokens",
+  }),
   security: [],
   method: "get",
   path: "/.well-known/jwks.json",
   tags: ["Service"],
-  summary: "Public keys that verify this API's tokens",
   responses: { 200: jsonContent(JwksSchema, "The JSON Web Key Set, including keys still rotating out.") },
 });
 

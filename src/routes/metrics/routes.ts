@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearerSecurity, errorResponses, jsonContent, TENANT_READ_ERRORS } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { ROLES } from "../../lib/auth/tokens";
 import { DoraMetricsSchema, DoraQuery } from "./schemas";
 
@@ -10,9 +11,11 @@ export const getDoraMetrics = createRoute({
   method: "get",
   path: "/v1/metrics/dora",
   tags,
-  summary: "DORA metrics for the agency, a client or a project",
-  description:
-    "Deployment frequency, lead time for changes, change failure rate and time to restore for a range of days, with a series by week or month, all in the agency's zone. Computed from what the API recorded: deployments, rollbacks, stability decisions and CI reports.",
+  ...(OPENAPI_DOCS && {
+    summary: "DORA metrics for the agency, a client or a project",
+    description:
+      "Deployment frequency, lead time for changes, change failure rate and time to restore for a range of days, with a series by week or month, all in the agency's zone. Computed from what the API recorded: deployments, rollbacks, stability decisions and CI reports.",
+  }),
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { query: DoraQuery },
@@ -27,9 +30,11 @@ export const getDoraChart = createRoute({
   method: "get",
   path: "/v1/metrics/dora.svg",
   tags,
-  summary: "The same metrics as an SVG chart",
-  description:
-    "Deployments per period with failed changes marked, and median lead time as a line. Self-contained SVG with a title and description for screen readers; no scripts, nothing loaded from elsewhere.",
+  ...(OPENAPI_DOCS && {
+    summary: "The same metrics as an SVG chart",
+    description:
+      "Deployments per period with failed changes marked, and median lead time as a line. Self-contained SVG with a title and description for screen readers; no scripts, nothing loaded from elsewhere.",
+  }),
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { query: DoraQuery },

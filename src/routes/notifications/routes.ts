@@ -12,6 +12,7 @@ import {
   UuidParam,
   withReleaseEtag,
 } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { ROLES } from "../../lib/auth/tokens";
 import { OPERATION_ROLES } from "../../releases/operation-roles";
 import { ReleaseAfterCancellationSchema, ReleaseAfterRecipientsSchema } from "../releases/command-results";
@@ -29,12 +30,14 @@ const ReleaseParams = z.object({ id: UuidParam("id", "Release id.") });
 
 export const getRecipients = createRoute({
   operationId: "getReleaseRecipients",
-  description:
-    "Who hears about this release: contacts and team members by role, with whether each can currently be emailed and why not.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Who hears about this release: contacts and team members by role, with whether each can currently be emailed and why not.",
+    summary: "The release's communication list: contacts and team members by role",
+  }),
   method: "get",
   path: "/v1/releases/{id}/recipients",
   tags: ["Notifications"],
-  summary: "The release's communication list: contacts and team members by role",
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { params: ReleaseParams },
@@ -52,9 +55,11 @@ export const putRecipients = createRoute({
   method: "put",
   path: "/v1/releases/{id}/recipients",
   tags: ["Notifications"],
-  summary: "Replace the release's communication list (owner, release manager)",
-  description:
-    "Through the release's Durable Object, like every change to a release. Messages already queued keep their recipients; someone removed before a message is sent is skipped (`no_longer_recipient`).",
+  ...(OPENAPI_DOCS && {
+    summary: "Replace the release's communication list (owner, release manager)",
+    description:
+      "Through the release's Durable Object, like every change to a release. Messages already queued keep their recipients; someone removed before a message is sent is skipped (`no_longer_recipient`).",
+  }),
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.set_recipients,
   request: { params: ReleaseParams, body: jsonBody(RecipientsPutSchema) },
@@ -66,12 +71,14 @@ export const putRecipients = createRoute({
 
 export const listNotifications = createRoute({
   operationId: "listNotifications",
-  description:
-    "The email outbox: each message with its event, recipient (masked unless you are an owner), status and, when skipped or failed, the reason. Filter by release.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "The email outbox: each message with its event, recipient (masked unless you are an owner), status and, when skipped or failed, the reason. Filter by release.",
+    summary: "What was sent to whom (addresses masked), when, and why anything was not sent",
+  }),
   method: "get",
   path: "/v1/notifications",
   tags: ["Notifications"],
-  summary: "What was sent to whom (addresses masked), when, and why anything was not sent",
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { query: PaginationQuery.extend(NotificationQuery.shape) },
@@ -88,10 +95,12 @@ export const getNotification = createRoute({
   method: "get",
   path: "/v1/notifications/{id}",
   tags: ["Notifications"],
-  summary:
-    "One message: its status and, for owners and release managers, the rendered subject, text and HTML",
-  description:
-    "Before its first attempt the message is composed for the answer as it would be sent now (`rendered.preview: true`); afterwards, exactly what was sent. Addresses in full for owners only.",
+  ...(OPENAPI_DOCS && {
+    summary:
+      "One message: its status and, for owners and release managers, the rendered subject, text and HTML",
+    description:
+      "Before its first attempt the message is composed for the answer as it would be sent now (`rendered.preview: true`); afterwards, exactly what was sent. Addresses in full for owners only.",
+  }),
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { params: NotificationParams },
@@ -106,9 +115,11 @@ export const cancelNotification = createRoute({
   method: "post",
   path: "/v1/notifications/{id}/cancel",
   tags: ["Notifications"],
-  summary: "Cancel one unsent message, saying why (owner, the release's release manager)",
-  description:
-    "Only a queued or retrying message (409 otherwise, with its status). Through the release's Durable Object; audited as `notifications_cancelled` with the message id and reason. A cancelled message counts as settled for closure.",
+  ...(OPENAPI_DOCS && {
+    summary: "Cancel one unsent message, saying why (owner, the release's release manager)",
+    description:
+      "Only a queued or retrying message (409 otherwise, with its status). Through the release's Durable Object; audited as `notifications_cancelled` with the message id and reason. A cancelled message counts as settled for closure.",
+  }),
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.cancel_messages,
   request: {
@@ -131,9 +142,11 @@ export const cancelReleaseNotifications = createRoute({
   method: "post",
   path: "/v1/releases/{id}/notifications/cancel",
   tags: ["Notifications"],
-  summary: "Cancel the release's unsent messages, saying why (owner, the release's release manager)",
-  description:
-    "Every queued or retrying message of the release, or those named in `message_ids` (then each must still be unsent: 409 otherwise, and nothing is cancelled). For when email is down or not configured and the release must close. Audited as `notifications_cancelled` with ids and the reason.",
+  ...(OPENAPI_DOCS && {
+    summary: "Cancel the release's unsent messages, saying why (owner, the release's release manager)",
+    description:
+      "Every queued or retrying message of the release, or those named in `message_ids` (then each must still be unsent: 409 otherwise, and nothing is cancelled). For when email is down or not configured and the release must close. Audited as `notifications_cancelled` with ids and the reason.",
+  }),
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.cancel_messages,
   request: {

@@ -12,6 +12,7 @@ import {
   TENANT_WRITE_ERRORS,
   UuidParam,
 } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { ROLES, type Role } from "../../lib/auth/tokens";
 import { ProjectCreateSchema, ProjectPageSchema, ProjectPatchSchema, ProjectSchema } from "./schemas";
 
@@ -24,12 +25,14 @@ const ProjectParams = z.object({ id: UuidParam("id", "Project id.") });
 
 export const listProjects = createRoute({
   operationId: "listProjects",
-  description:
-    "The agency's sites and apps, with the repository CI webhooks are matched against. Filter with client_id.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "The agency's sites and apps, with the repository CI webhooks are matched against. Filter with client_id.",
+    summary: "List projects (sites and apps), optionally of one client",
+  }),
   method: "get",
   path: "/v1/projects",
   tags: ["Projects"],
-  summary: "List projects (sites and apps), optionally of one client",
   security: bearerSecurity,
   "x-roles": ROLES,
   request: {
@@ -48,12 +51,14 @@ export const listProjects = createRoute({
 
 export const createProject = createRoute({
   operationId: "createProject",
-  description:
-    "Adds a site or app to a client. `repository` (owner/name) links CI deliveries to it; the slug, used in public notes URLs, is derived from the name when omitted.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Adds a site or app to a client. `repository` (owner/name) links CI deliveries to it; the slug, used in public notes URLs, is derived from the name when omitted.",
+    summary: "Add a project to a client (owner, release manager)",
+  }),
   method: "post",
   path: "/v1/projects",
   tags: ["Projects"],
-  summary: "Add a project to a client (owner, release manager)",
   security: bearerSecurity,
   "x-roles": PROJECT_WRITE_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(ProjectCreateSchema) },
@@ -65,11 +70,13 @@ export const createProject = createRoute({
 
 export const getProject = createRoute({
   operationId: "getProject",
-  description: "One project with its client, slug and repository.",
+  ...(OPENAPI_DOCS && {
+    description: "One project with its client, slug and repository.",
+    summary: "One project",
+  }),
   method: "get",
   path: "/v1/projects/{id}",
   tags: ["Projects"],
-  summary: "One project",
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { params: ProjectParams },
@@ -78,12 +85,14 @@ export const getProject = createRoute({
 
 export const patchProject = createRoute({
   operationId: "patchProject",
-  description:
-    "Renames a project or changes its repository or slug. A slug change moves its public notes URLs.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Renames a project or changes its repository or slug. A slug change moves its public notes URLs.",
+    summary: "Update a project (owner, release manager)",
+  }),
   method: "patch",
   path: "/v1/projects/{id}",
   tags: ["Projects"],
-  summary: "Update a project (owner, release manager)",
   security: bearerSecurity,
   "x-roles": PROJECT_WRITE_ROLES,
   request: { params: ProjectParams, body: jsonBody(ProjectPatchSchema) },
@@ -95,11 +104,13 @@ export const patchProject = createRoute({
 
 export const deleteProject = createRoute({
   operationId: "deleteProject",
-  description: "Deletes a project that has no releases; 409 otherwise.",
+  ...(OPENAPI_DOCS && {
+    description: "Deletes a project that has no releases; 409 otherwise.",
+    summary: "Delete a project (owner)",
+  }),
   method: "delete",
   path: "/v1/projects/{id}",
   tags: ["Projects"],
-  summary: "Delete a project (owner)",
   security: bearerSecurity,
   "x-roles": PROJECT_DELETE_ROLES,
   request: { params: ProjectParams },

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { AppContext } from "../../app/context";
 import { createRouter } from "../../app/create-app";
 import { errorResponses } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { withSystem } from "../../app/request-scope";
 import { escapeHtml, fillNotesTemplate, renderMarkdown } from "../../domain/notifications";
 import { PAGE_HEADERS, page } from "../../notifications/pages";
@@ -104,13 +105,15 @@ const SlugParams = z.object({
 
 const feedRoute = createRoute({
   operationId: "getPublicNotesFeed",
-  description:
-    "An Atom feed of a project's published release notes, newest first, for clients' feed readers. Public: no credentials.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "An Atom feed of a project's published release notes, newest first, for clients' feed readers. Public: no credentials.",
+    summary: "Atom feed of a project's published release notes (public)",
+  }),
   security: [],
   method: "get",
   path: "/r/{tenant_slug}/{project_slug}/feed.atom",
   tags: ["Release notes"],
-  summary: "Atom feed of a project's published release notes (public)",
   request: { params: SlugParams },
   responses: {
     200: { description: "The feed.", content: { "application/atom+xml": { schema: z.string() } } },
@@ -128,8 +131,10 @@ const pageRoute = createRoute({
   method: "get",
   path: "/r/{tenant_slug}/{project_slug}/{version}",
   tags: ["Release notes"],
-  summary: "A release's published notes as an accessible HTML page (public)",
-  description: "404 until the notes are published. Self-contained: no scripts and no third-party assets.",
+  ...(OPENAPI_DOCS && {
+    summary: "A release's published notes as an accessible HTML page (public)",
+    description: "404 until the notes are published. Self-contained: no scripts and no third-party assets.",
+  }),
   request: {
     params: SlugParams.extend({
       version: z

@@ -12,6 +12,7 @@ import {
   UuidParam,
   withReleaseEtag,
 } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { ROLES } from "../../lib/auth/tokens";
 import { OPERATION_ROLES } from "../../releases/operation-roles";
 import { ReleaseAfterEditSchema, ReleaseAfterMonitoringSchema } from "../releases/command-results";
@@ -60,11 +61,13 @@ const read = <P extends string, S extends z.ZodType>(
 ) =>
   createRoute({
     operationId,
-    description,
+    ...(OPENAPI_DOCS && {
+      description,
+      summary,
+    }),
     method: "get",
     path,
     tags: [tag],
-    summary,
     security: bearerSecurity,
     "x-roles": ROLES,
     request: { params: ReleaseParams },
@@ -75,12 +78,14 @@ const read = <P extends string, S extends z.ZodType>(
 
 export const getChecklist = createRoute({
   operationId: "getReleaseChecklist",
-  description:
-    "Every checklist item of the current attempt with its stage, whether it is required and who completed it with what evidence. Required items of a stage gate leaving it.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Every checklist item of the current attempt with its stage, whether it is required and who completed it with what evidence. Required items of a stage gate leaving it.",
+    summary: "The checklist of the release's current attempt, every item with its stage",
+  }),
   method: "get",
   path: "/v1/releases/{id}/checklist",
   tags: ["Checklist"],
-  summary: "The checklist of the release's current attempt, every item with its stage",
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { params: ReleaseParams, query: AttemptQuery },
@@ -95,9 +100,11 @@ export const patchChecklist = createRoute({
   method: "patch",
   path: "/v1/releases/{id}/checklist",
   tags: ["Checklist"],
-  summary: "Mark several checklist items at once, all or nothing",
-  description:
-    "Each item is named by `item_id` or by its template `key` (no GET needed first) with the same fields as the one-item PATCH. Every item is checked before anything is written: an unknown item, one named twice, or a compliance item the caller may not sign refuses the whole request (422, or 403 when the only problem is sign-off authority), with `errors[]` naming each entry by index (`body.items.3.key`). One command through the release's Durable Object, one audit entry per item.",
+  ...(OPENAPI_DOCS && {
+    summary: "Mark several checklist items at once, all or nothing",
+    description:
+      "Each item is named by `item_id` or by its template `key` (no GET needed first) with the same fields as the one-item PATCH. Every item is checked before anything is written: an unknown item, one named twice, or a compliance item the caller may not sign refuses the whole request (422, or 403 when the only problem is sign-off authority), with `errors[]` naming each entry by index (`body.items.3.key`). One command through the release's Durable Object, one audit entry per item.",
+  }),
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.update_checklist,
   request: { params: ReleaseParams, body: jsonBody(ChecklistBulkPatchSchema) },
@@ -112,9 +119,11 @@ export const patchChecklistItem = createRoute({
   method: "patch",
   path: "/v1/releases/{id}/checklist/{item_id}",
   tags: ["Checklist"],
-  summary: "Mark a checklist item done, n/a or open again",
-  description:
-    "Done and n/a record who (the caller) and when; open clears them. Owners, release managers and engineers may tick general items; compliance items (acl, privacy, spam) are a named sign-off that only an owner or a release manager may give or withdraw. Refused once the release is closed or cancelled.",
+  ...(OPENAPI_DOCS && {
+    summary: "Mark a checklist item done, n/a or open again",
+    description:
+      "Done and n/a record who (the caller) and when; open clears them. Owners, release managers and engineers may tick general items; compliance items (acl, privacy, spam) are a named sign-off that only an owner or a release manager may give or withdraw. Refused once the release is closed or cancelled.",
+  }),
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.update_checklist_item,
   request: {
@@ -131,12 +140,14 @@ export const patchChecklistItem = createRoute({
 
 export const putTestPlan = createRoute({
   operationId: "putReleaseTestPlan",
-  description:
-    "Replaces the planned test suites by stage. The plan says which results the verification gates wait for.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Replaces the planned test suites by stage. The plan says which results the verification gates wait for.",
+    summary: "Replace the test plan (owner, release manager; planning or pre-deployment verification)",
+  }),
   method: "put",
   path: "/v1/releases/{id}/test-plan",
   tags: ["Release facts"],
-  summary: "Replace the test plan (owner, release manager; planning or pre-deployment verification)",
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.set_test_plan,
   request: { params: ReleaseParams, body: jsonBody(TestPlanSchema) },
@@ -148,12 +159,14 @@ export const putTestPlan = createRoute({
 
 export const putRollbackProcedure = createRoute({
   operationId: "putReleaseRollbackProcedure",
-  description:
-    "Replaces the ordered rollback steps. A rollback follows them step by step; they cannot change while one runs.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Replaces the ordered rollback steps. A rollback follows them step by step; they cannot change while one runs.",
+    summary: "Replace the rollback procedure (owner, release manager; not while a rollback runs)",
+  }),
   method: "put",
   path: "/v1/releases/{id}/rollback-procedure",
   tags: ["Release facts"],
-  summary: "Replace the rollback procedure (owner, release manager; not while a rollback runs)",
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.set_rollback_procedure,
   request: { params: ReleaseParams, body: jsonBody(RollbackProcedureSchema) },
@@ -178,11 +191,13 @@ export const getMonitoring = read(
 
 export const putMonitoringDashboards = createRoute({
   operationId: "putReleaseMonitoringDashboards",
-  description: "Names the dashboards (title and URL) the team watches during post-deployment verification.",
+  ...(OPENAPI_DOCS && {
+    description: "Names the dashboards (title and URL) the team watches during post-deployment verification.",
+    summary: "Name the dashboards watched after deployment (owner, release manager)",
+  }),
   method: "put",
   path: "/v1/releases/{id}/monitoring-dashboards",
   tags: ["Release facts"],
-  summary: "Name the dashboards watched after deployment (owner, release manager)",
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.set_monitoring_dashboards,
   request: { params: ReleaseParams, body: jsonBody(DashboardsSchema) },
@@ -199,9 +214,11 @@ export const postMonitoringConfirmation = createRoute({
   method: "post",
   path: "/v1/releases/{id}/monitoring-confirmation",
   tags: ["Release facts"],
-  summary: "Confirm the monitoring looks healthy (owner, release manager, engineer)",
-  description:
-    "Records the caller and the time (the monitoring_confirmed gate). Only during post-deployment verification. Answers with the release and its gates; `result` is the monitoring.",
+  ...(OPENAPI_DOCS && {
+    summary: "Confirm the monitoring looks healthy (owner, release manager, engineer)",
+    description:
+      "Records the caller and the time (the monitoring_confirmed gate). Only during post-deployment verification. Answers with the release and its gates; `result` is the monitoring.",
+  }),
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.confirm_monitoring,
   request: {
@@ -221,12 +238,14 @@ export const postMonitoringConfirmation = createRoute({
 
 export const listIssues = createRoute({
   operationId: "listReleaseIssues",
-  description:
-    "Issues found in the current attempt with severity and status. Open critical or high issues block go and stability.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Issues found in the current attempt with severity and status. Open critical or high issues block go and stability.",
+    summary: "Issue reports of the current attempt",
+  }),
   method: "get",
   path: "/v1/releases/{id}/issues",
   tags: ["Issue reports"],
-  summary: "Issue reports of the current attempt",
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { params: ReleaseParams, query: PaginationQuery.extend(AttemptQuery.shape) },
@@ -241,9 +260,11 @@ export const postIssue = createRoute({
   method: "post",
   path: "/v1/releases/{id}/issues",
   tags: ["Issue reports"],
-  summary: "Report an issue found in post-deployment verification (owner, release manager, engineer)",
-  description:
-    "Open critical and high issues hold the stable decision (no_open_blocking_issues); close them or roll back.",
+  ...(OPENAPI_DOCS && {
+    summary: "Report an issue found in post-deployment verification (owner, release manager, engineer)",
+    description:
+      "Open critical and high issues hold the stable decision (no_open_blocking_issues); close them or roll back.",
+  }),
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.report_issue,
   request: { params: ReleaseParams, headers: IdempotencyKeyHeader, body: jsonBody(IssueCreateSchema) },
@@ -255,12 +276,14 @@ export const postIssue = createRoute({
 
 export const patchIssue = createRoute({
   operationId: "patchReleaseIssue",
-  description:
-    "Closes, reopens or changes the severity of an issue report; closing one can clear a blocking gate.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Closes, reopens or changes the severity of an issue report; closing one can clear a blocking gate.",
+    summary: "Close, reopen or re-grade an issue report (owner, release manager, engineer)",
+  }),
   method: "patch",
   path: "/v1/releases/{id}/issues/{issue_id}",
   tags: ["Issue reports"],
-  summary: "Close, reopen or re-grade an issue report (owner, release manager, engineer)",
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.update_issue,
   request: {
@@ -277,12 +300,14 @@ export const patchIssue = createRoute({
 
 export const listSignOffs = createRoute({
   operationId: "listReleaseSignOffs",
-  description:
-    "Approvals and rejections of the current attempt, by signer. High-risk releases can need a second approver other than the person deciding.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Approvals and rejections of the current attempt, by signer. High-risk releases can need a second approver other than the person deciding.",
+    summary: "Stakeholder sign-offs of the current attempt",
+  }),
   method: "get",
   path: "/v1/releases/{id}/sign-offs",
   tags: ["Sign-offs"],
-  summary: "Stakeholder sign-offs of the current attempt",
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { params: ReleaseParams, query: PaginationQuery.extend(AttemptQuery.shape) },
@@ -297,9 +322,11 @@ export const postSignOff = createRoute({
   method: "post",
   path: "/v1/releases/{id}/sign-offs",
   tags: ["Sign-offs"],
-  summary: "Sign off the release's readiness as one of its approvers",
-  description:
-    "The signer is the caller, who may have any role (client stakeholders are often viewers) but must be an approver on the release team (403 otherwise: only approvers count towards the gates). A high-risk release needs every approver's approval before go. Accepted in planning and pre-deployment verification; a later sign-off replaces the signer's earlier one.",
+  ...(OPENAPI_DOCS && {
+    summary: "Sign off the release's readiness as one of its approvers",
+    description:
+      "The signer is the caller, who may have any role (client stakeholders are often viewers) but must be an approver on the release team (403 otherwise: only approvers count towards the gates). A high-risk release needs every approver's approval before go. Accepted in planning and pre-deployment verification; a later sign-off replaces the signer's earlier one.",
+  }),
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.sign_off,
   request: { params: ReleaseParams, headers: IdempotencyKeyHeader, body: jsonBody(SignOffCreateSchema) },
@@ -325,9 +352,11 @@ export const patchInvestigation = createRoute({
   method: "patch",
   path: "/v1/releases/{id}/investigation",
   tags: ["Investigation"],
-  summary: "Write the investigation summary, or close or reopen it",
-  description:
-    "While the release is rolled_back or failed. Owners, release managers and engineers write the summary; only an owner or a release manager may close or reopen it. Closing needs at least one corrective action, all closed; with the investigation closed the release manager may re-attempt.",
+  ...(OPENAPI_DOCS && {
+    summary: "Write the investigation summary, or close or reopen it",
+    description:
+      "While the release is rolled_back or failed. Owners, release managers and engineers write the summary; only an owner or a release manager may close or reopen it. Closing needs at least one corrective action, all closed; with the investigation closed the release manager may re-attempt.",
+  }),
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.update_investigation,
   request: { params: ReleaseParams, body: jsonBody(InvestigationPatchSchema) },
@@ -339,12 +368,14 @@ export const patchInvestigation = createRoute({
 
 export const postCorrectiveAction = createRoute({
   operationId: "addCorrectiveAction",
-  description:
-    "Adds an action the investigation found necessary (what, who, by when). Open actions block a reattempt.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Adds an action the investigation found necessary (what, who, by when). Open actions block a reattempt.",
+    summary: "Add a corrective action to the open investigation (owner, release manager, engineer)",
+  }),
   method: "post",
   path: "/v1/releases/{id}/investigation/corrective-actions",
   tags: ["Investigation"],
-  summary: "Add a corrective action to the open investigation (owner, release manager, engineer)",
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.add_corrective_action,
   request: {
@@ -360,11 +391,13 @@ export const postCorrectiveAction = createRoute({
 
 export const patchCorrectiveAction = createRoute({
   operationId: "patchCorrectiveAction",
-  description: "Marks a corrective action done, or reopens it.",
+  ...(OPENAPI_DOCS && {
+    description: "Marks a corrective action done, or reopens it.",
+    summary: "Close or reopen a corrective action (owner, release manager, engineer)",
+  }),
   method: "patch",
   path: "/v1/releases/{id}/investigation/corrective-actions/{action_id}",
   tags: ["Investigation"],
-  summary: "Close or reopen a corrective action (owner, release manager, engineer)",
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.update_corrective_action,
   request: {
@@ -390,12 +423,14 @@ export const getNotes = read(
 
 export const putNotes = createRoute({
   operationId: "putReleaseNotes",
-  description:
-    "Writes the release notes in markdown (the template's {{notes}}). Published notes can still be corrected; the public page shows the correction.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Writes the release notes in markdown (the template's {{notes}}). Published notes can still be corrected; the public page shows the correction.",
+    summary: "Write or correct the release notes (owner, release manager)",
+  }),
   method: "put",
   path: "/v1/releases/{id}/notes",
   tags: ["Release notes"],
-  summary: "Write or correct the release notes (owner, release manager)",
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.set_notes,
   request: { params: ReleaseParams, body: jsonBody(NotesPutSchema) },
@@ -407,12 +442,14 @@ export const putNotes = createRoute({
 
 export const postPublishNotes = createRoute({
   operationId: "publishReleaseNotes",
-  description:
-    "Publishes the notes as a public page and feed entry, and emails the release's communication list where the Spam Act allows.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Publishes the notes as a public page and feed entry, and emails the release's communication list where the Spam Act allows.",
+    summary: "Publish the release notes (owner, release manager; communication and closure only)",
+  }),
   method: "post",
   path: "/v1/releases/{id}/notes/publish",
   tags: ["Release notes"],
-  summary: "Publish the release notes (owner, release manager; communication and closure only)",
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.publish_notes,
   request: { params: ReleaseParams, headers: IdempotencyKeyHeader },

@@ -10,6 +10,7 @@ import {
   TENANT_READ_ERRORS,
   TENANT_WRITE_ERRORS,
 } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { withTenant } from "../../app/request-scope";
 import { tenants } from "../../db/schema";
 import { DEFAULT_NOTES_TEMPLATE, TEMPLATE_PLACEHOLDERS } from "../../domain/notifications";
@@ -47,12 +48,14 @@ const present = (markdown: string | null) => ({
 
 const getTemplate = createRoute({
   operationId: "getReleaseNotesTemplate",
-  description:
-    "The markdown template public notes pages and emails are written from ({{notes}}, {{version}}, {{change_log}} and more), or the built-in one.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "The markdown template public notes pages and emails are written from ({{notes}}, {{version}}, {{change_log}} and more), or the built-in one.",
+    summary: "The agency's release-notes template, used for the public notes page and feed",
+  }),
   method: "get",
   path: "/v1/release-notes-template",
   tags: ["Release notes"],
-  summary: "The agency's release-notes template, used for the public notes page and feed",
   security: bearerSecurity,
   "x-roles": ROLES,
   responses: { 200: jsonContent(TemplateSchema, "The template."), ...errorResponses(...TENANT_READ_ERRORS) },
@@ -60,12 +63,14 @@ const getTemplate = createRoute({
 
 const putTemplate = createRoute({
   operationId: "putReleaseNotesTemplate",
-  description:
-    "Sets the agency's template for release notes. Unknown placeholders are refused with their names.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Sets the agency's template for release notes. Unknown placeholders are refused with their names.",
+    summary: "Set the agency's release-notes template (owner, release manager)",
+  }),
   method: "put",
   path: "/v1/release-notes-template",
   tags: ["Release notes"],
-  summary: "Set the agency's release-notes template (owner, release manager)",
   security: bearerSecurity,
   "x-roles": TEMPLATE_WRITE_ROLES,
   request: { body: jsonBody(TemplatePutSchema) },

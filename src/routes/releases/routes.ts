@@ -14,6 +14,7 @@ import {
   UuidParam,
   withReleaseEtag,
 } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { MAX_BOOKING_AHEAD_DAYS, MAX_SLOT_MINUTES } from "../../domain/windows";
 import { ROLES, type Role } from "../../lib/auth/tokens";
 import { LIFECYCLE_ROLES, OPERATION_ROLES } from "../../releases/operation-roles";
@@ -67,7 +68,9 @@ const command = <P extends string, S extends z.ZodType>(
     method: "post",
     path,
     tags,
-    summary,
+    ...(OPENAPI_DOCS && {
+      summary,
+    }),
     ...(description ? { description } : {}),
     security: bearerSecurity,
     "x-roles": roles,
@@ -87,9 +90,11 @@ export const createRelease = createRoute({
   method: "post",
   path: "/v1/releases",
   tags,
-  summary: "Plan a release of a project (owner, release manager)",
-  description:
-    "Starts in planning with the agency's checklist (or the default) plus the compliance items its flags call for.",
+  ...(OPENAPI_DOCS && {
+    summary: "Plan a release of a project (owner, release manager)",
+    description:
+      "Starts in planning with the agency's checklist (or the default) plus the compliance items its flags call for.",
+  }),
   security: bearerSecurity,
   "x-roles": RELEASE_CREATE_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(ReleaseCreateSchema) },
@@ -103,12 +108,14 @@ export const createRelease = createRoute({
 
 export const listReleases = createRoute({
   operationId: "listReleases",
-  description:
-    "Releases newest first, filtered by project, client, stage or status, with cursor pagination. Each carries its stage, status, window and gates summary.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Releases newest first, filtered by project, client, stage or status, with cursor pagination. Each carries its stage, status, window and gates summary.",
+    summary: "List releases, filtered by project, client, stage or status",
+  }),
   method: "get",
   path: "/v1/releases",
   tags,
-  summary: "List releases, filtered by project, client, stage or status",
   security: bearerSecurity,
   "x-roles": ROLES,
   request: {
@@ -133,12 +140,14 @@ export const listReleases = createRoute({
 
 export const getRelease = createRoute({
   operationId: "getRelease",
-  description:
-    "The release with its stage and status, every gate of the current stage (met or not, and why), the go/no-go recommendation when a decision is due, and the ETag to send as If-Match when editing it.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "The release with its stage and status, every gate of the current stage (met or not, and why), the go/no-go recommendation when a decision is due, and the ETag to send as If-Match when editing it.",
+    summary: "A release with every gate and the go/no-go recommendation",
+  }),
   method: "get",
   path: "/v1/releases/{id}",
   tags,
-  summary: "A release with every gate and the go/no-go recommendation",
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { params: ReleaseParams },
@@ -150,12 +159,14 @@ export const getRelease = createRoute({
 
 export const patchRelease = createRoute({
   operationId: "patchRelease",
-  description:
-    "Edits the title, scope, change log, risk, git reference or compliance flags while the release is in planning or pre-deployment verification. Send the ETag from GET as If-Match; a stale one is 412.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Edits the title, scope, change log, risk, git reference or compliance flags while the release is in planning or pre-deployment verification. Send the ETag from GET as If-Match; a stale one is 412.",
+    summary: "Edit a release (owner, release manager); If-Match guards against lost updates",
+  }),
   method: "patch",
   path: "/v1/releases/{id}",
   tags,
-  summary: "Edit a release (owner, release manager); If-Match guards against lost updates",
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.patch,
   request: {
@@ -173,12 +184,14 @@ export const patchRelease = createRoute({
 
 export const putTeam = createRoute({
   operationId: "putReleaseTeam",
-  description:
-    "Replaces the team: the release manager who takes decisions, and the engineers, testers and approvers. Decisions check the team as it is when they are taken.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "Replaces the team: the release manager who takes decisions, and the engineers, testers and approvers. Decisions check the team as it is when they are taken.",
+    summary: "Assign the release manager, engineers, testers and approvers (owner, release manager)",
+  }),
   method: "put",
   path: "/v1/releases/{id}/team",
   tags,
-  summary: "Assign the release manager, engineers, testers and approvers (owner, release manager)",
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.set_team,
   request: { params: ReleaseParams, body: jsonBody(TeamSchema) },
@@ -193,9 +206,11 @@ export const putWindow = createRoute({
   method: "put",
   path: "/v1/releases/{id}/window",
   tags,
-  summary:
-    "Confirm the deployment window, checked against the risk policy and public holidays (owner, release manager)",
-  description: `Low-risk releases may deploy in business hours or maintenance windows, high-risk ones only in maintenance windows, none in a freeze or on a public holiday of the client's (or agency's) state. A refusal names the rule and suggests the next allowed slots; an owner may override with a reason. A slot must end in the future, last at most ${MAX_SLOT_MINUTES} minutes (7 days) and start at most ${MAX_BOOKING_AHEAD_DAYS} days ahead; outside those bounds the answer is 422 naming the field.`,
+  ...(OPENAPI_DOCS && {
+    summary:
+      "Confirm the deployment window, checked against the risk policy and public holidays (owner, release manager)",
+    description: `Low-risk releases may deploy in business hours or maintenance windows, high-risk ones only in maintenance windows, none in a freeze or on a public holiday of the client's (or agency's) state. A refusal names the rule and suggests the next allowed slots; an owner may override with a reason. A slot must end in the future, last at most ${MAX_SLOT_MINUTES} minutes (7 days) and start at most ${MAX_BOOKING_AHEAD_DAYS} days ahead; outside those bounds the answer is 422 naming the field.`,
+  }),
   security: bearerSecurity,
   "x-roles": OPERATION_ROLES.set_window,
   request: { params: ReleaseParams, body: jsonBody(WindowBookingSchema) },
@@ -210,8 +225,10 @@ export const getPlan = createRoute({
   method: "get",
   path: "/v1/releases/{id}/plan",
   tags,
-  summary: "The release plan document, as JSON or markdown",
-  description: "Send `Accept: text/markdown` (or `?format=markdown`) for the markdown document.",
+  ...(OPENAPI_DOCS && {
+    summary: "The release plan document, as JSON or markdown",
+    description: "Send `Accept: text/markdown` (or `?format=markdown`) for the markdown document.",
+  }),
   security: bearerSecurity,
   "x-roles": ROLES,
   request: {
@@ -302,11 +319,13 @@ const listOf = <P extends string, S extends z.ZodType>(
 ) =>
   createRoute({
     operationId,
-    description,
+    ...(OPENAPI_DOCS && {
+      description,
+      summary,
+    }),
     method: "get",
     path,
     tags,
-    summary,
     security: bearerSecurity,
     "x-roles": ROLES,
     request: { params: ReleaseParams, query: PaginationQuery },
@@ -334,9 +353,11 @@ export const listEvents = createRoute({
   method: "get",
   path: "/v1/releases/{id}/events",
   tags,
-  summary: "The append-only audit trail of the release, oldest first",
-  description:
-    "Actors are stored as ids. `?expand=actor` adds each member's current name and role, so one call is enough to read the trail (every role may see members' names).",
+  ...(OPENAPI_DOCS && {
+    summary: "The append-only audit trail of the release, oldest first",
+    description:
+      "Actors are stored as ids. `?expand=actor` adds each member's current name and role, so one call is enough to read the trail (every role may see members' names).",
+  }),
   security: bearerSecurity,
   "x-roles": ROLES,
   request: {

@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import type { AppContext } from "../../app/context";
 import { createRouter } from "../../app/create-app";
 import { errorResponses } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { tenants } from "../../db/schema";
 import { inTenantScope } from "../../db/scope";
 import { escapeHtml } from "../../domain/notifications";
@@ -30,13 +31,15 @@ const html = (description: string) => ({ description, content: { "text/html": { 
 
 const getRoute = createRoute({
   operationId: "showSenderConfirmationPage",
-  description:
-    "The page the confirmation link emailed to an agency's sender address opens: it names the agency and offers a Confirm button. Opening it changes nothing.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "The page the confirmation link emailed to an agency's sender address opens: it names the agency and offers a Confirm button. Opening it changes nothing.",
+    summary: "Sender address confirmation page (does not confirm)",
+  }),
   security: [],
   method: "get",
   path: "/c/{token}",
   tags: ["Agency"],
-  summary: "Sender address confirmation page (does not confirm)",
   request: { params: TokenParams },
   responses: {
     200: html("A page with a Confirm button."),
@@ -51,9 +54,11 @@ const postRoute = createRoute({
   method: "post",
   path: "/c/{token}",
   tags: ["Agency"],
-  summary: "Confirm the agency's sender address (no login)",
-  description:
-    "From now on the agency's release emails carry this address as Reply-To. Confirming twice is harmless.",
+  ...(OPENAPI_DOCS && {
+    summary: "Confirm the agency's sender address (no login)",
+    description:
+      "From now on the agency's release emails carry this address as Reply-To. Confirming twice is harmless.",
+  }),
   request: { params: TokenParams },
   responses: {
     200: html("Confirmed."),

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createdContent, errorResponses, IdempotencyKeyHeader, jsonBody } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { AuStateSchema, EmailSchema, NameSchema, SlugSchema, TimeZoneSchema } from "../../lib/validation";
 import { MemberSchema } from "../members/schemas";
 import { TenantSchema } from "../tenant/schemas";
@@ -26,9 +27,11 @@ export const createTenant = createRoute({
   method: "post",
   path: "/v1/tenants",
   tags: ["Platform"],
-  summary: "Create an agency (platform admin)",
-  description:
-    "Authorised by `Authorization: Bearer $ADMIN_TOKEN`. Returns the agency, its first owner and an owner token.",
+  ...(OPENAPI_DOCS && {
+    summary: "Create an agency (platform admin)",
+    description:
+      "Authorised by `Authorization: Bearer $ADMIN_TOKEN`. Returns the agency, its first owner and an owner token.",
+  }),
   security: [{ adminToken: [] }],
   request: { headers: IdempotencyKeyHeader, body: jsonBody(TenantCreateSchema) },
   responses: {

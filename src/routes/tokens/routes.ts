@@ -11,17 +11,20 @@ import {
   TENANT_WRITE_ERRORS,
   UuidParam,
 } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { ROLES } from "../../lib/auth/tokens";
 import { IssuedTokenSchema, TokenCreateSchema, TokenPageSchema, TokenSchema } from "./schemas";
 
 export const listTokens = createRoute({
   operationId: "listTokens",
-  description:
-    "API tokens by name, owner and expiry, never the tokens themselves. Owners see every token of the agency; everyone else sees their own.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "API tokens by name, owner and expiry, never the tokens themselves. Owners see every token of the agency; everyone else sees their own.",
+    summary: "List API tokens (owners see all; others their own)",
+  }),
   method: "get",
   path: "/v1/tokens",
   tags: ["Tokens"],
-  summary: "List API tokens (owners see all; others their own)",
   security: bearerSecurity,
   "x-roles": ROLES,
   request: {
@@ -43,8 +46,10 @@ export const createToken = createRoute({
   method: "post",
   path: "/v1/tokens",
   tags: ["Tokens"],
-  summary: "Issue an API token for a member",
-  description: "Owners may issue tokens for any active member; everyone else only for themselves.",
+  ...(OPENAPI_DOCS && {
+    summary: "Issue an API token for a member",
+    description: "Owners may issue tokens for any active member; everyone else only for themselves.",
+  }),
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(TokenCreateSchema) },
@@ -59,9 +64,11 @@ export const getToken = createRoute({
   method: "get",
   path: "/v1/tokens/{id}",
   tags: ["Tokens"],
-  summary: "One API token, without its value",
-  description:
-    "Owners may read any token of the agency; everyone else only their own (someone else's token is a 404 to them).",
+  ...(OPENAPI_DOCS && {
+    summary: "One API token, without its value",
+    description:
+      "Owners may read any token of the agency; everyone else only their own (someone else's token is a 404 to them).",
+  }),
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { params: z.object({ id: UuidParam("id", "Token id (the JWT's jti).") }) },
@@ -76,9 +83,11 @@ export const revokeToken = createRoute({
   method: "delete",
   path: "/v1/tokens/{id}",
   tags: ["Tokens"],
-  summary: "Revoke a token; it stops working immediately",
-  description:
-    "Owners may revoke any token of the agency; everyone else only their own (someone else's token is a 404 to them).",
+  ...(OPENAPI_DOCS && {
+    summary: "Revoke a token; it stops working immediately",
+    description:
+      "Owners may revoke any token of the agency; everyone else only their own (someone else's token is a 404 to them).",
+  }),
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { params: z.object({ id: UuidParam("id", "Token id (the JWT's jti).") }) },

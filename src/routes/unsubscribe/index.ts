@@ -3,6 +3,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { AppContext } from "../../app/context";
 import { createRouter } from "../../app/create-app";
 import { errorResponses } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { skipPendingFor } from "../../db/repositories/contacts";
 import { contacts, members, releaseRecipients, tenants } from "../../db/schema";
 import { inTenantScope, type Tx } from "../../db/scope";
@@ -29,13 +30,15 @@ const html = (description: string) => ({ description, content: { "text/html": { 
 
 const getRoute = createRoute({
   operationId: "showUnsubscribePage",
-  description:
-    "The page an unsubscribe link opens: it names the agency and offers a button. Mail scanners follow links, so opening it changes nothing.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "The page an unsubscribe link opens: it names the agency and offers a button. Mail scanners follow links, so opening it changes nothing.",
+    summary: "Unsubscribe confirmation page (does not unsubscribe)",
+  }),
   security: [],
   method: "get",
   path: "/u/{token}",
   tags: ["Unsubscribe"],
-  summary: "Unsubscribe confirmation page (does not unsubscribe)",
   request: { params: TokenParams },
   responses: {
     200: html("A page with an Unsubscribe button."),
@@ -50,9 +53,11 @@ const postRoute = createRoute({
   method: "post",
   path: "/u/{token}",
   tags: ["Unsubscribe"],
-  summary: "Unsubscribe (RFC 8058 one-click; no login)",
-  description:
-    "Takes effect at once: messages still waiting for the person are skipped and nothing more is sent to them. The body (`List-Unsubscribe=One-Click`) is accepted but not required.",
+  ...(OPENAPI_DOCS && {
+    summary: "Unsubscribe (RFC 8058 one-click; no login)",
+    description:
+      "Takes effect at once: messages still waiting for the person are skipped and nothing more is sent to them. The body (`List-Unsubscribe=One-Click`) is accepted but not required.",
+  }),
   request: { params: TokenParams },
   responses: {
     200: html("Unsubscribed."),

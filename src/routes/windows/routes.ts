@@ -12,6 +12,7 @@ import {
   TENANT_WRITE_ERRORS,
   UuidParam,
 } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { ROLES, type Role } from "../../lib/auth/tokens";
 import {
   WindowCreateSchema,
@@ -32,9 +33,11 @@ export const listWindows = createRoute({
   method: "get",
   path: "/v1/windows",
   tags,
-  summary: "List maintenance windows, business hours and freezes",
-  description:
-    "Filter by `client_id` (that client's windows, including its projects'), `project_id` or `kind`. For the windows that apply to one project, with holidays, use GET /v1/calendar.",
+  ...(OPENAPI_DOCS && {
+    summary: "List maintenance windows, business hours and freezes",
+    description:
+      "Filter by `client_id` (that client's windows, including its projects'), `project_id` or `kind`. For the windows that apply to one project, with holidays, use GET /v1/calendar.",
+  }),
   security: bearerSecurity,
   "x-roles": ROLES,
   request: {
@@ -61,9 +64,11 @@ export const createWindow = createRoute({
   method: "post",
   path: "/v1/windows",
   tags,
-  summary: "Add a window or freeze (owner, release manager)",
-  description:
-    "A local wall-clock start in an IANA zone plus an optional daily/weekly recurrence, like iCalendar's DTSTART;TZID + RRULE. Scoped to the agency, or to a client or project with `client_id`/`project_id`. Problems are 400 with `errors[]`; DST surprises come back as `warnings[]`.",
+  ...(OPENAPI_DOCS && {
+    summary: "Add a window or freeze (owner, release manager)",
+    description:
+      "A local wall-clock start in an IANA zone plus an optional daily/weekly recurrence, like iCalendar's DTSTART;TZID + RRULE. Scoped to the agency, or to a client or project with `client_id`/`project_id`. Problems are 400 with `errors[]`; DST surprises come back as `warnings[]`.",
+  }),
   security: bearerSecurity,
   "x-roles": WINDOW_WRITE_ROLES,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(WindowCreateSchema) },
@@ -81,11 +86,13 @@ export const createWindow = createRoute({
 
 export const getWindow = createRoute({
   operationId: "getWindow",
-  description: "One deployment window with its schedule, time zone and next occurrence.",
+  ...(OPENAPI_DOCS && {
+    description: "One deployment window with its schedule, time zone and next occurrence.",
+    summary: "One window",
+  }),
   method: "get",
   path: "/v1/windows/{id}",
   tags,
-  summary: "One window",
   security: bearerSecurity,
   "x-roles": ROLES,
   request: { params: WindowParams },
@@ -97,8 +104,10 @@ export const patchWindow = createRoute({
   method: "patch",
   path: "/v1/windows/{id}",
   tags,
-  summary: "Change a window (owner, release manager)",
-  description: "Releases already booked keep their slot; the policy is checked again when go is given.",
+  ...(OPENAPI_DOCS && {
+    summary: "Change a window (owner, release manager)",
+    description: "Releases already booked keep their slot; the policy is checked again when go is given.",
+  }),
   security: bearerSecurity,
   "x-roles": WINDOW_WRITE_ROLES,
   request: { params: WindowParams, body: jsonBody(WindowPatchSchema) },
@@ -113,9 +122,11 @@ export const deleteWindow = createRoute({
   method: "delete",
   path: "/v1/windows/{id}",
   tags,
-  summary: "Remove a window (owner, release manager)",
-  description:
-    "Releases booked into it keep their slot, but the policy is checked again at go time, so a release whose only allowing window was removed cannot go until it is re-booked.",
+  ...(OPENAPI_DOCS && {
+    summary: "Remove a window (owner, release manager)",
+    description:
+      "Releases booked into it keep their slot, but the policy is checked again at go time, so a release whose only allowing window was removed cannot go until it is re-booked.",
+  }),
   security: bearerSecurity,
   "x-roles": WINDOW_WRITE_ROLES,
   request: { params: WindowParams },
