@@ -1,7 +1,8 @@
 // Opens the pages people reach without an account in a real browser (headless
-// Chromium via playwright-core): a published release-notes page and a client's
-// monthly report through its share link. Checks their content and accessibility
-// basics and saves a screenshot of each. Starts its own stack like `npm run
+// Chromium via playwright-core): a published release-notes page, a client's
+// monthly report through its share link, and a client approving a release from
+// its approval link on a phone-sized screen. Checks their content and
+// accessibility basics and saves a screenshot of each. Starts its own stack like `npm run
 // bench`: embedded PGlite (or DATABASE_URL), the WebSocket bridge, migrations
 // and the real Worker.
 //
@@ -24,11 +25,17 @@ import { startBridge } from "./lib/ws-bridge.ts";
 
 // playwright-core is loaded by name so the project type-checks without it installed.
 interface Page {
-  goto(url: string): Promise<{ status(): number } | null>;
+  goto(url: string): Promise<{ status(): number; headers(): Record<string, string> } | null>;
   title(): Promise<string>;
+  setViewportSize(size: { width: number; height: number }): Promise<void>;
+  fill(selector: string, value: string): Promise<void>;
   locator(selector: string): {
     count(): Promise<number>;
-    first(): { textContent(): Promise<string | null>; getAttribute(name: string): Promise<string | null> };
+    first(): {
+      textContent(): Promise<string | null>;
+      getAttribute(name: string): Promise<string | null>;
+      click(): Promise<void>;
+    };
     allInnerTexts(): Promise<string[]>;
   };
   evaluate<T>(fn: () => T): Promise<T>;
@@ -261,6 +268,111 @@ async function main() {
     const reportShot = join(screenshots, "report-page.png");
     await page.screenshot({ path: reportShot, fullPage: true });
     console.log(`client report page OK; screenshot at ${reportShot}`);
+
+    // A client approves a release from the link in their email, on a phone, without an account.
+    const next = await ok(base, "/v1/releases", rm, {
+      project_id: agency.projectId,
+      version: "4.3.0",
+      title: "Winter menu & gift vouchers",
+      scope: "Menu page and voucher checkout",
+      change_log: [{ summary: "Gift vouchers at checkout", kind: "feature" }],
+      risk: "low",
+    });
+    const n = (path: string) => `/v1/releases/${next.id}${path}`;
+    await ok(
+      base,
+      n("/team"),
+      rm,
+      {
+        release_manager_id: idOf("release_manager"),
+        members: [{ member_id: idOf("engineer"), role: "engineer" }],
+      },
+      "PUT",
+    );
+    await ok(
+      base,
+      n("/window"),
+      owner,
+      {
+        starts_at: new Date(now + 86_400_000).toISOString(),
+        ends_at: new Date(now + 86_400_000 + 3_600_000).toISOString(),
+        override_reason: "Browser check: tomorrow",
+      },
+      "PUT",
+    );
+    await ok(base, n("/transitions"), rm, { to: "pre_deployment_verification" });
+    await ok(base, n("/test-results"), engineer, { stage: "staging", suite: "checkout", status: "passed" });
+    const contact = await ok(base, "/v1/contacts", owner, {
+      name: "Casey Client",
+      email: "casey@harbour-cafe.example",
+      role: "Marketing manager",
+      client_id: agency.clientId,
+    });
+    const asked = await ok(base, n("/approval-requests"), rm, {
+      contact_id: contact.id,
+      kind: "sign_off",
+      message: "Please check the voucher checkout on your phone.",
+    });
+    const approvalUrl = `${base}${new URL(asked.url as string).pathname}`;
+    await page.setViewportSize({ width: 390, height: 844 });
+    const approvalResponse = await page.goto(approvalUrl);
+    check(approvalResponse?.status() === 200, `the approval link answered ${approvalResponse?.status()}`);
+    const csp = approvalResponse?.headers()["content-security-policy"] ?? "";
+    check(
+      csp.includes("default-src 'none'") && csp.includes("form-action 'self'"),
+      `approval: strict CSP (${csp})`,
+    );
+    check(
+      (await page.locator("html").first().getAttribute("lang")) === "en-AU",
+      "approval: html lang is en-AU",
+    );
+    const approvalH1 = (await page.locator("h1").first().textContent())?.trim() ?? "";
+    check(approvalH1 === "Approve Harbour Cafe website 4.3.0 for release?", `approval h1 is "${approvalH1}"`);
+    const approvalText = (await page.locator("main").first().textContent()) ?? "";
+    for (const expected of [
+      "Winter menu & gift vouchers",
+      "Gift vouchers at checkout",
+      "Please check the voucher checkout on your phone.",
+      "Staging: 1 passed",
+    ]) {
+      check(approvalText.includes(expected), `approval page shows "${expected}"`);
+    }
+    check(/AEDT|AEST/.test(approvalText), "approval: the window in the client's local time");
+    const wide = await page.evaluate(() => {
+      // Runs in the page: its globals, typed here without the DOM library.
+      const view = globalThis as unknown as {
+        innerWidth: number;
+        document: { documentElement: { scrollWidth: number } };
+      };
+      return view.document.documentElement.scrollWidth > view.innerWidth;
+    });
+    check(!wide, "approval: fits a phone's width without scrolling sideways");
+    check((await page.locator("script").count()) === 0, "approval: no script element");
+    const approvalShot = join(screenshots, "approval-page.png");
+    await page.screenshot({ path: approvalShot, fullPage: true });
+    await page.fill("#note", "Vouchers work on my phone.");
+    await page.locator('button[value="approved"]').first().click();
+    const status = (await page.locator('[role="status"]').first().textContent()) ?? "";
+    check(status.includes("Your answer is recorded: Approved"), `after approve: "${status}"`);
+    const answeredShot = join(screenshots, "approval-answered.png");
+    await page.screenshot({ path: answeredShot, fullPage: true });
+    check(outside.length === 0, `approval: no request left the Worker: ${outside.join(", ")}`);
+    const signOffs = (await ok(base, n("/sign-offs"), owner)).items as {
+      contact_id: string;
+      decision: string;
+      note: string;
+    }[];
+    check(
+      signOffs.some(
+        (s) =>
+          s.contact_id === contact.id && s.decision === "approved" && s.note === "Vouchers work on my phone.",
+      ),
+      `the click recorded the contact's sign-off (got ${JSON.stringify(signOffs)})`,
+    );
+    const reopened = await page.goto(approvalUrl);
+    check(reopened?.status() === 200, "approval: the used link still opens");
+    check((await page.locator("form").count()) === 0, "approval: a used link offers no form");
+    console.log(`client approval page OK; screenshots at ${approvalShot} and ${answeredShot}`);
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   }

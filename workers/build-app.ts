@@ -2,6 +2,7 @@ import { authenticate } from "../src/app/authenticate";
 import { createApp } from "../src/app/create-app";
 import { PaginationQuery } from "../src/app/openapi";
 import { PAGE_HEADERS } from "../src/notifications/pages";
+import { approvalRequestsRouter } from "../src/routes/approval-requests";
 import { calendarRouter } from "../src/routes/calendar";
 import { checklistTemplateRouter } from "../src/routes/checklist-template";
 import { clientReportsRouter } from "../src/routes/client-reports";
@@ -68,6 +69,7 @@ export function buildApp() {
     .route("/", notificationsRouter)
     .route("/", metricsRouter)
     .route("/", clientReportsRouter)
+    .route("/", approvalRequestsRouter)
     .route("/", releaseNotesTemplateRouter)
     .route("/", publicNotesRouter)
     .route("/", unsubscribeRouter)

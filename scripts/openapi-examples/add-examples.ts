@@ -7,9 +7,9 @@ import { SCHEMA_EXAMPLES } from "./schema-examples";
 // Puts an `example` on every request and response media type of the OpenAPI document, from the
 // catalogues beside this file: JSON bodies by the component schema they refer to, problem+json
 // by status and operation family, documents (markdown, iCalendar, SVG, Atom, HTML) by operation.
-// scripts/openapi.ts applies it when writing openapi/openapi.json; the Worker serves the document
-// without examples (they would cost the bundle its size budget), and the platform tests check
-// that the two differ only by these examples and that every example validates.
+// scripts/openapi.ts applies it when writing openapi/openapi.json, the document the Worker serves
+// as a static asset; `npm run openapi:check` fails when the committed file is not the routes'
+// document plus these examples, and the platform tests check that every example validates.
 
 // biome-ignore lint/suspicious/noExplicitAny: the document is walked as plain JSON
 type Json = Record<string, any>;

@@ -18,6 +18,7 @@ const tenant = {
   timezone: names.timezone,
   state: names.state,
   second_approver_for_high_risk: true,
+  client_sign_off_for_high_risk: true,
   auto_rollback_on_failure: false,
   retention_days: 730,
   holidays_enabled: true,
@@ -115,6 +116,7 @@ export const agencyExamples: Record<string, unknown> = {
   Tenant: tenant,
   TenantPatch: {
     second_approver_for_high_risk: true,
+    client_sign_off_for_high_risk: true,
     retention_days: 730,
     sender: {
       name: "Paddock & Pixel Releases",

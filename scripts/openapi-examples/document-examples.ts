@@ -24,6 +24,42 @@ const invalidLink = htmlPage(
   "<h1>Link not valid</h1><p>This link is not valid or has expired. Ask Paddock &amp; Pixel for a new one.</p>",
 );
 
+const invalidApprovalLink = htmlPage(
+  "This link is not valid",
+  "<h1>This link is not valid</h1><p>It may be incomplete or have been altered. Open the link from the email again, or ask the agency for a new one.</p>",
+);
+
+const withdrawnApprovalLink = htmlPage(
+  "This link was withdrawn",
+  "<header><p>Paddock &amp; Pixel</p></header><h1>This link was withdrawn</h1><p>Paddock &amp; Pixel withdrew this request, so it no longer takes an answer. They can send a new link if they still need one.</p>",
+);
+
+const approvalPage = htmlPage(
+  `Approve ${names.project} ${names.version} for release?`,
+  [
+    "<header><p>Paddock &amp; Pixel</p></header>",
+    `<h1>Approve ${names.project} ${names.version} for release?</h1>`,
+    "<p>“2.4.0 — Summer sale landing pages”</p>",
+    '<dl class="facts"><dt>Client</dt><dd>Harbour Bikes</dd><dt>Project</dt><dd>harbourbikes.com.au</dd><dt>Version</dt><dd>2.4.0</dd>',
+    "<dt>Deployment window</dt><dd>Tuesday 8 December 2026, 10:00 pm AEDT to Tuesday 8 December 2026, 11:30 pm AEDT</dd></dl>",
+    "<h2>What changes</h2><ul><li><strong>feature:</strong> Summer sale landing pages</li></ul>",
+    "<h2>Test results</h2><ul><li>Staging: 3 passed</li></ul>",
+    '<form method="post"><h2>Your decision</h2><label for="note">Note (optional)</label><textarea id="note" name="note" maxlength="4000"></textarea>',
+    '<div class="actions"><button type="submit" name="decision" value="approved">Approve</button><button type="submit" name="decision" value="changes_requested">Request changes</button></div>',
+    "<p>This link works once, until Sunday 6 December 2026, 4:02 pm AEDT.</p></form>",
+  ].join(""),
+);
+
+const answeredPage = htmlPage(
+  "Thank you",
+  `<header><p>Paddock &amp; Pixel</p></header><h1>Approve ${names.project} ${names.version} for release?</h1><p class="ok" role="status">Thank you. Your answer is recorded: Approved, Friday 4 December 2026, 9:14 am AEDT.</p><p>Paddock &amp; Pixel can see your answer now. This link cannot be used again.</p>`,
+);
+
+const alreadyAnsweredPage = htmlPage(
+  "You have already answered",
+  "<header><p>Paddock &amp; Pixel</p></header><h1>You have already answered</h1><p>This link was used on Friday 4 December 2026, 9:14 am AEDT; the first answer stands. Contact Paddock &amp; Pixel to change it.</p>",
+);
+
 const planMarkdown = `# ${names.client} — ${names.project} ${names.title}
 
 - Risk: high (attempt 1), stage: pre-deployment verification
@@ -74,12 +110,25 @@ const clientReportPage = htmlPage(
   `<h1>${names.client} — releases in November 2026</h1><p>Prepared by Paddock &amp; Pixel. Times in ${names.timezone}.</p><h2>Shipped</h2><ul><li>${names.project} 2.3.2 — Click &amp; collect store picker, Tue 17 Nov 2026, 10:22 pm</li></ul><h2>Delivery</h2><p>4 deployments, lead time 47.5 h (median), no failed changes.</p>`,
 );
 
-export const documentExamples: Record<string, Record<string, string>> = {
+// Documents are strings; a form body (application/x-www-form-urlencoded) is its fields.
+export const documentExamples: Record<string, Record<string, string | Record<string, string>>> = {
   getReleasePlan: { "200": planMarkdown },
   getCalendarFeed: { "200": calendarFeed },
   getDoraChart: { "200": doraChart },
   getClientReport: { "200": clientReportPage },
   showSharedClientReport: { "200": clientReportPage, "404": invalidLink },
+  showApprovalPage: { "200": approvalPage, "404": invalidApprovalLink, "410": withdrawnApprovalLink },
+  answerApprovalPage: {
+    request: { decision: "approved", note: "Looks great on my phone. The 20 % banner is right." },
+    "200": answeredPage,
+    "404": invalidApprovalLink,
+    "409": alreadyAnsweredPage,
+    "410": withdrawnApprovalLink,
+    "422": htmlPage(
+      "That answer is not one this page offers",
+      "<h1>That answer is not one this page offers</h1><p>Go back to the page and choose one of its buttons.</p>",
+    ),
+  },
   getPublicNotesFeed: {
     "200": notesFeed,
     "404": htmlPage(

@@ -62,6 +62,7 @@ const signOff = {
   id: ids.signOff,
   attempt: 1,
   signer_id: ids.approver,
+  contact_id: null,
   decision: "approved",
   note: "Checked every 'was' price against the November price list.",
   created_at: "2026-12-07T23:40:12.000Z",

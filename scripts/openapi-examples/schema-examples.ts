@@ -1,4 +1,5 @@
 import { agencyExamples } from "./agency-examples";
+import { approvalExamples } from "./approval-examples";
 import { deliveryExamples } from "./delivery-examples";
 import { metricsExamples } from "./metrics-examples";
 import { releaseExamples } from "./release-examples";
@@ -18,4 +19,5 @@ export const SCHEMA_EXAMPLES: Record<string, unknown> = {
   ...schedulingExamples,
   ...deliveryExamples,
   ...metricsExamples,
+  ...approvalExamples,
 };

@@ -36,6 +36,7 @@ export const ids = {
   correctiveAction: "01a21746-b6c0-76d2-9886-40f1db6b5bfb",
   webhookDelivery: "01a21bee-bb00-78b9-8305-0216a0d80551",
   request: "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+  approvalRequest: "01a2253e-c380-7a41-8e0b-4f1c2d9a7e63",
 } as const;
 
 export const names = {

@@ -115,6 +115,7 @@ export const limitUnauthenticatedSurfaces: MiddlewareHandler<AppEnv> = async (c,
     path.startsWith("/u/") ||
     path.startsWith("/c/") ||
     path.startsWith("/s/") ||
+    path.startsWith("/a/") ||
     path.startsWith("/r/") ||
     path === "/ready"
   ) {

@@ -3,6 +3,7 @@ import { Resend } from "resend";
 import type { DatabaseHandle } from "../db/client";
 import { inSystemScope } from "../db/scope";
 import {
+  type ApprovalAsk,
   type Classification,
   type ConsentBasis,
   composeMessage,
@@ -15,6 +16,7 @@ import {
   retryDelaySeconds,
   type SkipReason,
 } from "../domain/notifications";
+import { signApprovalLink } from "../releases/approval-link-token";
 import { type EmailSettings, fromAddress } from "./settings";
 import { signUnsubscribeToken } from "./unsubscribe-token";
 
@@ -111,12 +113,21 @@ interface MessageContext {
   on_list: boolean;
   /** The person's link epoch: their unsubscribe links carry it, and raising it revokes the old ones. */
   link_epoch: number;
+  /** For `approval_requested`: the request the email carries the link of, and whether it still waits. */
+  approval_request_id: string | null;
+  approval_kind: "sign_off" | "uat" | null;
+  approval_message: string | null;
+  approval_expires_at: string | null;
+  approval_pending: boolean | null;
 }
 
 async function loadMessage(database: DatabaseHandle, id: string): Promise<MessageContext | undefined> {
   return inSystemScope(database, async (tx) => {
     const result = await tx.execute(sql`
       select o.id, o.tenant_id, o.release_id, o.contact_id, o.member_id, o.event, o.classification, o.status,
+        o.approval_request_id, ar.kind as approval_kind, ar.message as approval_message,
+        to_char(ar.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as approval_expires_at,
+        (ar.status = 'pending' and ar.expires_at > now()) as approval_pending,
         o.subject, o.to_address, o.body_text, o.body_html,
         to_char(o.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
         t.name as agency_name, t.sender_name, t.sender_email, t.sender_phone, t.sender_postal_address,
@@ -133,7 +144,7 @@ async function loadMessage(database: DatabaseHandle, id: string): Promise<Messag
         (c.suppressed_at is not null) as suppressed,
         (c.erased_at is not null or m.deactivated_at is not null
           or (o.contact_id is not null and c.id is null)) as erased,
-        (o.event = 'rollback_decision_required' or exists (select 1 from release_recipients rr
+        (o.event in ('rollback_decision_required', 'approval_requested') or exists (select 1 from release_recipients rr
           where rr.tenant_id = o.tenant_id and rr.release_id = o.release_id
             and (rr.contact_id = o.contact_id or rr.member_id = o.member_id))) as on_list
       from outbox_messages o
@@ -143,6 +154,7 @@ async function loadMessage(database: DatabaseHandle, id: string): Promise<Messag
       left join clients cl on cl.tenant_id = p.tenant_id and cl.id = p.client_id
       left join contacts c on c.tenant_id = o.tenant_id and c.id = o.contact_id
       left join members m on m.tenant_id = o.tenant_id and m.id = o.member_id
+      left join approval_requests ar on ar.tenant_id = o.tenant_id and ar.id = o.approval_request_id
       where o.id = ${id}`);
     return result.rows[0] as MessageContext | undefined;
   });
@@ -255,6 +267,23 @@ function storedEmail(message: MessageContext): ComposedEmail | null {
   return null;
 }
 
+/** The approval link, signed again for the request (the URL the agency saw is never stored). */
+async function approvalAsk(settings: EmailSettings, message: MessageContext): Promise<ApprovalAsk | null> {
+  if (message.event !== "approval_requested" || !message.approval_request_id) return null;
+  if (!message.approval_kind || !message.approval_expires_at) return null;
+  const token = await signApprovalLink(
+    settings.linkKeys,
+    { tenantId: message.tenant_id, requestId: message.approval_request_id },
+    new Date(message.approval_expires_at),
+  );
+  return {
+    kind: message.approval_kind,
+    url: `${settings.publicBaseUrl}/a/${token}`,
+    expires_at: message.approval_expires_at,
+    message: message.approval_message,
+  };
+}
+
 async function compose(settings: EmailSettings, message: MessageContext): Promise<ComposedEmail> {
   const subjectId = message.contact_id
     ? { tenantId: message.tenant_id, contactId: message.contact_id }
@@ -293,6 +322,7 @@ async function compose(settings: EmailSettings, message: MessageContext): Promis
     },
     first_name: firstName(message.person_name),
     unsubscribe_url: unsubscribeUrl,
+    approval: await approvalAsk(settings, message),
   });
   return { to: message.email ?? "", ...composed, unsubscribeUrl };
 }
@@ -344,9 +374,12 @@ async function sendOne(
   const { now } = options;
   const message = await loadMessage(database, id);
   if (!message || (message.status !== "queued" && message.status !== "retrying")) return "skipped";
-  const decision = message.on_list
-    ? decideSend(message.classification, message)
-    : ({ send: false, reason: "no_longer_recipient" } as const);
+  const decision =
+    message.event === "approval_requested" && !message.approval_pending
+      ? ({ send: false, reason: "approval_no_longer_pending" } as const)
+      : message.on_list
+        ? decideSend(message.classification, message)
+        : ({ send: false, reason: "no_longer_recipient" } as const);
   if (!decision.send) {
     await settle(database, id, attempts, now, { status: "skipped", reason: decision.reason });
     return "skipped";

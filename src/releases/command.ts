@@ -4,8 +4,14 @@ import type { TokenClaims } from "../lib/auth/tokens";
 import type { ProblemCode, ProblemExtras } from "../lib/problem";
 import type { ReleaseOperation } from "./operations";
 
-/** Who is asking: a member (their verified token) or the platform itself. */
-export type Principal = { kind: "token"; claims: TokenClaims } | { kind: "system"; name: "scheduler" | "ci" };
+/**
+ * Who is asking: a member (their verified token), the platform itself, or a client contact holding
+ * a verified approval link (the link's signature was checked; its row is checked in the command).
+ */
+export type Principal =
+  | { kind: "token"; claims: TokenClaims }
+  | { kind: "system"; name: "scheduler" | "ci" }
+  | { kind: "approval_link"; contactId: string };
 
 /** One state change of one release, as sent to its Durable Object. Plain data: it crosses RPC. */
 export interface ReleaseCommand {

@@ -22,6 +22,13 @@ import { loadReleaseState } from "./release-state";
 function checkActorAhead(tx: Tx, pipeline: PipeliningClient, command: ReleaseCommand): Promise<Actor> {
   const { principal, operation } = command;
   if (principal.kind === "system") return Promise.resolve({ kind: "system", name: principal.name });
+  if (principal.kind === "approval_link") {
+    // A link answers its own request and nothing else.
+    if (operation.name !== "answer_approval_request") {
+      return Promise.reject(new ApiError("forbidden", "An approval link can only answer its request."));
+    }
+    return Promise.resolve({ kind: "contact", contact_id: principal.contactId });
+  }
   const { sql: text, params } = liveTokenRole(tx, principal.claims).toSQL();
   return pipeline
     .sendAhead(text, params, ({ rows }) => {

@@ -43,6 +43,11 @@ export const OPERATION_ROLES: Readonly<
   publish_notes: MANAGERS,
   set_recipients: MANAGERS,
   // A release manager only for the release they manage (checked in the operation).
+  request_approval: MANAGERS,
+  withdraw_approval_request: MANAGERS,
+  // No member answers a client's link: only the approval link's principal (execute-command.ts).
+  answer_approval_request: [],
+  // A release manager only for the release they manage (checked in the operation).
   cancel_messages: MANAGERS,
 };
 
@@ -52,7 +57,7 @@ export const RELEASE_MANAGER_ROLES: readonly Role[] = MANAGERS;
 /**
  * The member roles that can hold each lifecycle capacity (capacitiesOf in authority.ts): the
  * release's assigned manager, an owner standing in for them, and every member but a viewer as a
- * reporter. CI and the scheduler are not members.
+ * reporter. CI, the scheduler and a client answering an approval link are not members.
  */
 export const CAPACITY_ROLES: Readonly<Record<Capacity, readonly Role[]>> = {
   release_manager: RELEASE_MANAGER_ROLES,
@@ -61,6 +66,7 @@ export const CAPACITY_ROLES: Readonly<Record<Capacity, readonly Role[]>> = {
   ci: [],
   scheduler: [],
   policy: [],
+  client: [],
 };
 
 /** Lifecycle commands a member sends through the API; the window ticks are the cron's. */

@@ -121,7 +121,8 @@ export async function loadReleaseState(tx: Tx, tenantId: string, releaseId: stri
       coalesce(c.timezone, t.timezone) as timezone,
       coalesce(c.state, t.state) as holiday_state,
       json_build_object('second_approver_for_high_risk', t.second_approver_for_high_risk,
-        'auto_rollback_on_failure', t.auto_rollback_on_failure) as policy,
+        'auto_rollback_on_failure', t.auto_rollback_on_failure,
+        'client_sign_off_for_high_risk', t.client_sign_off_for_high_risk) as policy,
       r.window_override_reason, r.window_source_id,
       (select tm.member_id from release_team_members tm
         where tm.release_id = r.id and tm.role = 'release_manager' limit 1) as release_manager_id,
@@ -147,7 +148,9 @@ export async function loadReleaseState(tx: Tx, tenantId: string, releaseId: stri
       coalesce((select json_agg(json_build_object('id', ir.id, 'severity', ir.severity, 'status', ir.status,
                  'description', ir.description, 'link', ir.link) order by ir.created_at)
         from issue_reports ir where ir.release_id = r.id and ir.attempt = r.attempt), '[]') as issues,
-      coalesce((select json_agg(json_build_object('signer_id', so.signer_id, 'decision', so.decision,
+      coalesce((select json_agg(json_build_object(
+                 'signer_kind', case when so.contact_id is null then 'member' else 'contact' end,
+                 'signer_id', coalesce(so.signer_id, so.contact_id), 'decision', so.decision,
                  'at', ${iso("so.created_at")}) order by so.created_at)
         from sign_offs so where so.release_id = r.id and so.attempt = r.attempt), '[]') as sign_offs,
       (select json_build_object('status', inv.status, 'corrective_actions', coalesce((

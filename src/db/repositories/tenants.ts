@@ -10,6 +10,7 @@ export type TenantChanges = Partial<
     | "state"
     | "holidaysEnabled"
     | "secondApproverForHighRisk"
+    | "clientSignOffForHighRisk"
     | "retentionDays"
     | "autoRollbackOnFailure"
     | "senderName"

@@ -1,3 +1,4 @@
+export * from "./approvals";
 export * from "./clients";
 export * from "./idempotency";
 export * from "./integrations";

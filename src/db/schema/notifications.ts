@@ -97,7 +97,10 @@ export const outboxMessages = pgTable(
     releaseId: uuid(),
     contactId: uuid(),
     memberId: uuid(),
-    // release_scheduled | window_opened | deployed | rolled_back | rollback_failed | notes_published
+    // The approval request an `approval_requested` message carries the link of.
+    approvalRequestId: uuid(),
+    // release_scheduled | window_opened | deployed | rolled_back | rollback_failed | notes_published |
+    // rollback_decision_required | approval_requested
     event: text().notNull(),
     // factual | commercial (Spam Act: commercial needs consent)
     classification: text().notNull(),

@@ -241,12 +241,18 @@ export const signOffs = pgTable(
     tenantId: tenantId(),
     releaseId: uuid().notNull(),
     attempt: integer().notNull(),
-    signerId: uuid().notNull(),
+    // A member approver on the team, or a client contact through an approval link: one of the two.
+    signerId: uuid(),
+    contactId: uuid(),
     decision: text().notNull(),
     note: text(),
     createdAt: timestamps.createdAt,
   },
-  (t) => [releaseRef(t, "sign_offs_release_fk"), index("sign_offs_release_idx").on(t.releaseId, t.attempt)],
+  (t) => [
+    releaseRef(t, "sign_offs_release_fk"),
+    index("sign_offs_release_idx").on(t.releaseId, t.attempt),
+    check("sign_offs_one_signer_check", sql`(${t.signerId} is null) <> (${t.contactId} is null)`),
+  ],
 );
 
 export const investigations = pgTable(

@@ -30,6 +30,8 @@ export const tenants = pgTable(
     senderPhone: text(),
     // Agency policy: a high-risk go also needs an approver other than the person deciding.
     secondApproverForHighRisk: boolean().notNull().default(false),
+    // High-risk releases also need the client's sign-off (by approval link) before go.
+    clientSignOffForHighRisk: boolean().notNull().default(false),
     // Agency policy: a failed deployment or smoke test rolls back at once, as the system.
     autoRollbackOnFailure: boolean().notNull().default(false),
     // The state's public holidays are deployment freezes unless switched off.

@@ -14,7 +14,9 @@ export type Capacity =
   | "reporter"
   | "ci"
   | "scheduler"
-  | "policy";
+  | "policy"
+  /** A client's contact through an approval link: reports their own UAT verdict, nothing else. */
+  | "client";
 
 const DECIDERS: readonly Capacity[] = ["release_manager", "owner_as_release_manager"];
 const REPORTERS: readonly Capacity[] = ["release_manager", "owner_as_release_manager", "reporter", "ci"];
@@ -35,7 +37,7 @@ export const COMMAND_AUTHORITY: Readonly<Record<CommandKey, readonly Capacity[]>
   deployment_started: REPORTERS,
   deployment_completed: REPORTERS,
   deployment_failed: REPORTERS,
-  test_result: REPORTERS,
+  test_result: [...REPORTERS, "client"],
   rollback_step: REPORTERS,
   window_opened: ["scheduler"],
   window_missed: ["scheduler"],
@@ -44,6 +46,7 @@ export const COMMAND_AUTHORITY: Readonly<Record<CommandKey, readonly Capacity[]>
 /** Every capacity `actor` holds on a release with `team`. */
 export function capacitiesOf(actor: Actor, team: TeamFacts): Capacity[] {
   if (actor.kind === "system") return [actor.name];
+  if (actor.kind === "contact") return ["client"];
   // A viewer never writes, even if someone put them on a team.
   if (actor.role === "viewer") return [];
   const capacities: Capacity[] = [];

@@ -12,7 +12,8 @@ import type { LifecycleState, Stage } from "./stages";
 
 export type ActorRef =
   | { kind: "member"; member_id: string }
-  | { kind: "system"; name: "scheduler" | "ci" | "policy" };
+  | { kind: "system"; name: "scheduler" | "ci" | "policy" }
+  | { kind: "contact"; contact_id: string };
 
 export function actorRef(actor: Actor): ActorRef {
   return actor.kind === "member" ? { kind: "member", member_id: actor.member_id } : actor;

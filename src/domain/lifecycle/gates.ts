@@ -28,6 +28,7 @@ export const GATE_IDS = [
   "compliance_signed_off",
   "stakeholders_signed_off",
   "second_approver_signed_off",
+  "client_signed_off",
   "rollback_procedure_present",
   "go_decision",
   "window_open",
@@ -150,9 +151,13 @@ function approverIds(snapshot: ReleaseSnapshot): string[] {
   return snapshot.team.members.filter((m) => m.role === "approver").map((m) => m.member_id);
 }
 
-/** The latest sign-off of each signer; a later sign-off replaces an earlier one. */
-function latestSignOffs(snapshot: ReleaseSnapshot): Map<string, "approved" | "rejected"> {
+/** The latest sign-off of each signer of a kind; a later sign-off replaces an earlier one. */
+function latestSignOffs(
+  snapshot: ReleaseSnapshot,
+  kind: "member" | "contact" = "member",
+): Map<string, "approved" | "rejected"> {
   const sorted = snapshot.sign_offs
+    .filter((signOff) => (signOff.signer_kind ?? "member") === kind)
     .map((signOff, index) => ({ signOff, index, time: Date.parse(signOff.at) }))
     .sort((a, b) => (a.time === b.time ? a.index - b.index : a.time - b.time));
   const latest = new Map<string, "approved" | "rejected">();
@@ -170,6 +175,24 @@ function stakeholderProblems(snapshot: ReleaseSnapshot): string[] {
     if (approvers.length === 0) problems.push("a high-risk release needs at least one approver on its team");
     const waiting = approvers.filter((id) => latest.get(id) === undefined);
     if (waiting.length > 0) problems.push(`${waiting.length} approver(s) have not signed off yet`);
+  }
+  return problems;
+}
+
+function needsClientSignOff({ snapshot, context }: GateInput): boolean {
+  return snapshot.release.risk === "high" && context.policy.client_sign_off_for_high_risk === true;
+}
+
+/** A client who asked for changes holds the release whatever its risk; the policy asks for an approval. */
+function clientProblems(input: GateInput): string[] {
+  const latest = [...latestSignOffs(input.snapshot, "contact").values()];
+  const problems: string[] = [];
+  const changes = latest.filter((decision) => decision === "rejected").length;
+  if (changes > 0) problems.push(`${changes} client contact(s) asked for changes`);
+  if (needsClientSignOff(input) && !latest.includes("approved")) {
+    problems.push(
+      "the agency requires the client's sign-off for high-risk releases and no client contact has approved (POST /v1/releases/{id}/approval-requests)",
+    );
   }
   return problems;
 }
@@ -290,6 +313,16 @@ export const GATES: readonly GateDefinition[] = [
         : "The agency's policy asks for no second approver on this release.",
     unmet:
       "The agency requires a second approver for high-risk releases: an approver other than the person deciding go must sign off.",
+  },
+  {
+    id: "client_signed_off",
+    stage: "pre_deployment_verification",
+    holds: (input) => clientProblems(input).length === 0,
+    met: (input) =>
+      needsClientSignOff(input)
+        ? "The client signed off (through an approval link)."
+        : "No client contact has asked for changes (the client's sign-off is required only for high-risk releases when the agency asks for it).",
+    unmet: (input) => `The client has not signed off: ${clientProblems(input).join("; ")}.`,
   },
   {
     id: "rollback_procedure_present",

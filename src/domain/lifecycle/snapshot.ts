@@ -128,8 +128,12 @@ export interface IssueReportFact {
   link: string | null;
 }
 
-/** A stakeholder-readiness sign-off by one of the release's approvers (or anyone else: only team approvers count). */
+/**
+ * A stakeholder-readiness sign-off: by a member (only the team's approvers count) or by a client
+ * contact through an approval link (`signer_kind: "contact"`, `signer_id` the contact's id).
+ */
 export interface SignOffFact {
+  signer_kind?: "member" | "contact";
   signer_id: string;
   decision: "approved" | "rejected";
   at: string;
@@ -202,6 +206,8 @@ export interface LifecyclePolicy {
   second_approver_for_high_risk: boolean;
   /** A failed deployment or smoke test rolls back at once, decided by the system under this policy. */
   auto_rollback_on_failure?: boolean;
+  /** High-risk releases also need a client contact's sign-off (through an approval link) before go. */
+  client_sign_off_for_high_risk?: boolean;
 }
 
 export interface LifecycleContext {
@@ -214,4 +220,6 @@ export type Actor =
    * `scheduler` is the cron that opens windows; `ci` is a verified CI webhook; `policy` is the
    * agency's automatic-rollback policy acting on a failure.
    */
-  | { kind: "system"; name: "scheduler" | "ci" | "policy" };
+  | { kind: "system"; name: "scheduler" | "ci" | "policy" }
+  /** A client's contact answering an approval link (sign-off or UAT): no account, one decision. */
+  | { kind: "contact"; contact_id: string };

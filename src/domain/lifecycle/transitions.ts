@@ -40,6 +40,7 @@ export const GO_GATES: readonly GateId[] = [
   "compliance_signed_off",
   "stakeholders_signed_off",
   "second_approver_signed_off",
+  "client_signed_off",
   "rollback_procedure_present",
 ];
 

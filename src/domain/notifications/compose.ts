@@ -23,6 +23,15 @@ export interface ReleaseFacts {
   notes_url: string | null;
 }
 
+/** The client's decision an `approval_requested` message asks for, with its link. */
+export interface ApprovalAsk {
+  kind: "sign_off" | "uat";
+  url: string;
+  expires_at: string;
+  /** The agency's note to the client, as they wrote it. */
+  message: string | null;
+}
+
 export interface ComposeInput {
   event: NotificationEvent;
   classification: Classification;
@@ -31,6 +40,7 @@ export interface ComposeInput {
   /** First name at most: emails carry no other personal data. */
   first_name: string | null;
   unsubscribe_url: string;
+  approval?: ApprovalAsk | null;
 }
 
 export interface ComposedMessage {
@@ -57,6 +67,8 @@ export function subjectFor(event: NotificationEvent, projectName: string, versio
       return `${name}: release notes`;
     case "rollback_decision_required":
       return `Action needed: ${name} failed in production; decide on a rollback`;
+    case "approval_requested":
+      return `Your approval is requested: ${name}`;
   }
 }
 
@@ -124,6 +136,24 @@ function headline(input: ComposeInput): { lines: string[] } {
       return {
         lines: [`The release notes for ${name} ("${release.title}") are published.`],
       };
+    case "approval_requested": {
+      const ask = input.approval;
+      const what =
+        ask?.kind === "uat"
+          ? `Please try ${name} ("${release.title}") and tell us whether it passes your acceptance testing.`
+          : `Please review ${name} ("${release.title}") and approve it for release, or ask for changes.`;
+      return {
+        lines: [
+          what,
+          ...(ask?.message ? [`Message from ${input.sender.name}: ${ask.message}`] : []),
+          ...(ask
+            ? [
+                `The link below shows the release and takes your answer: no login needed; it works once, until ${localTime(ask.expires_at, release.timezone)}.`,
+              ]
+            : []),
+        ],
+      };
+    }
     case "rollback_decision_required":
       return {
         lines: [
@@ -149,12 +179,15 @@ export function composeMessage(input: ComposeInput): ComposedMessage {
   const greeting = input.first_name ? `Hi ${input.first_name},` : "Hello,";
   const notes =
     input.event === "notes_published" && input.release.notes_markdown ? input.release.notes_markdown : null;
+  const approvalUrl = input.event === "approval_requested" ? (input.approval?.url ?? null) : null;
   const link = input.event === "notes_published" ? input.release.notes_url : null;
   const id = identification(input.sender);
   const why =
     input.classification === "commercial"
       ? "You receive this because you agreed to hear about releases of this project."
-      : "You receive this because you are on the communication list of this release.";
+      : approvalUrl
+        ? `You receive this because ${input.sender.name} asked for your decision on this release.`
+        : "You receive this because you are on the communication list of this release.";
 
   const text = [
     greeting,
@@ -162,6 +195,7 @@ export function composeMessage(input: ComposeInput): ComposedMessage {
     ...lines,
     ...(notes ? ["", markdownToText(notes)] : []),
     ...(link ? ["", `Read them online: ${link}`] : []),
+    ...(approvalUrl ? ["", `See the release and answer: ${approvalUrl}`] : []),
     "",
     "--",
     ...id,
@@ -177,6 +211,7 @@ export function composeMessage(input: ComposeInput): ComposedMessage {
     ...lines.map((line) => `<p>${escapeHtml(line)}</p>`),
     notes ? `<div>${renderMarkdown(notes, 1)}</div>` : "",
     link ? `<p><a href="${escapeHtml(link)}">Read the release notes online</a></p>` : "",
+    approvalUrl ? `<p><a href="${escapeHtml(approvalUrl)}">See the release and answer</a></p>` : "",
     '<hr><p style="font-size:0.875rem;color:#444">',
     id.map(escapeHtml).join("<br>"),
     `<br>${escapeHtml(why)}`,

@@ -14,6 +14,8 @@ export const NOTIFICATION_EVENTS = [
   "notes_published",
   // To the release manager and owners only (not the communication list): a failure awaits them.
   "rollback_decision_required",
+  // To one client contact: their sign-off or UAT verdict, asked for by signed link.
+  "approval_requested",
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
@@ -30,6 +32,7 @@ export const SKIP_REASONS = [
   "rejected_by_provider",
   "gave_up_after_retries",
   "no_longer_recipient",
+  "approval_no_longer_pending",
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
@@ -44,6 +47,8 @@ export const SKIP_REASON_TEXT: Record<SkipReason, string> = {
   gave_up_after_retries: "The email provider could not be reached after every retry.",
   no_longer_recipient:
     "The recipient left the release's communication list (or the team) before it was sent.",
+  approval_no_longer_pending:
+    "The approval request was answered, withdrawn or expired before its email could be sent.",
 };
 
 export interface ReleaseFactsForClassification {

@@ -1,6 +1,13 @@
 import type { LifecycleCommand } from "../../domain/lifecycle";
 import type { OperationContext } from "../operation-context";
 import {
+  type ApprovalAnswer,
+  type ApprovalRequestInput,
+  answerApprovalRequest,
+  requestApproval,
+  withdrawApprovalRequest,
+} from "./approvals";
+import {
   type ChecklistBulkUpdate,
   type ChecklistItemUpdate,
   updateChecklist,
@@ -68,7 +75,10 @@ export type ReleaseOperation =
   | { name: "set_notes"; input: NotesInput }
   | { name: "publish_notes"; input: Record<string, never> }
   | { name: "set_recipients"; input: RecipientsInput }
-  | { name: "cancel_messages"; input: CancelMessagesInput };
+  | { name: "cancel_messages"; input: CancelMessagesInput }
+  | { name: "request_approval"; input: ApprovalRequestInput }
+  | { name: "withdraw_approval_request"; input: { approval_request_id: string } }
+  | { name: "answer_approval_request"; input: ApprovalAnswer };
 
 export async function runOperation(ctx: OperationContext, operation: ReleaseOperation): Promise<unknown> {
   switch (operation.name) {
@@ -112,5 +122,11 @@ export async function runOperation(ctx: OperationContext, operation: ReleaseOper
       return setRecipients(ctx, operation.input);
     case "cancel_messages":
       return cancelMessages(ctx, operation.input);
+    case "request_approval":
+      return requestApproval(ctx, operation.input);
+    case "withdraw_approval_request":
+      return withdrawApprovalRequest(ctx, operation.input);
+    case "answer_approval_request":
+      return answerApprovalRequest(ctx, operation.input);
   }
 }

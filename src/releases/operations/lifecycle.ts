@@ -246,7 +246,8 @@ async function recordFact(ctx: OperationContext, event: LifecycleEvent): Promise
     attempt: ctx.state.attempt,
     createdAt: ctx.now,
   };
-  const source = ctx.actor.kind === "system" ? ctx.actor.name : "api";
+  const source =
+    ctx.actor.kind === "system" ? ctx.actor.name : ctx.actor.kind === "contact" ? "approval_link" : "api";
   switch (event.type) {
     case "test_result_recorded":
       await ctx.tx.insert(testResults).values({

@@ -53,6 +53,7 @@ export function presentSignOff(row: typeof signOffs.$inferSelect) {
     id: row.id,
     attempt: row.attempt,
     signer_id: row.signerId,
+    contact_id: row.contactId,
     decision: row.decision,
     note: row.note,
     created_at: row.createdAt.toISOString(),

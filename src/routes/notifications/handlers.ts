@@ -7,6 +7,7 @@ import type { Tx } from "../../db/scope";
 import { maskEmail, SKIP_REASON_TEXT, type SkipReason } from "../../domain/notifications";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { notFound } from "../../lib/problem";
+import { redactApprovalLinks } from "../../lib/redact";
 import { loadCommunicationList } from "../../notifications/communication-list";
 import { renderStoredOrPreview } from "../../notifications/send";
 import { emailSettings } from "../../notifications/settings";
@@ -131,7 +132,12 @@ export const getNotificationHandler: AppRouteHandler<typeof getNotification> = a
     {
       ...presentNotification(row, actor, config.RESEND_API_KEY !== undefined),
       rendered: rendered
-        ? { subject: rendered.subject, text: rendered.text, html: rendered.html, preview: rendered.preview }
+        ? {
+            subject: rendered.subject,
+            text: redactApprovalLinks(rendered.text),
+            html: redactApprovalLinks(rendered.html),
+            preview: rendered.preview,
+          }
         : null,
     },
     200,

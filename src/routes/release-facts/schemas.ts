@@ -197,7 +197,14 @@ export const SignOffSchema = z
   .object({
     id: z.uuid(),
     attempt: z.number().int(),
-    signer_id: z.uuid(),
+    signer_id: z
+      .uuid()
+      .nullable()
+      .openapi({ description: "The approver (a member); null when a client contact signed off by link." }),
+    contact_id: z.uuid().nullable().openapi({
+      description:
+        "The client contact who signed off through an approval link (`rejected` is their request for changes); null for a member.",
+    }),
     decision: z.enum(["approved", "rejected"]),
     note: z.string().nullable(),
     created_at: Timestamp,

@@ -376,6 +376,13 @@ const EventActorSchema = z
           "scheduler: the cron; ci: a signed CI report; policy: an agency policy (e.g. auto_rollback_on_failure).",
       }),
     }),
+    z.object({
+      kind: z.literal("contact"),
+      contact_id: z.uuid().openapi({
+        description:
+          "A client contact who answered an approval link (sign-off or UAT). Only the id: GET /v1/contacts/{id} for who it is.",
+      }),
+    }),
   ])
   .openapi("ReleaseEventActor");
 

@@ -34,6 +34,7 @@ export const patchTenantHandler: AppRouteHandler<typeof patchTenant> = async (c)
       state: body.state,
       holidaysEnabled: body.holidays_enabled,
       secondApproverForHighRisk: body.second_approver_for_high_risk,
+      clientSignOffForHighRisk: body.client_sign_off_for_high_risk,
       autoRollbackOnFailure: body.auto_rollback_on_failure,
       retentionDays: body.retention_days,
       senderName: body.sender?.name,

@@ -40,6 +40,10 @@ export const TenantSchema = z
       description:
         "High-risk go decisions also need a sign-off from an approver other than the person deciding.",
     }),
+    client_sign_off_for_high_risk: z.boolean().openapi({
+      description:
+        "High-risk go decisions also need a client contact's approval through an approval link (POST /v1/releases/{id}/approval-requests). A client who asks for changes holds any release.",
+    }),
     auto_rollback_on_failure: z.boolean().openapi({
       description:
         "A failed deployment or smoke test rolls back at once, recorded as the system acting under this policy (default false: the release manager decides, and is emailed).",
@@ -76,6 +80,7 @@ export const TenantPatchSchema = z
     state: AuStateSchema.optional(),
     holidays_enabled: z.boolean().optional(),
     second_approver_for_high_risk: z.boolean().optional(),
+    client_sign_off_for_high_risk: z.boolean().optional(),
     auto_rollback_on_failure: z.boolean().optional(),
     retention_days: z.number().int().min(7, "must be at least 7 days").max(3650).optional(),
     sender: SenderPatchSchema.optional(),
@@ -91,6 +96,7 @@ export function presentTenant(row: TenantRow) {
     state: row.state,
     holidays_enabled: row.holidaysEnabled,
     second_approver_for_high_risk: row.secondApproverForHighRisk,
+    client_sign_off_for_high_risk: row.clientSignOffForHighRisk,
     auto_rollback_on_failure: row.autoRollbackOnFailure,
     retention_days: row.retentionDays,
     sender: {

@@ -42,6 +42,7 @@ function changed(
 }
 
 const complete = () => completeSnapshot();
+const CLIENT = "c1a2b3c4-0000-4000-8000-00000000c11e";
 const highRisk = changed((s) => {
   s.release.risk = "high";
 });
@@ -156,6 +157,26 @@ const GATE_CASES: GateCase[] = [
       s.sign_offs = [{ signer_id: RM, decision: "approved", at: "2026-03-14T09:30:00Z" }];
     }),
     says: "other than the person deciding go",
+  },
+  {
+    id: "client_signed_off",
+    passing: changed((s) => {
+      s.release.risk = "high";
+      s.sign_offs.push(
+        { signer_kind: "contact", signer_id: CLIENT, decision: "rejected", at: "2026-03-14T09:00:00Z" },
+        // A later answer by the same contact replaces their request for changes.
+        { signer_kind: "contact", signer_id: CLIENT, decision: "approved", at: "2026-03-14T10:00:00Z" },
+      );
+    }),
+    failing: changed((s) => {
+      s.sign_offs.push({
+        signer_kind: "contact",
+        signer_id: CLIENT,
+        decision: "rejected",
+        at: "2026-03-14T09:00:00Z",
+      });
+    }),
+    says: "1 client contact(s) asked for changes",
   },
   {
     id: "rollback_procedure_present",
@@ -464,6 +485,26 @@ describe("gate details", () => {
     expect(evaluate("second_approver_signed_off", selfApproved, lenientContext).ok).toBe(true);
     selfApproved.release.risk = "low";
     expect(evaluate("second_approver_signed_off", selfApproved, context).ok).toBe(true);
+  });
+
+  it("needs a client contact's approval on high-risk releases only when the agency asks for it", () => {
+    const snapshot = completeSnapshot();
+    snapshot.release.risk = "high";
+    const asks = { policy: { ...context.policy, client_sign_off_for_high_risk: true } };
+    expect(evaluate("client_signed_off", snapshot, context).ok).toBe(true);
+    const unmet = evaluate("client_signed_off", snapshot, asks);
+    expect(unmet.ok).toBe(false);
+    expect(unmet.detail).toContain("requires the client's sign-off");
+    // A contact's approval (their id never counts as a member approver's) satisfies the policy.
+    snapshot.sign_offs.push({
+      signer_kind: "contact",
+      signer_id: APPROVER,
+      decision: "approved",
+      at: "2026-03-14T09:00:00Z",
+    });
+    expect(evaluate("client_signed_off", snapshot, asks).ok).toBe(true);
+    snapshot.release.risk = "low";
+    expect(evaluate("client_signed_off", completeSnapshot(), asks).ok).toBe(true);
   });
 
   it("does not count a sign-off by someone who is not an approver on the team", () => {

@@ -125,6 +125,10 @@ export async function seedWorld(): Promise<World> {
   );
   await toPreDeployment(agency, releaseId, [agency.members.owner.id]);
   await created(`/v1/releases/${releaseId}/sign-offs`, owner, { decision: "approved", note: "Looks right" });
+  const approvalRequest = await created(`/v1/releases/${releaseId}/approval-requests`, manager, {
+    contact_id: contact.id,
+    kind: "sign_off",
+  });
   await readyForGo(agency, releaseId);
   await go(agency, releaseId);
   await created(`/v1/releases/${releaseId}/deployment-log`, engineer, { kind: "deployment_completed" });
@@ -207,6 +211,7 @@ export async function seedWorld(): Promise<World> {
       windows: window.id,
       "feed-tokens": feedToken.id,
       "report-links": reportLink.id,
+      "approval-requests": approvalRequest.id,
       integrations: integration.id,
       contacts: contact.id,
       notifications: messageId,

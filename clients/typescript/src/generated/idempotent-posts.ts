@@ -12,6 +12,7 @@ export const idempotentPosts: ReadonlySet<string> = new Set([
   "/v1/notifications/{id}/cancel",
   "/v1/projects",
   "/v1/releases",
+  "/v1/releases/{id}/approval-requests",
   "/v1/releases/{id}/cancel",
   "/v1/releases/{id}/decisions",
   "/v1/releases/{id}/deployment-log",

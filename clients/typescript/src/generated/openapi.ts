@@ -1528,6 +1528,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/releases/{id}/approval-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The release's approval requests and their status
+         * @description Every request sent for this release, oldest first, with its status and the client's answer; never the links.
+         */
+        get: operations["listApprovalRequests"];
+        put?: never;
+        /**
+         * Ask a client contact to sign off or give their UAT verdict by link (owner, the release's manager)
+         * @description Emails the contact a link to a page where they approve or ask for changes (sign_off, before go) or say whether acceptance testing passed (uat, once deployed), without an account. The link is bound to this release attempt, this contact and one answer, and expires. The answer is recorded as that contact's sign-off or UAT result and counts toward the gates; the agency can require a client sign-off for high-risk releases (`client_sign_off_for_high_risk`).
+         */
+        post: operations["createApprovalRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/releases/{id}/approval-requests/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One approval request
+         * @description Its status and the client's answer; never its link.
+         */
+        get: operations["getApprovalRequest"];
+        put?: never;
+        post?: never;
+        /**
+         * Withdraw a pending approval request (owner, the release's manager)
+         * @description The link stops working at once (its page says it was withdrawn) and its email is cancelled if it has not gone out. The request stays on record as withdrawn.
+         */
+        delete: operations["withdrawApprovalRequest"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/a/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The client's approval page (no login)
+         * @description What the approval link opens: the agency, client, project, version and title, the window in the client's local time, the change log and a summary of test results, with the answer form. Opening it changes nothing (mail scanners follow links); the answer is a POST from the page.
+         */
+        get: operations["showApprovalPage"];
+        put?: never;
+        /**
+         * The client's answer, posted from the approval page (no login)
+         * @description Records the answer once, as the contact the link was sent to, through the release's coordinator like any other change. A second answer, an expired or withdrawn link, or a release past the point the answer could change gets a page saying so.
+         */
+        post: operations["answerApprovalPage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/release-notes-template": {
         parameters: {
             query?: never;
@@ -1770,7 +1842,7 @@ export interface components {
              * @example staging_tests_passed
              * @enum {string}
              */
-            id: "scope_present" | "change_log_present" | "release_manager_assigned" | "engineer_assigned" | "window_confirmed" | "window_allowed_by_policy" | "planning_checklist_complete" | "staging_tests_passed" | "checklist_complete" | "compliance_signed_off" | "stakeholders_signed_off" | "second_approver_signed_off" | "rollback_procedure_present" | "go_decision" | "window_open" | "no_pending_rollback_decision" | "deployment_completed" | "smoke_test_passed" | "execution_checklist_complete" | "verification_tests_passed" | "uat_passed" | "monitoring_confirmed" | "no_open_blocking_issues" | "post_deployment_checklist_complete" | "stable_decision" | "release_notes_published" | "notifications_settled" | "closure_checklist_complete" | "investigation_closed" | "corrective_actions_closed";
+            id: "scope_present" | "change_log_present" | "release_manager_assigned" | "engineer_assigned" | "window_confirmed" | "window_allowed_by_policy" | "planning_checklist_complete" | "staging_tests_passed" | "checklist_complete" | "compliance_signed_off" | "stakeholders_signed_off" | "second_approver_signed_off" | "client_signed_off" | "rollback_procedure_present" | "go_decision" | "window_open" | "no_pending_rollback_decision" | "deployment_completed" | "smoke_test_passed" | "execution_checklist_complete" | "verification_tests_passed" | "uat_passed" | "monitoring_confirmed" | "no_open_blocking_issues" | "post_deployment_checklist_complete" | "stable_decision" | "release_notes_published" | "notifications_settled" | "closure_checklist_complete" | "investigation_closed" | "corrective_actions_closed";
             /**
              * @description The stage the gate guards (or `reattempt`).
              * @example pre_deployment_verification
@@ -1870,6 +1942,8 @@ export interface components {
             state: string;
             /** @description High-risk go decisions also need a sign-off from an approver other than the person deciding. */
             second_approver_for_high_risk: boolean;
+            /** @description High-risk go decisions also need a client contact's approval through an approval link (POST /v1/releases/{id}/approval-requests). A client who asks for changes holds any release. */
+            client_sign_off_for_high_risk: boolean;
             /** @description A failed deployment or smoke test rolls back at once, recorded as the system acting under this policy (default false: the release manager decides, and is emailed). */
             auto_rollback_on_failure: boolean;
             /** @description Days message bodies, delivery records and webhook deliveries are kept (Privacy Act APP 11). */
@@ -1990,6 +2064,7 @@ export interface components {
             state?: "NSW" | "VIC" | "QLD" | "SA" | "WA" | "TAS" | "ACT" | "NT";
             holidays_enabled?: boolean;
             second_approver_for_high_risk?: boolean;
+            client_sign_off_for_high_risk?: boolean;
             auto_rollback_on_failure?: boolean;
             retention_days?: number;
             sender?: {
@@ -2785,6 +2860,14 @@ export interface components {
              * @enum {string}
              */
             name: "scheduler" | "ci" | "policy";
+        } | {
+            /** @enum {string} */
+            kind: "contact";
+            /**
+             * Format: uuid
+             * @description A client contact who answered an approval link (sign-off or UAT). Only the id: GET /v1/contacts/{id} for who it is.
+             */
+            contact_id: string;
         };
         /** @description A JSON object: field names and their values, nested at most three levels below it. */
         JsonObject: {
@@ -2986,8 +3069,16 @@ export interface components {
             /** Format: uuid */
             id: string;
             attempt: number;
-            /** Format: uuid */
-            signer_id: string;
+            /**
+             * Format: uuid
+             * @description The approver (a member); null when a client contact signed off by link.
+             */
+            signer_id: string | null;
+            /**
+             * Format: uuid
+             * @description The client contact who signed off through an approval link (`rejected` is their request for changes); null for a member.
+             */
+            contact_id: string | null;
             /** @enum {string} */
             decision: "approved" | "rejected";
             note: string | null;
@@ -3765,7 +3856,7 @@ export interface components {
              */
             status: "queued" | "retrying" | "sent" | "skipped" | "failed" | "cancelled";
             /** @enum {string|null} */
-            skip_reason: "no_consent" | "unsubscribed" | "suppressed" | "erased" | "no_address" | "rejected_by_provider" | "gave_up_after_retries" | "no_longer_recipient" | null;
+            skip_reason: "no_consent" | "unsubscribed" | "suppressed" | "erased" | "no_address" | "rejected_by_provider" | "gave_up_after_retries" | "no_longer_recipient" | "approval_no_longer_pending" | null;
             cancel_reason: string | null;
             /**
              * Format: uuid
@@ -4013,6 +4104,98 @@ export interface components {
             items: components["schemas"]["ClientReportLink"][];
             /** @description Pass as `cursor` for the next page; null at the end. */
             next_cursor: string | null;
+        };
+        IssuedApprovalRequest: components["schemas"]["ApprovalRequest"] & {
+            /**
+             * @description The client's page, on PUBLIC_BASE_URL. Shown once: it is emailed to the contact and not stored; withdraw the request and send another if it is lost.
+             * @example https://api.example.com.au/a/eyJhbGciOiJIUzI1NiJ9…
+             */
+            url: string;
+            /** @description The email to the contact with the link. */
+            email: {
+                /** @enum {string} */
+                status: "queued" | "not_sent";
+                /** @description Why no email goes out (unsubscribed, suppressed, no_address): share `url` another way. */
+                reason: string | null;
+            };
+        };
+        ApprovalRequest: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            release_id: string;
+            attempt: number;
+            /** Format: uuid */
+            contact_id: string;
+            /**
+             * @description sign_off: the client approves the release for go, or asks for changes (counts toward the client gate). uat: the client's acceptance-test verdict after deployment, recorded as a UAT result under the suite 'Client acceptance'.
+             * @enum {string}
+             */
+            kind: "sign_off" | "uat";
+            /**
+             * @description pending until the client answers, the agency withdraws it, or it expires.
+             * @enum {string}
+             */
+            status: "pending" | "decided" | "withdrawn" | "expired";
+            message: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-26T11:00:00.000Z
+             */
+            expires_at: string;
+            /**
+             * @description The client's answer: approved or changes_requested (sign_off), passed or failed (uat).
+             * @enum {string|null}
+             */
+            decision: "approved" | "changes_requested" | "passed" | "failed" | null;
+            /** @description What the client wrote with their answer. */
+            decision_note: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-26T11:00:00.000Z
+             */
+            decided_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-26T11:00:00.000Z
+             */
+            withdrawn_at: string | null;
+            /** Format: uuid */
+            created_by: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-26T11:00:00.000Z
+             */
+            created_at: string;
+        };
+        ApprovalRequestCreate: {
+            /**
+             * Format: uuid
+             * @description A contact of the release's client (not erased).
+             */
+            contact_id: string;
+            /**
+             * @description sign_off: the client approves the release for go, or asks for changes (counts toward the client gate). uat: the client's acceptance-test verdict after deployment, recorded as a UAT result under the suite 'Client acceptance'.
+             * @enum {string}
+             */
+            kind: "sign_off" | "uat";
+            /**
+             * @description A note to the client, shown on the page and in the email. No personal data needed.
+             * @example Please check the new gift-card flow on your phone before Thursday.
+             */
+            message?: string;
+            /** @description How long the link works, in hours (at most 336). Default when omitted: 72. Default when omitted: `72`. */
+            expires_in_hours?: number;
+        };
+        ApprovalRequestPage: {
+            items: components["schemas"]["ApprovalRequest"][];
+            /** @description Pass as `cursor` for the next page; null at the end. */
+            next_cursor: string | null;
+        };
+        ApprovalAnswerForm: {
+            /** @enum {string} */
+            decision: "approved" | "changes_requested" | "passed" | "failed";
+            note?: string;
         };
         ReleaseNotesTemplate: {
             /** @description The template in effect (the built-in one when none is set). */
@@ -4263,6 +4446,7 @@ export interface operations {
                      *         "timezone": "Australia/Sydney",
                      *         "state": "NSW",
                      *         "second_approver_for_high_risk": true,
+                     *         "client_sign_off_for_high_risk": true,
                      *         "auto_rollback_on_failure": false,
                      *         "retention_days": 730,
                      *         "holidays_enabled": true,
@@ -4540,6 +4724,7 @@ export interface operations {
                      *       "timezone": "Australia/Sydney",
                      *       "state": "NSW",
                      *       "second_approver_for_high_risk": true,
+                     *       "client_sign_off_for_high_risk": true,
                      *       "auto_rollback_on_failure": false,
                      *       "retention_days": 730,
                      *       "holidays_enabled": true,
@@ -4655,6 +4840,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "second_approver_for_high_risk": true,
+                 *       "client_sign_off_for_high_risk": true,
                  *       "retention_days": 730,
                  *       "sender": {
                  *         "name": "Paddock & Pixel Releases",
@@ -4682,6 +4868,7 @@ export interface operations {
                      *       "timezone": "Australia/Sydney",
                      *       "state": "NSW",
                      *       "second_approver_for_high_risk": true,
+                     *       "client_sign_off_for_high_risk": true,
                      *       "auto_rollback_on_failure": false,
                      *       "retention_days": 730,
                      *       "holidays_enabled": true,
@@ -19423,6 +19610,7 @@ export interface operations {
                      *           "id": "01a2129e-b280-7190-a050-031a088208bb",
                      *           "attempt": 1,
                      *           "signer_id": "01a1ac2e-5500-74f3-851e-647185c74154",
+                     *           "contact_id": null,
                      *           "decision": "approved",
                      *           "note": "Checked every 'was' price against the November price list.",
                      *           "created_at": "2026-12-07T23:40:12.000Z"
@@ -19625,6 +19813,7 @@ export interface operations {
                      *       "id": "01a2129e-b280-7190-a050-031a088208bb",
                      *       "attempt": 1,
                      *       "signer_id": "01a1ac2e-5500-74f3-851e-647185c74154",
+                     *       "contact_id": null,
                      *       "decision": "approved",
                      *       "note": "Checked every 'was' price against the November price list.",
                      *       "created_at": "2026-12-07T23:40:12.000Z"
@@ -31730,6 +31919,1212 @@ export interface operations {
                      *       "status": 503,
                      *       "detail": "The database cannot be reached right now. Retry after the Retry-After interval; a write retried with the same Idempotency-Key is never applied twice.",
                      *       "instance": "/s/aGFyYm91ci1iaWtlcy1leGFtcGxlLXRva2Vu",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "database_unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listApprovalRequests: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–200 (default 50). */
+                limit?: components["parameters"]["PageLimit"];
+                /** @description `next_cursor` from the previous page. */
+                cursor?: components["parameters"]["PageCursor"];
+            };
+            header?: never;
+            path: {
+                /** @description Release id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of approval requests. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01a2253e-c380-7a41-8e0b-4f1c2d9a7e63",
+                     *           "release_id": "01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *           "attempt": 1,
+                     *           "contact_id": "01a1df66-83c0-7143-b763-d73162c16a56",
+                     *           "kind": "sign_off",
+                     *           "status": "decided",
+                     *           "message": "Please check the summer sale pages on your phone before Tuesday night's window.",
+                     *           "expires_at": "2026-12-06T05:02:19.000Z",
+                     *           "decision": "approved",
+                     *           "decision_note": "Looks great on my phone. The 20 % banner is right.",
+                     *           "decided_at": "2026-12-03T22:14:51.000Z",
+                     *           "withdrawn_at": null,
+                     *           "created_by": "01a1a2de-4c80-75bd-baf2-e38ee996906f",
+                     *           "created_at": "2026-12-03T05:02:19.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "eyJjcmVhdGVkX2F0IjoiMjAyNi0xMS0zMFQyMzowNToxMi4wMDBaIn0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApprovalRequestPage"];
+                };
+            };
+            /** @description The request is malformed or did not validate; `errors[]` says which fields to fix. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-validation_failed",
+                     *       "title": "The request did not validate",
+                     *       "status": 400,
+                     *       "detail": "query.limit: Too big: expected number to be <=200",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "validation_failed",
+                     *       "errors": [
+                     *         {
+                     *           "path": "query.limit",
+                     *           "message": "Too big: expected number to be <=200"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or credentials that are invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API token as `Authorization: Bearer <token>`.",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but your role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Only approvers on this release's team sign off; ask the release manager to add you as an approver (PUT /v1/releases/{id}/team).",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in your agency. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-not_found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The release was not found.",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the limit for your API token (1,200 a minute), your address (30 refused credentials, 120 public page or feed requests, 30 admin requests a minute) or this webhook receiver (600 deliveries a minute per sending address) is spent. Nothing was done; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit's current minute ends. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This API token has sent too many requests. Wait 23 s (Retry-After) before trying again; the limits are in the API reference under \"Rate limits\".",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the response carries a request id to report. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. Report the request_id if it keeps happening.",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "internal"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or the release's coordinator is briefly unavailable; retry after `Retry-After` seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-database_unavailable",
+                     *       "title": "Database unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database cannot be reached right now. Retry after the Retry-After interval; a write retried with the same Idempotency-Key is never applied twice.",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "database_unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createApprovalRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 visible ASCII characters. Retrying with the same key returns the first response instead of acting twice; the key is bound to the caller (another member's use of it is 422). A response carrying a credential shown once is not kept: its retry is 409 with `applied`. */
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description Release id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "contact_id": "01a1df66-83c0-7143-b763-d73162c16a56",
+                 *       "kind": "sign_off",
+                 *       "message": "Please check the summer sale pages on your phone before Tuesday night's window.",
+                 *       "expires_in_hours": 72
+                 *     }
+                 */
+                "application/json": components["schemas"]["ApprovalRequestCreate"];
+            };
+        };
+        responses: {
+            /** @description The request, with the link's URL shown once. */
+            201: {
+                headers: {
+                    /** @description The new resource's URL (/v1/releases/{id}/approval-requests/{request_id}). */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a2253e-c380-7a41-8e0b-4f1c2d9a7e63",
+                     *       "release_id": "01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "attempt": 1,
+                     *       "contact_id": "01a1df66-83c0-7143-b763-d73162c16a56",
+                     *       "kind": "sign_off",
+                     *       "status": "pending",
+                     *       "message": "Please check the summer sale pages on your phone before Tuesday night's window.",
+                     *       "expires_at": "2026-12-06T05:02:19.000Z",
+                     *       "decision": null,
+                     *       "decision_note": null,
+                     *       "decided_at": null,
+                     *       "withdrawn_at": null,
+                     *       "created_by": "01a1a2de-4c80-75bd-baf2-e38ee996906f",
+                     *       "created_at": "2026-12-03T05:02:19.000Z",
+                     *       "url": "https://release-pilot.example/a/eyJhbGciOiJIUzI1NiJ9.eyJ0aWQiOiIwMWExOTk4ZS00NDAwIn0.Qm9va2luZy1zaWduZWQ",
+                     *       "email": {
+                     *         "status": "queued",
+                     *         "reason": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["IssuedApprovalRequest"];
+                };
+            };
+            /** @description The request is malformed or did not validate; `errors[]` says which fields to fix. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-validation_failed",
+                     *       "title": "The request did not validate",
+                     *       "status": 400,
+                     *       "detail": "body.contact_id: Invalid input: expected string, received undefined",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "validation_failed",
+                     *       "errors": [
+                     *         {
+                     *           "path": "body.contact_id",
+                     *           "message": "Invalid input: expected string, received undefined"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or credentials that are invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API token as `Authorization: Bearer <token>`.",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but your role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Only approvers on this release's team sign off; ask the release manager to add you as an approver (PUT /v1/releases/{id}/team).",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in your agency. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-not_found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The release was not found.",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the resource's current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The release is closed; its sign-offs can no longer change.",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-payload_too_large",
+                     *       "title": "Request body too large",
+                     *       "status": 413,
+                     *       "detail": "The request body is over 1 MiB; send less.",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-unsupported_media_type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as JSON with `Content-Type: application/json`.",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-idempotency_key_reused",
+                     *       "title": "Idempotency-Key reused with a different request",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was already used for a different request; use a new key for a new request.",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "idempotency_key_reused"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the limit for your API token (1,200 a minute), your address (30 refused credentials, 120 public page or feed requests, 30 admin requests a minute) or this webhook receiver (600 deliveries a minute per sending address) is spent. Nothing was done; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit's current minute ends. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This API token has sent too many requests. Wait 23 s (Retry-After) before trying again; the limits are in the API reference under \"Rate limits\".",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the response carries a request id to report. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. Report the request_id if it keeps happening.",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "internal"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or the release's coordinator is briefly unavailable; retry after `Retry-After` seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-database_unavailable",
+                     *       "title": "Database unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database cannot be reached right now. Retry after the Retry-After interval; a write retried with the same Idempotency-Key is never applied twice.",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "database_unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApprovalRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Release id. */
+                id: string;
+                /** @description Approval request id. */
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The approval request. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a2253e-c380-7a41-8e0b-4f1c2d9a7e63",
+                     *       "release_id": "01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "attempt": 1,
+                     *       "contact_id": "01a1df66-83c0-7143-b763-d73162c16a56",
+                     *       "kind": "sign_off",
+                     *       "status": "decided",
+                     *       "message": "Please check the summer sale pages on your phone before Tuesday night's window.",
+                     *       "expires_at": "2026-12-06T05:02:19.000Z",
+                     *       "decision": "approved",
+                     *       "decision_note": "Looks great on my phone. The 20 % banner is right.",
+                     *       "decided_at": "2026-12-03T22:14:51.000Z",
+                     *       "withdrawn_at": null,
+                     *       "created_by": "01a1a2de-4c80-75bd-baf2-e38ee996906f",
+                     *       "created_at": "2026-12-03T05:02:19.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApprovalRequest"];
+                };
+            };
+            /** @description The request is malformed or did not validate; `errors[]` says which fields to fix. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-validation_failed",
+                     *       "title": "The request did not validate",
+                     *       "status": 400,
+                     *       "detail": "path.id: id must be a UUID",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests/request_id",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "validation_failed",
+                     *       "errors": [
+                     *         {
+                     *           "path": "path.id",
+                     *           "message": "id must be a UUID"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or credentials that are invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API token as `Authorization: Bearer <token>`.",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests/request_id",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but your role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Only approvers on this release's team sign off; ask the release manager to add you as an approver (PUT /v1/releases/{id}/team).",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests/request_id",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in your agency. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-not_found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The release was not found.",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests/request_id",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the limit for your API token (1,200 a minute), your address (30 refused credentials, 120 public page or feed requests, 30 admin requests a minute) or this webhook receiver (600 deliveries a minute per sending address) is spent. Nothing was done; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit's current minute ends. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This API token has sent too many requests. Wait 23 s (Retry-After) before trying again; the limits are in the API reference under \"Rate limits\".",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests/request_id",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the response carries a request id to report. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. Report the request_id if it keeps happening.",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests/request_id",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "internal"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or the release's coordinator is briefly unavailable; retry after `Retry-After` seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-database_unavailable",
+                     *       "title": "Database unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database cannot be reached right now. Retry after the Retry-After interval; a write retried with the same Idempotency-Key is never applied twice.",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests/request_id",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "database_unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdrawApprovalRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Release id. */
+                id: string;
+                /** @description Approval request id. */
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Withdrawn; GET shows it as withdrawn. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed or did not validate; `errors[]` says which fields to fix. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-validation_failed",
+                     *       "title": "The request did not validate",
+                     *       "status": 400,
+                     *       "detail": "path.id: id must be a UUID",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests/request_id",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "validation_failed",
+                     *       "errors": [
+                     *         {
+                     *           "path": "path.id",
+                     *           "message": "id must be a UUID"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or credentials that are invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API token as `Authorization: Bearer <token>`.",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests/request_id",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but your role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Only approvers on this release's team sign off; ask the release manager to add you as an approver (PUT /v1/releases/{id}/team).",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests/request_id",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in your agency. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-not_found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The release was not found.",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests/request_id",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the resource's current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The release is closed; its sign-offs can no longer change.",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests/request_id",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the limit for your API token (1,200 a minute), your address (30 refused credentials, 120 public page or feed requests, 30 admin requests a minute) or this webhook receiver (600 deliveries a minute per sending address) is spent. Nothing was done; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit's current minute ends. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This API token has sent too many requests. Wait 23 s (Retry-After) before trying again; the limits are in the API reference under \"Rate limits\".",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests/request_id",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the response carries a request id to report. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. Report the request_id if it keeps happening.",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests/request_id",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "internal"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or the release's coordinator is briefly unavailable; retry after `Retry-After` seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-database_unavailable",
+                     *       "title": "Database unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database cannot be reached right now. Retry after the Retry-After interval; a write retried with the same Idempotency-Key is never applied twice.",
+                     *       "instance": "/v1/releases/01a1c376-6a40-7757-a997-1f7e90257cf9/approval-requests/request_id",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "database_unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    showApprovalPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed link token. */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page with the answer form, or the answer already given. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <!doctype html>
+                     *     <html lang="en-AU">
+                     *     <head>
+                     *     <meta charset="utf-8">
+                     *     <meta name="robots" content="noindex">
+                     *     <title>Approve harbourbikes.com.au 2.4.0 for release?</title>
+                     *     </head>
+                     *     <body><main id="main"><header><p>Paddock &amp; Pixel</p></header><h1>Approve harbourbikes.com.au 2.4.0 for release?</h1><p>“2.4.0 — Summer sale landing pages”</p><dl class="facts"><dt>Client</dt><dd>Harbour Bikes</dd><dt>Project</dt><dd>harbourbikes.com.au</dd><dt>Version</dt><dd>2.4.0</dd><dt>Deployment window</dt><dd>Tuesday 8 December 2026, 10:00 pm AEDT to Tuesday 8 December 2026, 11:30 pm AEDT</dd></dl><h2>What changes</h2><ul><li><strong>feature:</strong> Summer sale landing pages</li></ul><h2>Test results</h2><ul><li>Staging: 3 passed</li></ul><form method="post"><h2>Your decision</h2><label for="note">Note (optional)</label><textarea id="note" name="note" maxlength="4000"></textarea><div class="actions"><button type="submit" name="decision" value="approved">Approve</button><button type="submit" name="decision" value="changes_requested">Request changes</button></div><p>This link works once, until Sunday 6 December 2026, 4:02 pm AEDT.</p></form></main></body>
+                     *     </html>
+                     */
+                    "text/html": string;
+                };
+            };
+            /** @description The link is not valid. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <!doctype html>
+                     *     <html lang="en-AU">
+                     *     <head>
+                     *     <meta charset="utf-8">
+                     *     <meta name="robots" content="noindex">
+                     *     <title>This link is not valid</title>
+                     *     </head>
+                     *     <body><main id="main"><h1>This link is not valid</h1><p>It may be incomplete or have been altered. Open the link from the email again, or ask the agency for a new one.</p></main></body>
+                     *     </html>
+                     */
+                    "text/html": string;
+                };
+            };
+            /** @description The link expired or was withdrawn. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <!doctype html>
+                     *     <html lang="en-AU">
+                     *     <head>
+                     *     <meta charset="utf-8">
+                     *     <meta name="robots" content="noindex">
+                     *     <title>This link was withdrawn</title>
+                     *     </head>
+                     *     <body><main id="main"><header><p>Paddock &amp; Pixel</p></header><h1>This link was withdrawn</h1><p>Paddock &amp; Pixel withdrew this request, so it no longer takes an answer. They can send a new link if they still need one.</p></main></body>
+                     *     </html>
+                     */
+                    "text/html": string;
+                };
+            };
+            /** @description Too many requests: the limit for your API token (1,200 a minute), your address (30 refused credentials, 120 public page or feed requests, 30 admin requests a minute) or this webhook receiver (600 deliveries a minute per sending address) is spent. Nothing was done; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit's current minute ends. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests for public pages came from your address. Wait 23 s (Retry-After) before trying again; the limits are in the API reference under \"Rate limits\".",
+                     *       "instance": "/a/aGFyYm91ci1iaWtlcy1leGFtcGxlLXRva2Vu",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the response carries a request id to report. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. Report the request_id if it keeps happening.",
+                     *       "instance": "/a/aGFyYm91ci1iaWtlcy1leGFtcGxlLXRva2Vu",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "internal"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or the release's coordinator is briefly unavailable; retry after `Retry-After` seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-database_unavailable",
+                     *       "title": "Database unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database cannot be reached right now. Retry after the Retry-After interval; a write retried with the same Idempotency-Key is never applied twice.",
+                     *       "instance": "/a/aGFyYm91ci1iaWtlcy1leGFtcGxlLXRva2Vu",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "database_unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    answerApprovalPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed link token. */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "decision": "approved",
+                 *       "note": "Looks great on my phone. The 20 % banner is right."
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": components["schemas"]["ApprovalAnswerForm"];
+            };
+        };
+        responses: {
+            /** @description Thank you: the answer is recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <!doctype html>
+                     *     <html lang="en-AU">
+                     *     <head>
+                     *     <meta charset="utf-8">
+                     *     <meta name="robots" content="noindex">
+                     *     <title>Thank you</title>
+                     *     </head>
+                     *     <body><main id="main"><header><p>Paddock &amp; Pixel</p></header><h1>Approve harbourbikes.com.au 2.4.0 for release?</h1><p class="ok" role="status">Thank you. Your answer is recorded: Approved, Friday 4 December 2026, 9:14 am AEDT.</p><p>Paddock &amp; Pixel can see your answer now. This link cannot be used again.</p></main></body>
+                     *     </html>
+                     */
+                    "text/html": string;
+                };
+            };
+            /** @description The link is not valid. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <!doctype html>
+                     *     <html lang="en-AU">
+                     *     <head>
+                     *     <meta charset="utf-8">
+                     *     <meta name="robots" content="noindex">
+                     *     <title>This link is not valid</title>
+                     *     </head>
+                     *     <body><main id="main"><h1>This link is not valid</h1><p>It may be incomplete or have been altered. Open the link from the email again, or ask the agency for a new one.</p></main></body>
+                     *     </html>
+                     */
+                    "text/html": string;
+                };
+            };
+            /** @description The link was already used, or the release has moved past the point this answer could change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <!doctype html>
+                     *     <html lang="en-AU">
+                     *     <head>
+                     *     <meta charset="utf-8">
+                     *     <meta name="robots" content="noindex">
+                     *     <title>You have already answered</title>
+                     *     </head>
+                     *     <body><main id="main"><header><p>Paddock &amp; Pixel</p></header><h1>You have already answered</h1><p>This link was used on Friday 4 December 2026, 9:14 am AEDT; the first answer stands. Contact Paddock &amp; Pixel to change it.</p></main></body>
+                     *     </html>
+                     */
+                    "text/html": string;
+                };
+            };
+            /** @description The link expired or was withdrawn. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <!doctype html>
+                     *     <html lang="en-AU">
+                     *     <head>
+                     *     <meta charset="utf-8">
+                     *     <meta name="robots" content="noindex">
+                     *     <title>This link was withdrawn</title>
+                     *     </head>
+                     *     <body><main id="main"><header><p>Paddock &amp; Pixel</p></header><h1>This link was withdrawn</h1><p>Paddock &amp; Pixel withdrew this request, so it no longer takes an answer. They can send a new link if they still need one.</p></main></body>
+                     *     </html>
+                     */
+                    "text/html": string;
+                };
+            };
+            /** @description The answer is not one the page offers. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <!doctype html>
+                     *     <html lang="en-AU">
+                     *     <head>
+                     *     <meta charset="utf-8">
+                     *     <meta name="robots" content="noindex">
+                     *     <title>That answer is not one this page offers</title>
+                     *     </head>
+                     *     <body><main id="main"><h1>That answer is not one this page offers</h1><p>Go back to the page and choose one of its buttons.</p></main></body>
+                     *     </html>
+                     */
+                    "text/html": string;
+                };
+            };
+            /** @description Too many requests: the limit for your API token (1,200 a minute), your address (30 refused credentials, 120 public page or feed requests, 30 admin requests a minute) or this webhook receiver (600 deliveries a minute per sending address) is spent. Nothing was done; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit's current minute ends. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests for public pages came from your address. Wait 23 s (Retry-After) before trying again; the limits are in the API reference under \"Rate limits\".",
+                     *       "instance": "/a/aGFyYm91ci1iaWtlcy1leGFtcGxlLXRva2Vu",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the response carries a request id to report. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. Report the request_id if it keeps happening.",
+                     *       "instance": "/a/aGFyYm91ci1iaWtlcy1leGFtcGxlLXRva2Vu",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "internal"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or the release's coordinator is briefly unavailable; retry after `Retry-After` seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-database_unavailable",
+                     *       "title": "Database unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database cannot be reached right now. Retry after the Retry-After interval; a write retried with the same Idempotency-Key is never applied twice.",
+                     *       "instance": "/a/aGFyYm91ci1iaWtlcy1leGFtcGxlLXRva2Vu",
                      *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
                      *       "code": "database_unavailable"
                      *     }

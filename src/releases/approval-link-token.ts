@@ -1,0 +1,48 @@
+import { SignJWT } from "jose";
+import {
+  derivedLinkKey,
+  type LinkKeys,
+  type LinkPurpose,
+  verifyLinkPayload,
+} from "../notifications/unsubscribe-token";
+
+/**
+ * A client's approval link is an HS256 JWT under its own HKDF label that names the agency and the
+ * approval request's row, nothing else. A forged or altered link is refused before any database
+ * work; the row binds it to one release attempt, one contact and one decision, and is what makes
+ * it single-use and withdrawable.
+ */
+const APPROVAL_LINK: LinkPurpose = {
+  info: "release-pilot approval link v1",
+  audience: "release-pilot:approval",
+};
+
+/** Approval links last 72 hours unless asked otherwise, and at most two weeks. */
+export const APPROVAL_LINK_DEFAULT_HOURS = 72;
+export const APPROVAL_LINK_MAX_HOURS = 336;
+
+export interface ApprovalLink {
+  tenantId: string;
+  requestId: string;
+}
+
+export async function signApprovalLink(keys: LinkKeys, link: ApprovalLink, expiresAt: Date): Promise<string> {
+  return new SignJWT({ tid: link.tenantId })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(link.requestId)
+    .setAudience(APPROVAL_LINK.audience)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .sign(await derivedLinkKey(keys.current, APPROVAL_LINK.info));
+}
+
+/** The link's agency and request, or null for anything forged, altered or expired. */
+export async function verifyApprovalLink(
+  keys: LinkKeys,
+  token: string,
+  now: Date,
+): Promise<ApprovalLink | null> {
+  const payload = await verifyLinkPayload(keys, token, APPROVAL_LINK, now);
+  if (!payload || typeof payload.tid !== "string" || typeof payload.sub !== "string") return null;
+  return { tenantId: payload.tid, requestId: payload.sub };
+}
