@@ -1,12 +1,15 @@
 // npm run test:start — runs `npm start` as a new user would and checks that the local product is
 // the product: optional settings from the environment reach the Worker, the cron fires on its
-// own every minute, email is caught by the local inbox, and nothing prints a stack trace.
+// own every minute, email is caught by the local inbox, a webhook endpoint on this machine gets
+// signed events, and nothing prints a stack trace.
 // Run by CI; needs nothing running (it uses the embedded database in .data/).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Webhook } from "standardwebhooks";
 import { freePort } from "./lib/embedded-postgres.ts";
 import { devTokensFile, projectRoot } from "./lib/paths.ts";
+import { startWebhookReceiver } from "./lib/webhook-receiver.ts";
 
 const port = await freePort("127.0.0.1");
 const publicBaseUrl = "https://releases.agency.example";
@@ -113,6 +116,32 @@ try {
       console.log("npm start check: the CLI is not built (npm run client:build), so it was not tried");
     }
 
+    // A webhook endpoint on this machine (WEBHOOKS_ALLOW_LOOPBACK, which npm start sets) gets a
+    // signed test event, verified with the standardwebhooks library as a receiver would.
+    const receiver = await startWebhookReceiver();
+    try {
+      const endpoint = await call("/v1/webhook-endpoints", owner, {
+        url: `${receiver.url}/r/start-check`,
+        events: ["release.created"],
+      });
+      const test = await call(`/v1/webhook-endpoints/${endpoint.body.id}/test`, owner, {});
+      const [delivery] = (await (await fetch(`${receiver.url}/__received/start-check`)).json()) as {
+        headers: Record<string, string>;
+        body: string;
+      }[];
+      const payload = delivery
+        ? (new Webhook(String(endpoint.body.secret)).verify(delivery.body, delivery.headers) as {
+            type?: string;
+          })
+        : undefined;
+      if (endpoint.status !== 201 || test.body.status !== "delivered" || payload?.type !== "webhook.test")
+        problems.push(
+          `webhook endpoints did not work against npm start: ${endpoint.status} ${JSON.stringify(test.body)}`,
+        );
+    } finally {
+      await receiver.close();
+    }
+
     // The cron fires by itself at the next minute.
     await waitFor(
       "a cron tick after start-up",
@@ -139,5 +168,5 @@ if (problems.length > 0) {
   process.exit(1);
 }
 console.log(
-  "npm start check: settings reach the Worker, the cron fires every minute, email goes to the local inbox, the CLI works, no stack traces",
+  "npm start check: settings reach the Worker, the cron fires every minute, email goes to the local inbox, the CLI works, a local webhook endpoint gets a signed test event, no stack traces",
 );

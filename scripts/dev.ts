@@ -38,6 +38,7 @@ const OPTIONAL_SETTINGS = [
   "JWT_VERIFY_KEYS",
   "LINK_SIGNING_KEY",
   "LINK_SIGNING_KEY_PREVIOUS",
+  "WEBHOOKS_ALLOW_LOOPBACK",
 ] as const;
 type OptionalSetting = (typeof OPTIONAL_SETTINGS)[number];
 /** The only cron schedule this script can run, as wrangler.toml declares it: every minute. */
@@ -129,6 +130,8 @@ async function main(): Promise<void> {
   // inbox instead of Resend unless a Resend key was given).
   const settings = optionalSettings();
   settings.PUBLIC_BASE_URL ??= `http://localhost:${apiPort}`;
+  // Webhook endpoints on this machine (a receiver on 127.0.0.1) work in development.
+  settings.WEBHOOKS_ALLOW_LOOPBACK ??= "true";
   if (!settings.RESEND_API_KEY) {
     inbox = await startFakeResend(`re_local_${crypto.randomUUID()}`, {
       host: HOST,

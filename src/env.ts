@@ -62,6 +62,13 @@ const RuntimeConfigSchema = z.object({
     .string()
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  // Webhook endpoints must be https; "true" also admits http on loopback addresses (127.0.0.1,
+  // localhost, [::1]) so a receiver on the developer's machine works. `npm start` and the tests
+  // set it; production leaves it unset.
+  WEBHOOKS_ALLOW_LOOPBACK: z
+    .enum(["true", "false"])
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 
 function decodedLength(base64: string): number {

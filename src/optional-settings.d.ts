@@ -21,6 +21,8 @@ interface OptionalSettings {
   RESEND_WEBHOOK_SECRET?: string;
   /** From-address (or just its domain) used when an agency has no sender email of its own. */
   EMAIL_FROM?: string;
+  /** "true": webhook endpoints may also be http(s) on loopback addresses (development and tests only). */
+  WEBHOOKS_ALLOW_LOOPBACK?: string;
 }
 
 interface Env extends OptionalSettings {}

@@ -27,6 +27,7 @@ import { tenantRouter } from "../src/routes/tenant";
 import { tenantsRouter } from "../src/routes/tenants";
 import { tokensRouter } from "../src/routes/tokens";
 import { unsubscribeRouter } from "../src/routes/unsubscribe";
+import { webhookEndpointsRouter } from "../src/routes/webhook-endpoints";
 import { windowsRouter } from "../src/routes/windows";
 
 /** The whole API: the Worker's fetch handler, the tests and the build-time OpenAPI generator all use this. */
@@ -70,6 +71,7 @@ export function buildApp() {
     .route("/", metricsRouter)
     .route("/", clientReportsRouter)
     .route("/", approvalRequestsRouter)
+    .route("/", webhookEndpointsRouter)
     .route("/", releaseNotesTemplateRouter)
     .route("/", publicNotesRouter)
     .route("/", unsubscribeRouter)

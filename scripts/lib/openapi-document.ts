@@ -3,6 +3,7 @@
 // writes it with examples to openapi/openapi.json, which the Worker serves as a static asset.
 import { describeOptionalDefaults } from "../../src/app/openapi-optional-defaults";
 import type { buildApp } from "../../workers/build-app";
+import { registerEventWebhooks } from "./openapi-webhooks";
 
 export const API_INFO = {
   title: "Release Pilot API",
@@ -52,6 +53,11 @@ export const API_TAGS = [
   { name: "Notifications", description: "The email outbox: what was sent to whom, and why not." },
   { name: "Unsubscribe", description: "One-click unsubscribe without logging in (Spam Act)." },
   {
+    name: "Webhook endpoints",
+    description:
+      "Release events out to Slack, Teams and the agency's own tools, signed per Standard Webhooks; the payloads are under `webhooks`.",
+  },
+  {
     name: "Metrics",
     description:
       "Delivery metrics (DORA) per agency, client or project, as JSON and SVG, and each client's monthly release report with share links.",
@@ -59,6 +65,7 @@ export const API_TAGS = [
 ];
 
 export function openApiDocument(app: ReturnType<typeof buildApp>) {
+  registerEventWebhooks(app.openAPIRegistry);
   return describeOptionalDefaults(
     app.getOpenAPI31Document({
       openapi: "3.1.0",

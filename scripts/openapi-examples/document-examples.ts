@@ -41,7 +41,7 @@ const approvalPage = htmlPage(
     `<h1>Approve ${names.project} ${names.version} for release?</h1>`,
     "<p>“2.4.0 — Summer sale landing pages”</p>",
     '<dl class="facts"><dt>Client</dt><dd>Harbour Bikes</dd><dt>Project</dt><dd>harbourbikes.com.au</dd><dt>Version</dt><dd>2.4.0</dd>',
-    "<dt>Deployment window</dt><dd>Tuesday 8 December 2026, 10:00 pm AEDT to Tuesday 8 December 2026, 11:30 pm AEDT</dd></dl>",
+    "<dt>Deployment window</dt><dd>Tuesday 8 December 2026, 10:00 pm to 11:30 pm AEDT</dd></dl>",
     "<h2>What changes</h2><ul><li><strong>feature:</strong> Summer sale landing pages</li></ul>",
     "<h2>Test results</h2><ul><li>Staging: 3 passed</li></ul>",
     '<form method="post"><h2>Your decision</h2><label for="note">Note (optional)</label><textarea id="note" name="note" maxlength="4000"></textarea>',

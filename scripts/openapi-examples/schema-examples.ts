@@ -6,6 +6,7 @@ import { releaseExamples } from "./release-examples";
 import { releaseFactsExamples } from "./release-facts-examples";
 import { releasePlanExample } from "./release-plan-example";
 import { schedulingExamples } from "./scheduling-examples";
+import { webhookEndpointExamples } from "./webhook-endpoint-examples";
 
 /**
  * One example per component schema that a request or response body refers to, keyed by the
@@ -20,4 +21,5 @@ export const SCHEMA_EXAMPLES: Record<string, unknown> = {
   ...deliveryExamples,
   ...metricsExamples,
   ...approvalExamples,
+  ...webhookEndpointExamples,
 };

@@ -37,6 +37,8 @@ export const ids = {
   webhookDelivery: "01a21bee-bb00-78b9-8305-0216a0d80551",
   request: "01a22096-bf40-7d35-a9bf-7394800dfbbf",
   approvalRequest: "01a2253e-c380-7a41-8e0b-4f1c2d9a7e63",
+  webhookEndpoint: "01a229e6-c7c0-7b2e-9f31-6d0a4c8e2b15",
+  endpointDelivery: "01a22e8e-cc00-74d9-a6e2-3b7f91c5d048",
 } as const;
 
 export const names = {

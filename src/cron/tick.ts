@@ -2,6 +2,8 @@ import { DatabaseHandle } from "../db/client";
 import { inSystemScope } from "../db/scope";
 import { runtimeConfig } from "../env";
 import { releaseCoordinator } from "../releases/coordinator-client";
+import { type DeliveryReport, deliverDue } from "../webhooks/deliver";
+import { deliverySettings } from "../webhooks/kick";
 import { drainOutboxTick, type OutboxTickReport } from "./drain-outbox";
 import { openWindowOccurrences, type WindowOccurrenceReport } from "./open-window-occurrences";
 import { pruneIdempotencyKeys } from "./prune-idempotency-keys";
@@ -12,6 +14,7 @@ export interface TickReport {
   window_occurrences: WindowOccurrenceReport;
   scheduled_releases: ScheduledReleaseReport;
   idempotency_keys_pruned: number;
+  webhooks: DeliveryReport;
   email: OutboxTickReport;
 }
 
@@ -28,12 +31,16 @@ export async function runTick(env: Env, scheduledTime: number): Promise<TickRepo
     const windowOccurrences = await openWindowOccurrences(database, now);
     const scheduled = await startScheduledReleases(database, releaseCoordinator(env), now);
     const pruned = await inSystemScope(database, (tx) => pruneIdempotencyKeys(tx, now));
+    // Release events to the agencies' endpoints (retries included), before email: an endpoint this
+    // tick disables has its owners' alert queued in time for the email drain below.
+    const webhooks = await deliverDue(database, deliverySettings(config), { now });
     const email = await drainOutboxTick(database, config, now);
     return {
       scheduled_time: now.toISOString(),
       window_occurrences: windowOccurrences,
       scheduled_releases: scheduled,
       idempotency_keys_pruned: pruned,
+      webhooks,
       email,
     };
   } finally {

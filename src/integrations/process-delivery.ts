@@ -4,9 +4,12 @@ import { type DeliveryOutcome, finishDelivery } from "../db/repositories/integra
 import { inTenantScope } from "../db/scope";
 import type { DeploymentEvent, TestResultEvent } from "../domain/ci-events";
 import type { ExecutionReportCommand, TestResultCommand } from "../domain/lifecycle";
+import { runtimeConfig } from "../env";
 import { sha256Hex } from "../lib/crypto";
 import type { ReleaseCoordinatorClient } from "../releases/coordinator-client";
 import { commandFailure, releaseCoordinator } from "../releases/coordinator-client";
+import { deliverDue } from "../webhooks/deliver";
+import { deliverySettings } from "../webhooks/kick";
 import { matchRelease } from "./match-release";
 import type { DeliveryJob } from "./receive-delivery";
 
@@ -14,6 +17,8 @@ export interface DeliveryResult {
   outcome: DeliveryOutcome;
   reason: string | null;
   releaseId?: string | null;
+  /** Release events the command queued for the agency's webhook endpoints, sent right after. */
+  queuedWebhooks?: number;
 }
 
 /** Refusals that mean "already known", not "wrong": out-of-order and repeated reports. */
@@ -100,7 +105,12 @@ export async function applyDelivery(
     operation: { name: "lifecycle", input: command },
   });
   if (outcome.ok) {
-    return { outcome: "applied", reason: describeApplied(event), releaseId: match.id };
+    return {
+      outcome: "applied",
+      reason: describeApplied(event),
+      releaseId: match.id,
+      ...(outcome.queuedWebhooks ? { queuedWebhooks: outcome.queuedWebhooks } : {}),
+    };
   }
   const { code, detail, extras } = outcome.problem;
   if (code === "database_unavailable" || code === "internal" || code === "misconfigured") {
@@ -142,6 +152,13 @@ export async function processDelivery(env: Env, database: DatabaseHandle, job: D
     await inTenantScope(database, job.tenantId, (tx) =>
       finishDelivery(tx, job.tenantId, job.deliveryRowId, result),
     );
+    // Already after the 202: the events CI's report caused go out now rather than at the next tick.
+    if (result.queuedWebhooks) {
+      await deliverDue(database, deliverySettings(runtimeConfig(env)), {
+        now: new Date(),
+        tenantId: job.tenantId,
+      });
+    }
   } catch {
     // The outcome could not be written (database gone); the row stays `received` and a
     // redelivery after the stale period takes it again.

@@ -19,7 +19,7 @@ export function sealIntegrationSecret(
   return sealSecret(key, secret, secretContext(integrationId, slot));
 }
 
-interface SealedSecrets {
+export interface SealedSecrets {
   id: string;
   secretCiphertext: string;
   previousSecretCiphertext: string | null;
@@ -35,13 +35,12 @@ export async function acceptedSecrets(
   key: string,
   integration: SealedSecrets,
   now: Date,
+  contextOf: (id: string, slot: SecretSlot) => string = secretContext,
 ): Promise<{ secrets: string[]; unreadable: SecretSlot[] }> {
   const secrets: string[] = [];
   const unreadable: SecretSlot[] = [];
   try {
-    secrets.push(
-      await openSecret(key, integration.secretCiphertext, secretContext(integration.id, "current")),
-    );
+    secrets.push(await openSecret(key, integration.secretCiphertext, contextOf(integration.id, "current")));
   } catch {
     unreadable.push("current");
   }
@@ -52,11 +51,7 @@ export async function acceptedSecrets(
   if (previousLive && integration.previousSecretCiphertext !== null) {
     try {
       secrets.push(
-        await openSecret(
-          key,
-          integration.previousSecretCiphertext,
-          secretContext(integration.id, "previous"),
-        ),
+        await openSecret(key, integration.previousSecretCiphertext, contextOf(integration.id, "previous")),
       );
     } catch {
       unreadable.push("previous");

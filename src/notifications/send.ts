@@ -144,7 +144,7 @@ async function loadMessage(database: DatabaseHandle, id: string): Promise<Messag
         (c.suppressed_at is not null) as suppressed,
         (c.erased_at is not null or m.deactivated_at is not null
           or (o.contact_id is not null and c.id is null)) as erased,
-        (o.event in ('rollback_decision_required', 'approval_requested') or exists (select 1 from release_recipients rr
+        (o.event in ('rollback_decision_required', 'approval_requested', 'webhook_endpoint_disabled') or exists (select 1 from release_recipients rr
           where rr.tenant_id = o.tenant_id and rr.release_id = o.release_id
             and (rr.contact_id = o.contact_id or rr.member_id = o.member_id))) as on_list
       from outbox_messages o

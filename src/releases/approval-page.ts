@@ -48,9 +48,22 @@ function heading(data: ApprovalPageData): string {
   return data.kind === "uat" ? `Acceptance testing of ${name}` : `Approve ${name} for release?`;
 }
 
+/** "Tuesday 8 December 2026, 10:00 pm to 11:30 pm AEDT"; both dates (and zones) when they differ. */
 function windowText(data: ApprovalPageData): string {
   if (!data.window_starts_at || !data.window_ends_at) return "Not scheduled yet";
-  return `${localTime(data.window_starts_at, data.timezone)} to ${localTime(data.window_ends_at, data.timezone)}`;
+  const start = localTime(data.window_starts_at, data.timezone);
+  const end = localTime(data.window_ends_at, data.timezone);
+  const [startDay, startTime = ""] = splitAtLast(start, ", ");
+  const [endDay, endTime = ""] = splitAtLast(end, ", ");
+  const [startClock, startZone] = splitAtLast(startTime, " ");
+  const [, endZone] = splitAtLast(endTime, " ");
+  if (startDay === endDay && startZone === endZone) return `${startDay}, ${startClock} to ${endTime}`;
+  return `${start} to ${end}`;
+}
+
+function splitAtLast(text: string, separator: string): [string, string | undefined] {
+  const at = text.lastIndexOf(separator);
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + separator.length)];
 }
 
 /** The latest result of each suite, as "Staging: 2 passed, 1 failed" lines. */

@@ -43,5 +43,7 @@ export type ReleaseCommandOutcome =
       rowVersion: number | null;
       /** Stakeholder messages the command queued (the route kicks the outbox with waitUntil). */
       queuedMessages?: number;
+      /** Deliveries to the agency's webhook endpoints the command queued (kicked the same way). */
+      queuedWebhooks?: number;
     }
   | { ok: false; problem: SerializedProblem };

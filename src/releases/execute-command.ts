@@ -63,6 +63,7 @@ export async function executeReleaseCommand(
   const now =
     command.principal.kind === "system" && command.scheduledAt ? new Date(command.scheduledAt) : clock;
   let queuedMessages = 0;
+  let queuedWebhooks = 0;
   try {
     const stored = await inTenantScope(database, command.tenantId, (tx, pipeline) => {
       const actorChecked = checkActorAhead(tx, pipeline, command);
@@ -82,6 +83,7 @@ export async function executeReleaseCommand(
           };
           const result = await runOperation(ctx, command.operation);
           queuedMessages = ctx.queuedMessages ?? 0;
+          queuedWebhooks = ctx.queuedWebhooks ?? 0;
           const fresh = await loadReleaseState(tx, command.tenantId, command.releaseId);
           if (!fresh) throw notFound("The release");
           return { status: 200, body: { ...presentRelease(fresh, now), result: result ?? null } };
@@ -96,6 +98,7 @@ export async function executeReleaseCommand(
       replayed: stored.replayed,
       rowVersion,
       ...(queuedMessages > 0 && !stored.replayed ? { queuedMessages } : {}),
+      ...(queuedWebhooks > 0 && !stored.replayed ? { queuedWebhooks } : {}),
     };
   } catch (error) {
     const apiError = toApiError(error);

@@ -3,8 +3,10 @@ import { releaseEvents, releases } from "../db/schema";
 import type { Tx } from "../db/scope";
 import type { Actor, LifecyclePolicy } from "../domain/lifecycle";
 import type { ActorRef } from "../domain/lifecycle/events";
+import type { Stage, Status } from "../domain/lifecycle/stages";
 import { uuidv7 } from "../lib/ids";
 import { ApiError } from "../lib/problem";
+import { queueReleaseEvents, summaryOf } from "../webhooks/outbox";
 import type { ReleaseState } from "./release-state";
 
 export interface OperationContext {
@@ -17,6 +19,8 @@ export interface OperationContext {
   policy: LifecyclePolicy;
   /** Stakeholder messages this command queued; the caller kicks the outbox when there are any. */
   queuedMessages?: number;
+  /** Deliveries to the agency's webhook endpoints this command queued; the caller kicks them too. */
+  queuedWebhooks?: number;
 }
 
 export function actorRefOf(actor: Actor): ActorRef {
@@ -80,6 +84,7 @@ export async function recordEvent(
  */
 export async function recordEvents(ctx: OperationContext, entries: readonly AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
+  await announceEvents(ctx, entries);
   await ctx.tx.insert(releaseEvents).values(
     entries.map((entry) => ({
       id: uuidv7(ctx.now.getTime()),
@@ -95,4 +100,21 @@ export async function recordEvents(ctx: OperationContext, entries: readonly Audi
       createdAt: ctx.now,
     })),
   );
+}
+
+/**
+ * The same entries as release events for the agency's webhook endpoints (Slack, Teams, its own
+ * tools), queued in this transaction: what is audited is announced, exactly when it commits. The
+ * release is described as the entries leave it.
+ */
+async function announceEvents(ctx: OperationContext, entries: readonly AuditEntry[]): Promise<void> {
+  const last = entries.at(-1)?.after as { stage?: Stage; status?: Status; attempt?: number } | undefined;
+  const release = summaryOf({
+    ...ctx.state,
+    stage: last?.stage ?? ctx.state.stage,
+    status: last?.status ?? ctx.state.status,
+    attempt: last?.attempt ?? ctx.state.attempt,
+  });
+  const queued = await queueReleaseEvents(ctx.tx, ctx.tenantId, release, entries, ctx.now);
+  ctx.queuedWebhooks = (ctx.queuedWebhooks ?? 0) + queued;
 }

@@ -69,9 +69,17 @@ describe("x-roles in openapi/openapi.json", () => {
     const restricted = bearer
       .filter((op) => op.id.startsWith("GET ") && (op.roles as Role[]).length < ROLES.length)
       .map((op) => op.id);
-    // Only a person's full data export is kept from engineers and viewers; every other read
-    // masks what they may not see instead of refusing.
-    expect(restricted).toEqual(["GET /v1/contacts/{id}/export"]);
+    // A person's full data export is kept from engineers and viewers, and webhook endpoints from
+    // everyone but owners (a Slack or Teams incoming-webhook URL is itself a credential to post to
+    // the channel); every other read masks what a role may not see instead of refusing.
+    expect(restricted.sort()).toEqual(
+      [
+        "GET /v1/contacts/{id}/export",
+        "GET /v1/webhook-endpoints",
+        "GET /v1/webhook-endpoints/{id}",
+        "GET /v1/webhook-endpoints/{id}/deliveries",
+      ].sort(),
+    );
   });
 });
 

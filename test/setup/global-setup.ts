@@ -6,6 +6,7 @@ import { connectScriptDatabase, databaseTarget } from "../../scripts/lib/databas
 import { startEmbeddedPostgres } from "../../scripts/lib/embedded-postgres.ts";
 import { startFakeResend } from "../../scripts/lib/fake-resend.ts";
 import { applyMigrations } from "../../scripts/lib/migrate.ts";
+import { startWebhookReceiver } from "../../scripts/lib/webhook-receiver.ts";
 import { startBridge } from "../../scripts/lib/ws-bridge.ts";
 
 async function privateJwk(kid: string): Promise<string> {
@@ -53,7 +54,12 @@ export default async function setup(project: TestProject) {
     `whsec_${Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("base64")}`,
   );
 
+  // Release events go to a local receiver standing in for Slack, Teams and agencies' own endpoints.
+  const receiver = await startWebhookReceiver();
+  project.provide("webhookReceiverUrl", receiver.url);
+
   return async () => {
+    await receiver.close();
     await resend.close();
     await bridge.close();
     await embedded?.close();

@@ -23,6 +23,8 @@ export function workerPool({ rateLimits }: { rateLimits: "relaxed" | "configured
         TEST_JWT_FOREIGN_KEY: inject<string>("jwtForeignKey"),
         RESEND_API_KEY: inject<string>("resendApiKey"),
         RESEND_BASE_URL: inject<string>("resendBaseUrl"),
+        // Webhook endpoints point at the local receiver (scripts/lib/webhook-receiver.ts).
+        WEBHOOKS_ALLOW_LOOPBACK: "true",
         RESEND_WEBHOOK_SECRET: inject<string>("resendWebhookSecret"),
         // The origin the suites call the Worker on (test/support/api.ts): links in emails come
         // from configuration only, never from a request's Host header.

@@ -16,6 +16,8 @@ declare module "vitest" {
     resendBaseUrl: string;
     resendApiKey: string;
     resendWebhookSecret: string;
+    /** The local webhook receiver (scripts/lib/webhook-receiver.ts): POST /r/<name>, GET /__received/<name>. */
+    webhookReceiverUrl: string;
     /** wrangler.toml's `[[ratelimits]]` bindings, for the abuse tests (vitest.abuse.config.ts). */
     rateLimits: { name: string; simple: { limit: number; period: number } }[];
     fuzz: { seed: number; runs: number | null; operation: string | null; path: string | null };

@@ -6,4 +6,5 @@ export * from "./metrics";
 export * from "./notifications";
 export * from "./releases";
 export * from "./tenancy";
+export * from "./webhook-endpoints";
 export * from "./windows";

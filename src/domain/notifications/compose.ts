@@ -69,6 +69,8 @@ export function subjectFor(event: NotificationEvent, projectName: string, versio
       return `Action needed: ${name} failed in production; decide on a rollback`;
     case "approval_requested":
       return `Your approval is requested: ${name}`;
+    case "webhook_endpoint_disabled":
+      return "Action needed: a webhook endpoint was disabled";
   }
 }
 
@@ -135,6 +137,13 @@ function headline(input: ComposeInput): { lines: string[] } {
     case "notes_published":
       return {
         lines: [`The release notes for ${name} ("${release.title}") are published.`],
+      };
+    case "webhook_endpoint_disabled":
+      return {
+        lines: [
+          `One of ${input.sender.name}'s webhook endpoints stopped receiving release events: every delivery to it failed for three days, so it was disabled.`,
+          'GET /v1/webhook-endpoints shows which one and why. Fix the receiver, check it with POST /v1/webhook-endpoints/{id}/test, re-enable it with PATCH /v1/webhook-endpoints/{id} {"enabled": true}, and resend what it missed with POST /v1/webhook-endpoints/{id}/deliveries/{delivery_id}/retry.',
+        ],
       };
     case "approval_requested": {
       const ask = input.approval;

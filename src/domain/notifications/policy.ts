@@ -16,6 +16,8 @@ export const NOTIFICATION_EVENTS = [
   "rollback_decision_required",
   // To one client contact: their sign-off or UAT verdict, asked for by signed link.
   "approval_requested",
+  // To the agency's owners: one of its webhook endpoints failed for three days and was disabled.
+  "webhook_endpoint_disabled",
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 

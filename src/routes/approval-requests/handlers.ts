@@ -21,6 +21,7 @@ import { renderAnsweredPage, renderApprovalPage, renderClosedLinkPage } from "..
 import { commandFailure, releaseCoordinator } from "../../releases/coordinator-client";
 import type { ApprovalEmail } from "../../releases/operations/approvals";
 import { presentApprovalRequest } from "../../releases/operations/approvals";
+import { kickEndpointDeliveries } from "../../webhooks/kick";
 import { sendReleaseCommand } from "../releases/command-route";
 import type * as routes from "./routes";
 
@@ -235,6 +236,7 @@ export const answerApprovalPageHandler: AppRouteHandler<typeof routes.answerAppr
     throw commandFailure(problem);
   }
   if (outcome.queuedMessages) kickOutbox(c, data.release_id);
+  if (outcome.queuedWebhooks) kickEndpointDeliveries(c, linked.tenantId);
   const answered = (outcome.body as { result: PresentedRequest }).result;
   return html(
     c,

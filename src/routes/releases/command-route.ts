@@ -5,6 +5,7 @@ import { kickOutbox } from "../../notifications/kick";
 import { commandFailure, releaseCoordinator } from "../../releases/coordinator-client";
 import type { ReleaseOperation } from "../../releases/operations";
 import { etagOf } from "../../releases/present";
+import { kickEndpointDeliveries } from "../../webhooks/kick";
 
 /**
  * Sends one state change of a release to its Durable Object and turns the
@@ -26,6 +27,7 @@ export async function sendReleaseCommand(c: AppContext, releaseId: string, opera
   if (!outcome.ok) throw commandFailure(outcome.problem);
   if (outcome.replayed) c.header("Idempotent-Replayed", "true");
   if (outcome.queuedMessages) kickOutbox(c, releaseId);
+  if (outcome.queuedWebhooks) kickEndpointDeliveries(c, claims.tenantId);
   if (outcome.rowVersion !== null) c.header("ETag", etagOf(outcome.rowVersion));
   return outcome;
 }

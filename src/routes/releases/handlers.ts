@@ -37,6 +37,8 @@ import { RELEASE_MANAGER_ROLES } from "../../releases/operation-roles";
 import type { ReleaseOperation } from "../../releases/operations";
 import { etagOf, parseIfMatch, presentRelease } from "../../releases/present";
 import { loadReleaseState, toSnapshot } from "../../releases/release-state";
+import { kickEndpointDeliveries } from "../../webhooks/kick";
+import { queueReleaseEvents, summaryOf } from "../../webhooks/outbox";
 import type { AuditSnapshot } from "./audit-snapshot";
 import { sendReleaseCommand } from "./command-route";
 import type * as routes from "./routes";
@@ -46,6 +48,7 @@ const iso = (value: Date | null) => value?.toISOString() ?? null;
 
 export const createReleaseHandler: AppRouteHandler<typeof routes.createRelease> = async (c) => {
   const body = c.req.valid("json");
+  let queuedWebhooks = 0;
   const result = await withTenant(c, ({ tx, actor }) => {
     requireRole(actor, RELEASE_CREATE_ROLES, "Planning releases");
     return idempotent(c, tx, actor.tenantId, async () => {
@@ -139,12 +142,21 @@ export const createReleaseHandler: AppRouteHandler<typeof routes.createRelease> 
       });
       const state = await loadReleaseState(tx, actor.tenantId, release.id);
       if (!state) throw notFound("The release");
+      queuedWebhooks = await queueReleaseEvents(
+        tx,
+        actor.tenantId,
+        summaryOf(state),
+        [{ type: "release_created", data: {} }],
+        now,
+      );
       return {
         status: 201 as const,
         body: presentRelease(state, now),
       };
     });
   });
+  const claims = c.get("claims");
+  if (queuedWebhooks > 0 && claims && !result.replayed) kickEndpointDeliveries(c, claims.tenantId);
   c.header("ETag", etagOf(result.body.row_version));
   return respondCreated(c, `/v1/releases/${result.body.id}`, result.body);
 };

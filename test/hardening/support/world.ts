@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { expect } from "vitest";
+import { expect, inject } from "vitest";
 import { runtimeConfig } from "../../../src/env";
 import { linkKeysOf, signUnsubscribeToken } from "../../../src/notifications/unsubscribe-token";
 import { settle } from "../../notifications/support";
@@ -92,6 +92,15 @@ export async function seedWorld(): Promise<World> {
     },
     "PUT",
   );
+  // An endpoint for an event no sweep causes (only the cron opens windows), so no delivery is sent
+  // in the background while the sweeps compare before and after; its test delivery is the one
+  // the deliveries routes name.
+  const endpoint = await created("/v1/webhook-endpoints", owner, {
+    url: `${inject("webhookReceiverUrl")}/r/hardening-world`,
+    events: ["window.opened"],
+    description: "Hardening world",
+  });
+  const endpointDelivery = await created(`/v1/webhook-endpoints/${endpoint.id}/test`, owner, undefined);
   const integration = await created("/v1/integrations", manager, {
     provider: "github",
     name: "GitHub Actions",
@@ -212,6 +221,7 @@ export async function seedWorld(): Promise<World> {
       "feed-tokens": feedToken.id,
       "report-links": reportLink.id,
       "approval-requests": approvalRequest.id,
+      "webhook-endpoints": endpoint.id,
       integrations: integration.id,
       contacts: contact.id,
       notifications: messageId,
@@ -228,6 +238,7 @@ export async function seedWorld(): Promise<World> {
         new Date(),
       ),
       integration_id: integration.id,
+      delivery_id: endpointDelivery.id,
     },
   };
 }

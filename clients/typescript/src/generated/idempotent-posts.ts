@@ -28,5 +28,6 @@ export const idempotentPosts: ReadonlySet<string> = new Set([
   "/v1/releases/{id}/transitions",
   "/v1/tenants",
   "/v1/tokens",
+  "/v1/webhook-endpoints",
   "/v1/windows",
 ]);

@@ -1600,6 +1600,138 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The agency's webhook endpoints
+         * @description Oldest first, disabled ones included (with why); never their secrets.
+         */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Send release events to Slack, Teams or the agency's own tools (owner)
+         * @description Every event the endpoint subscribes to is queued in the transaction that records it and POSTed right after the response (and by the cron), with Standard Webhooks headers (`webhook-id` stable across retries, `webhook-timestamp`, `webhook-signature: v1,…`), retried with backoff for about a day. Payloads carry ids, release, project and client names, stages, statuses and decisions: never an email address or a person's name. An endpoint failing for three days is disabled and the owners are emailed.
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One webhook endpoint
+         * @description Its events, state and failing streak; never its secret.
+         */
+        get: operations["getWebhookEndpoint"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint and its delivery history
+         * @description Nothing more is sent to it, queued deliveries included.
+         */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an endpoint's URL, events or description, or disable and re-enable it
+         * @description Re-enabling clears the failing streak; deliveries that failed meanwhile can be retried one by one.
+         */
+        patch: operations["updateWebhookEndpoint"];
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a new signing secret; the old one still signs for 24 hours
+         * @description For 24 hours every delivery carries two signatures (`v1,<new> v1,<old>`), so the receiver can switch to the new secret without refusing a delivery.
+         */
+        post: operations["rotateWebhookEndpointSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a `webhook.test` event now and say how the endpoint answered
+         * @description Sent at once, signed like every delivery, also to a disabled endpoint (to check a fix before re-enabling it). The answer is the delivery: `delivered`, or `retrying` with the response code or error.
+         */
+        post: operations["testWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What was sent to an endpoint and how it answered
+         * @description Newest first: status, attempts, the last response code or error, and when the next attempt is due.
+         */
+        get: operations["listWebhookEndpointDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/deliveries/{delivery_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again now
+         * @description The same `webhook-id` and payload, attempted at once and then on the usual schedule if it fails; for a failed delivery or one the receiver missed. A delivery of a disabled endpoint waits until it is re-enabled.
+         */
+        post: operations["retryWebhookEndpointDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/release-notes-template": {
         parameters: {
             query?: never;
@@ -1761,9 +1893,394 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "release.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A release was created (in planning).
+         * @description A release was created (in planning). Sent to endpoints subscribed to `release.created`. For `standard` endpoints the body is this payload; `slack` and `teams` endpoints get a message made from it. Every delivery carries `webhook-id` (the same on every retry), `webhook-timestamp` and `webhook-signature` (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, two during a secret rotation); verify with any Standard Webhooks library. At least once, in no guaranteed order: drop duplicates by `webhook-id`, order by `timestamp`.
+         */
+        post: operations["onReleaseCreated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "release.stage_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A release moved from one stage to another.
+         * @description A release moved from one stage to another. Sent to endpoints subscribed to `release.stage_changed`. For `standard` endpoints the body is this payload; `slack` and `teams` endpoints get a message made from it. Every delivery carries `webhook-id` (the same on every retry), `webhook-timestamp` and `webhook-signature` (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, two during a secret rotation); verify with any Standard Webhooks library. At least once, in no guaranteed order: drop duplicates by `webhook-id`, order by `timestamp`.
+         */
+        post: operations["onReleaseStageChanged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "release.decision_recorded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The release manager (or an owner, or the agency's policy) took a decision.
+         * @description The release manager (or an owner, or the agency's policy) took a decision. Sent to endpoints subscribed to `release.decision_recorded`. For `standard` endpoints the body is this payload; `slack` and `teams` endpoints get a message made from it. Every delivery carries `webhook-id` (the same on every retry), `webhook-timestamp` and `webhook-signature` (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, two during a secret rotation); verify with any Standard Webhooks library. At least once, in no guaranteed order: drop duplicates by `webhook-id`, order by `timestamp`.
+         */
+        post: operations["onReleaseDecisionRecorded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "release.scheduled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A go was given outside the window: the release waits for it.
+         * @description A go was given outside the window: the release waits for it. Sent to endpoints subscribed to `release.scheduled`. For `standard` endpoints the body is this payload; `slack` and `teams` endpoints get a message made from it. Every delivery carries `webhook-id` (the same on every retry), `webhook-timestamp` and `webhook-signature` (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, two during a secret rotation); verify with any Standard Webhooks library. At least once, in no guaranteed order: drop duplicates by `webhook-id`, order by `timestamp`.
+         */
+        post: operations["onReleaseScheduled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "release.deployment_failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The deployment failed; a rollback decision is waiting.
+         * @description The deployment failed; a rollback decision is waiting. Sent to endpoints subscribed to `release.deployment_failed`. For `standard` endpoints the body is this payload; `slack` and `teams` endpoints get a message made from it. Every delivery carries `webhook-id` (the same on every retry), `webhook-timestamp` and `webhook-signature` (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, two during a secret rotation); verify with any Standard Webhooks library. At least once, in no guaranteed order: drop duplicates by `webhook-id`, order by `timestamp`.
+         */
+        post: operations["onReleaseDeploymentFailed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "release.rolled_back": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The rollback completed; the previous version is live again.
+         * @description The rollback completed; the previous version is live again. Sent to endpoints subscribed to `release.rolled_back`. For `standard` endpoints the body is this payload; `slack` and `teams` endpoints get a message made from it. Every delivery carries `webhook-id` (the same on every retry), `webhook-timestamp` and `webhook-signature` (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, two during a secret rotation); verify with any Standard Webhooks library. At least once, in no guaranteed order: drop duplicates by `webhook-id`, order by `timestamp`.
+         */
+        post: operations["onReleaseRolledBack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "release.rollback_failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A rollback step failed: production may be partly restored.
+         * @description A rollback step failed: production may be partly restored. Sent to endpoints subscribed to `release.rollback_failed`. For `standard` endpoints the body is this payload; `slack` and `teams` endpoints get a message made from it. Every delivery carries `webhook-id` (the same on every retry), `webhook-timestamp` and `webhook-signature` (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, two during a secret rotation); verify with any Standard Webhooks library. At least once, in no guaranteed order: drop duplicates by `webhook-id`, order by `timestamp`.
+         */
+        post: operations["onReleaseRollbackFailed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "release.closed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A release was closed.
+         * @description A release was closed. Sent to endpoints subscribed to `release.closed`. For `standard` endpoints the body is this payload; `slack` and `teams` endpoints get a message made from it. Every delivery carries `webhook-id` (the same on every retry), `webhook-timestamp` and `webhook-signature` (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, two during a secret rotation); verify with any Standard Webhooks library. At least once, in no guaranteed order: drop duplicates by `webhook-id`, order by `timestamp`.
+         */
+        post: operations["onReleaseClosed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "window.opened": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The window of a scheduled release opened and its deployment started.
+         * @description The window of a scheduled release opened and its deployment started. Sent to endpoints subscribed to `window.opened`. For `standard` endpoints the body is this payload; `slack` and `teams` endpoints get a message made from it. Every delivery carries `webhook-id` (the same on every retry), `webhook-timestamp` and `webhook-signature` (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, two during a secret rotation); verify with any Standard Webhooks library. At least once, in no guaranteed order: drop duplicates by `webhook-id`, order by `timestamp`.
+         */
+        post: operations["onWindowOpened"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "approval.recorded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A client contact answered an approval link (sign-off or UAT).
+         * @description A client contact answered an approval link (sign-off or UAT). Sent to endpoints subscribed to `approval.recorded`. For `standard` endpoints the body is this payload; `slack` and `teams` endpoints get a message made from it. Every delivery carries `webhook-id` (the same on every retry), `webhook-timestamp` and `webhook-signature` (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, two during a secret rotation); verify with any Standard Webhooks library. At least once, in no guaranteed order: drop duplicates by `webhook-id`, order by `timestamp`.
+         */
+        post: operations["onApprovalRecorded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sent by POST /v1/webhook-endpoints/{id}/test.
+         * @description Sent by POST /v1/webhook-endpoints/{id}/test. Sent to endpoints subscribed to `webhook.test` (every endpoint, on request). For `standard` endpoints the body is this payload; `slack` and `teams` endpoints get a message made from it. Every delivery carries `webhook-id` (the same on every retry), `webhook-timestamp` and `webhook-signature` (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, two during a secret rotation); verify with any Standard Webhooks library. At least once, in no guaranteed order: drop duplicates by `webhook-id`, order by `timestamp`.
+         */
+        post: operations["onWebhookTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
+        /** @description A release was created (in planning). */
+        ReleaseCreatedEvent: {
+            /** @enum {string} */
+            type: "release.created";
+            /** @description When the event happened (RFC 3339, UTC). */
+            timestamp: string;
+            data: {
+                release: components["schemas"]["WebhookRelease"];
+            };
+        };
+        /** @description The release an event is about, as it is after the event. Names things, never people. */
+        WebhookRelease: {
+            /** Format: uuid */
+            id: string;
+            /** @example 2.4.0 */
+            version: string;
+            /** @example Summer sale landing pages */
+            title: string;
+            /** @example deployment_execution */
+            stage: string;
+            /** @example active */
+            status: string;
+            attempt: number;
+            /** @enum {string} */
+            risk: "low" | "high";
+            project: {
+                /** Format: uuid */
+                id: string;
+                /** @example harbourbikes.com.au */
+                name: string;
+            };
+            client: {
+                /** Format: uuid */
+                id: string;
+                /** @example Harbour Bikes */
+                name: string;
+            };
+            /** @description The release in the API (GET /v1/releases/{id}), on PUBLIC_BASE_URL. */
+            url: string;
+        };
+        /** @description A release moved from one stage to another. */
+        ReleaseStageChangedEvent: {
+            /** @enum {string} */
+            type: "release.stage_changed";
+            /** @description When the event happened (RFC 3339, UTC). */
+            timestamp: string;
+            data: {
+                release: components["schemas"]["WebhookRelease"];
+                from_stage: string | null;
+                to_stage: string | null;
+            };
+        };
+        /** @description The release manager (or an owner, or the agency's policy) took a decision. */
+        ReleaseDecisionRecordedEvent: {
+            /** @enum {string} */
+            type: "release.decision_recorded";
+            /** @description When the event happened (RFC 3339, UTC). */
+            timestamp: string;
+            data: {
+                release: components["schemas"]["WebhookRelease"];
+                /** @enum {string} */
+                decision: "go_no_go" | "halt" | "resume" | "stability" | "rollback";
+                /** @description go, no_go, stable, unstable, rollback; null for halt and resume. */
+                outcome: string | null;
+                capacity: string | null;
+                /** @enum {string|null} */
+                decided_by_kind: "member" | "contact" | "system" | null;
+                /** @description A member id, a contact id, or the system's name (scheduler, ci, policy). */
+                decided_by: string | null;
+            };
+        };
+        /** @description A go was given outside the window: the release waits for it. */
+        ReleaseScheduledEvent: {
+            /** @enum {string} */
+            type: "release.scheduled";
+            /** @description When the event happened (RFC 3339, UTC). */
+            timestamp: string;
+            data: {
+                release: components["schemas"]["WebhookRelease"];
+                window_starts_at: string | null;
+                window_ends_at: string | null;
+            };
+        };
+        /** @description The deployment failed; a rollback decision is waiting. */
+        ReleaseDeploymentFailedEvent: {
+            /** @enum {string} */
+            type: "release.deployment_failed";
+            /** @description When the event happened (RFC 3339, UTC). */
+            timestamp: string;
+            data: {
+                release: components["schemas"]["WebhookRelease"];
+            };
+        };
+        /** @description The rollback completed; the previous version is live again. */
+        ReleaseRolledBackEvent: {
+            /** @enum {string} */
+            type: "release.rolled_back";
+            /** @description When the event happened (RFC 3339, UTC). */
+            timestamp: string;
+            data: {
+                release: components["schemas"]["WebhookRelease"];
+                steps: number | null;
+            };
+        };
+        /** @description A rollback step failed: production may be partly restored. */
+        ReleaseRollbackFailedEvent: {
+            /** @enum {string} */
+            type: "release.rollback_failed";
+            /** @description When the event happened (RFC 3339, UTC). */
+            timestamp: string;
+            data: {
+                release: components["schemas"]["WebhookRelease"];
+                failed_step: number | null;
+            };
+        };
+        /** @description A release was closed. */
+        ReleaseClosedEvent: {
+            /** @enum {string} */
+            type: "release.closed";
+            /** @description When the event happened (RFC 3339, UTC). */
+            timestamp: string;
+            data: {
+                release: components["schemas"]["WebhookRelease"];
+            };
+        };
+        /** @description The window of a scheduled release opened and its deployment started. */
+        WindowOpenedEvent: {
+            /** @enum {string} */
+            type: "window.opened";
+            /** @description When the event happened (RFC 3339, UTC). */
+            timestamp: string;
+            data: {
+                release: components["schemas"]["WebhookRelease"];
+            };
+        };
+        /** @description A client contact answered an approval link (sign-off or UAT). */
+        ApprovalRecordedEvent: {
+            /** @enum {string} */
+            type: "approval.recorded";
+            /** @description When the event happened (RFC 3339, UTC). */
+            timestamp: string;
+            data: {
+                release: components["schemas"]["WebhookRelease"];
+                /** Format: uuid */
+                approval_request_id: string;
+                /** Format: uuid */
+                contact_id: string;
+                /** @enum {string} */
+                kind: "sign_off" | "uat";
+                /** @enum {string} */
+                decision: "approved" | "changes_requested" | "passed" | "failed";
+            };
+        };
+        /** @description Sent by POST /v1/webhook-endpoints/{id}/test. */
+        WebhookTestEvent: {
+            /** @enum {string} */
+            type: "webhook.test";
+            /** @description When the event happened (RFC 3339, UTC). */
+            timestamp: string;
+            data: {
+                /** Format: uuid */
+                endpoint_id: string;
+            };
+        };
         /**
          * @description 1–255 visible ASCII characters. Retrying with the same key returns the first response instead of acting twice; the key is bound to the caller (another member's use of it is 422). A response carrying a credential shown once is not kept: its retry is 409 with `applied`.
          * @example 6f1c2b8e-harbour-bikes-release-2.4.0
@@ -4196,6 +4713,143 @@ export interface components {
             /** @enum {string} */
             decision: "approved" | "changes_requested" | "passed" | "failed";
             note?: string;
+        };
+        IssuedWebhookEndpoint: components["schemas"]["WebhookEndpoint"] & {
+            /**
+             * @description The signing secret (`whsec_…`, Standard Webhooks). Shown only in this response: store it with the receiver now.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        WebhookEndpoint: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            description: string | null;
+            /** @enum {string} */
+            format: "standard" | "slack" | "teams";
+            events: string[];
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @description Since when every attempt has failed; null while it delivers.
+             * @example 2026-11-26T11:00:00.000Z
+             */
+            failing_since: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-26T11:00:00.000Z
+             */
+            disabled_at: string | null;
+            disabled_reason: string | null;
+            /**
+             * Format: date-time
+             * @description After a rotation, until when deliveries are also signed with the previous secret.
+             * @example 2026-11-26T11:00:00.000Z
+             */
+            previous_secret_expires_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-26T11:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-26T11:00:00.000Z
+             */
+            updated_at: string;
+        };
+        WebhookEndpointCreate: {
+            /**
+             * Format: uri
+             * @description Where events are POSTed: https only (http on a loopback address only where WEBHOOKS_ALLOW_LOOPBACK is set, for development). For `slack` and `teams`, the channel's incoming-webhook URL.
+             * @example https://hooks.slack.com/services/T000/B000/XXXX
+             */
+            url: string;
+            /** @description The events sent to this endpoint. Their payloads are in this document's `webhooks`. `webhook.test` is sent by POST …/test whatever this says. */
+            events: ("release.created" | "release.stage_changed" | "release.decision_recorded" | "release.scheduled" | "release.deployment_failed" | "release.rolled_back" | "release.rollback_failed" | "release.closed" | "window.opened" | "approval.recorded")[];
+            /**
+             * @description What the endpoint is for, for the agency's own records.
+             * @example #releases in Slack
+             */
+            description?: string;
+            /**
+             * @description Default when omitted: standard. Default when omitted: `"standard"`.
+             * @enum {string}
+             */
+            format?: "standard" | "slack" | "teams";
+        };
+        WebhookEndpointPage: {
+            items: components["schemas"]["WebhookEndpoint"][];
+            /** @description Pass as `cursor` for the next page; null at the end. */
+            next_cursor: string | null;
+        };
+        WebhookEndpointPatch: {
+            /**
+             * Format: uri
+             * @description Where events are POSTed: https only (http on a loopback address only where WEBHOOKS_ALLOW_LOOPBACK is set, for development). For `slack` and `teams`, the channel's incoming-webhook URL.
+             * @example https://hooks.slack.com/services/T000/B000/XXXX
+             */
+            url?: string;
+            /** @description The events sent to this endpoint. Their payloads are in this document's `webhooks`. `webhook.test` is sent by POST …/test whatever this says. */
+            events?: ("release.created" | "release.stage_changed" | "release.decision_recorded" | "release.scheduled" | "release.deployment_failed" | "release.rolled_back" | "release.rollback_failed" | "release.closed" | "window.opened" | "approval.recorded")[];
+            /**
+             * @description What the endpoint is for, for the agency's own records.
+             * @example #releases in Slack
+             */
+            description?: string;
+            /** @description false stops deliveries (queued ones wait); true re-enables an endpoint the API disabled after three days of failures. */
+            enabled?: boolean;
+        };
+        WebhookEndpointSecret: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description The signing secret (`whsec_…`, Standard Webhooks). Shown only in this response: store it with the receiver now.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-26T11:00:00.000Z
+             */
+            previous_secret_expires_at: string;
+        };
+        WebhookEndpointDelivery: {
+            /**
+             * Format: uuid
+             * @description The `webhook-id` header: the same on every attempt, for receivers to drop duplicates.
+             */
+            id: string;
+            /** Format: uuid */
+            endpoint_id: string;
+            event_type: string;
+            /** @enum {string} */
+            status: "pending" | "retrying" | "delivered" | "failed";
+            attempts: number;
+            last_response_code: number | null;
+            last_error: string | null;
+            /**
+             * Format: date-time
+             * @description When the next attempt is due; null once delivered or failed.
+             * @example 2026-11-26T11:00:00.000Z
+             */
+            next_attempt_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-26T11:00:00.000Z
+             */
+            delivered_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-26T11:00:00.000Z
+             */
+            created_at: string;
+        };
+        WebhookEndpointDeliveryPage: {
+            items: components["schemas"]["WebhookEndpointDelivery"][];
+            /** @description Pass as `cursor` for the next page; null at the end. */
+            next_cursor: string | null;
         };
         ReleaseNotesTemplate: {
             /** @description The template in effect (the built-in one when none is set). */
@@ -32834,7 +33488,7 @@ export interface operations {
                      *     <meta name="robots" content="noindex">
                      *     <title>Approve harbourbikes.com.au 2.4.0 for release?</title>
                      *     </head>
-                     *     <body><main id="main"><header><p>Paddock &amp; Pixel</p></header><h1>Approve harbourbikes.com.au 2.4.0 for release?</h1><p>“2.4.0 — Summer sale landing pages”</p><dl class="facts"><dt>Client</dt><dd>Harbour Bikes</dd><dt>Project</dt><dd>harbourbikes.com.au</dd><dt>Version</dt><dd>2.4.0</dd><dt>Deployment window</dt><dd>Tuesday 8 December 2026, 10:00 pm AEDT to Tuesday 8 December 2026, 11:30 pm AEDT</dd></dl><h2>What changes</h2><ul><li><strong>feature:</strong> Summer sale landing pages</li></ul><h2>Test results</h2><ul><li>Staging: 3 passed</li></ul><form method="post"><h2>Your decision</h2><label for="note">Note (optional)</label><textarea id="note" name="note" maxlength="4000"></textarea><div class="actions"><button type="submit" name="decision" value="approved">Approve</button><button type="submit" name="decision" value="changes_requested">Request changes</button></div><p>This link works once, until Sunday 6 December 2026, 4:02 pm AEDT.</p></form></main></body>
+                     *     <body><main id="main"><header><p>Paddock &amp; Pixel</p></header><h1>Approve harbourbikes.com.au 2.4.0 for release?</h1><p>“2.4.0 — Summer sale landing pages”</p><dl class="facts"><dt>Client</dt><dd>Harbour Bikes</dd><dt>Project</dt><dd>harbourbikes.com.au</dd><dt>Version</dt><dd>2.4.0</dd><dt>Deployment window</dt><dd>Tuesday 8 December 2026, 10:00 pm to 11:30 pm AEDT</dd></dl><h2>What changes</h2><ul><li><strong>feature:</strong> Summer sale landing pages</li></ul><h2>Test results</h2><ul><li>Staging: 3 passed</li></ul><form method="post"><h2>Your decision</h2><label for="note">Note (optional)</label><textarea id="note" name="note" maxlength="4000"></textarea><div class="actions"><button type="submit" name="decision" value="approved">Approve</button><button type="submit" name="decision" value="changes_requested">Request changes</button></div><p>This link works once, until Sunday 6 December 2026, 4:02 pm AEDT.</p></form></main></body>
                      *     </html>
                      */
                     "text/html": string;
@@ -33125,6 +33779,1921 @@ export interface operations {
                      *       "status": 503,
                      *       "detail": "The database cannot be reached right now. Retry after the Retry-After interval; a write retried with the same Idempotency-Key is never applied twice.",
                      *       "instance": "/a/aGFyYm91ci1iaWtlcy1leGFtcGxlLXRva2Vu",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "database_unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–200 (default 50). */
+                limit?: components["parameters"]["PageLimit"];
+                /** @description `next_cursor` from the previous page. */
+                cursor?: components["parameters"]["PageCursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of endpoints. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01a229e6-c7c0-7b2e-9f31-6d0a4c8e2b15",
+                     *           "url": "https://hooks.slack.com/services/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",
+                     *           "description": "#releases in Slack",
+                     *           "format": "slack",
+                     *           "events": [
+                     *             "release.stage_changed",
+                     *             "release.decision_recorded",
+                     *             "release.deployment_failed",
+                     *             "release.rolled_back"
+                     *           ],
+                     *           "enabled": true,
+                     *           "failing_since": null,
+                     *           "disabled_at": null,
+                     *           "disabled_reason": null,
+                     *           "previous_secret_expires_at": null,
+                     *           "created_at": "2026-11-03T02:10:00.000Z",
+                     *           "updated_at": "2026-11-03T02:10:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "eyJjcmVhdGVkX2F0IjoiMjAyNi0xMS0zMFQyMzowNToxMi4wMDBaIn0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointPage"];
+                };
+            };
+            /** @description The request is malformed or did not validate; `errors[]` says which fields to fix. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-validation_failed",
+                     *       "title": "The request did not validate",
+                     *       "status": 400,
+                     *       "detail": "query.limit: Too big: expected number to be <=200",
+                     *       "instance": "/v1/webhook-endpoints",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "validation_failed",
+                     *       "errors": [
+                     *         {
+                     *           "path": "query.limit",
+                     *           "message": "Too big: expected number to be <=200"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or credentials that are invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API token as `Authorization: Bearer <token>`.",
+                     *       "instance": "/v1/webhook-endpoints",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but your role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this.",
+                     *       "instance": "/v1/webhook-endpoints",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the limit for your API token (1,200 a minute), your address (30 refused credentials, 120 public page or feed requests, 30 admin requests a minute) or this webhook receiver (600 deliveries a minute per sending address) is spent. Nothing was done; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit's current minute ends. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This API token has sent too many requests. Wait 23 s (Retry-After) before trying again; the limits are in the API reference under \"Rate limits\".",
+                     *       "instance": "/v1/webhook-endpoints",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the response carries a request id to report. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. Report the request_id if it keeps happening.",
+                     *       "instance": "/v1/webhook-endpoints",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "internal"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or the release's coordinator is briefly unavailable; retry after `Retry-After` seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-database_unavailable",
+                     *       "title": "Database unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database cannot be reached right now. Retry after the Retry-After interval; a write retried with the same Idempotency-Key is never applied twice.",
+                     *       "instance": "/v1/webhook-endpoints",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "database_unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 visible ASCII characters. Retrying with the same key returns the first response instead of acting twice; the key is bound to the caller (another member's use of it is 422). A response carrying a credential shown once is not kept: its retry is 409 with `applied`. */
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://hooks.slack.com/services/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",
+                 *       "events": [
+                 *         "release.stage_changed",
+                 *         "release.decision_recorded",
+                 *         "release.deployment_failed",
+                 *         "release.rolled_back"
+                 *       ],
+                 *       "description": "#releases in Slack",
+                 *       "format": "slack"
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEndpointCreate"];
+            };
+        };
+        responses: {
+            /** @description The endpoint, with its signing secret shown once. */
+            201: {
+                headers: {
+                    /** @description The new resource's URL (/v1/webhook-endpoints/{id}). */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a229e6-c7c0-7b2e-9f31-6d0a4c8e2b15",
+                     *       "url": "https://hooks.slack.com/services/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",
+                     *       "description": "#releases in Slack",
+                     *       "format": "slack",
+                     *       "events": [
+                     *         "release.stage_changed",
+                     *         "release.decision_recorded",
+                     *         "release.deployment_failed",
+                     *         "release.rolled_back"
+                     *       ],
+                     *       "enabled": true,
+                     *       "failing_since": null,
+                     *       "disabled_at": null,
+                     *       "disabled_reason": null,
+                     *       "previous_secret_expires_at": null,
+                     *       "created_at": "2026-11-03T02:10:00.000Z",
+                     *       "updated_at": "2026-11-03T02:10:00.000Z",
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["IssuedWebhookEndpoint"];
+                };
+            };
+            /** @description The request is malformed or did not validate; `errors[]` says which fields to fix. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-validation_failed",
+                     *       "title": "The request did not validate",
+                     *       "status": 400,
+                     *       "detail": "body.url: Invalid input: expected string, received undefined",
+                     *       "instance": "/v1/webhook-endpoints",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "validation_failed",
+                     *       "errors": [
+                     *         {
+                     *           "path": "body.url",
+                     *           "message": "Invalid input: expected string, received undefined"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or credentials that are invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API token as `Authorization: Bearer <token>`.",
+                     *       "instance": "/v1/webhook-endpoints",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but your role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this.",
+                     *       "instance": "/v1/webhook-endpoints",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in your agency. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-not_found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The resource was not found.",
+                     *       "instance": "/v1/webhook-endpoints",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the resource's current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "A resource with the same unique values already exists.",
+                     *       "instance": "/v1/webhook-endpoints",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-payload_too_large",
+                     *       "title": "Request body too large",
+                     *       "status": 413,
+                     *       "detail": "The request body is over 1 MiB; send less.",
+                     *       "instance": "/v1/webhook-endpoints",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-unsupported_media_type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as JSON with `Content-Type: application/json`.",
+                     *       "instance": "/v1/webhook-endpoints",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-idempotency_key_reused",
+                     *       "title": "Idempotency-Key reused with a different request",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was already used for a different request; use a new key for a new request.",
+                     *       "instance": "/v1/webhook-endpoints",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "idempotency_key_reused"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the limit for your API token (1,200 a minute), your address (30 refused credentials, 120 public page or feed requests, 30 admin requests a minute) or this webhook receiver (600 deliveries a minute per sending address) is spent. Nothing was done; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit's current minute ends. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This API token has sent too many requests. Wait 23 s (Retry-After) before trying again; the limits are in the API reference under \"Rate limits\".",
+                     *       "instance": "/v1/webhook-endpoints",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the response carries a request id to report. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. Report the request_id if it keeps happening.",
+                     *       "instance": "/v1/webhook-endpoints",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "internal"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or the release's coordinator is briefly unavailable; retry after `Retry-After` seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-database_unavailable",
+                     *       "title": "Database unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database cannot be reached right now. Retry after the Retry-After interval; a write retried with the same Idempotency-Key is never applied twice.",
+                     *       "instance": "/v1/webhook-endpoints",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "database_unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Webhook endpoint id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a229e6-c7c0-7b2e-9f31-6d0a4c8e2b15",
+                     *       "url": "https://hooks.slack.com/services/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",
+                     *       "description": "#releases in Slack",
+                     *       "format": "slack",
+                     *       "events": [
+                     *         "release.stage_changed",
+                     *         "release.decision_recorded",
+                     *         "release.deployment_failed",
+                     *         "release.rolled_back"
+                     *       ],
+                     *       "enabled": true,
+                     *       "failing_since": null,
+                     *       "disabled_at": null,
+                     *       "disabled_reason": null,
+                     *       "previous_secret_expires_at": null,
+                     *       "created_at": "2026-11-03T02:10:00.000Z",
+                     *       "updated_at": "2026-11-03T02:10:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description The request is malformed or did not validate; `errors[]` says which fields to fix. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-validation_failed",
+                     *       "title": "The request did not validate",
+                     *       "status": 400,
+                     *       "detail": "path.id: id must be a UUID",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "validation_failed",
+                     *       "errors": [
+                     *         {
+                     *           "path": "path.id",
+                     *           "message": "id must be a UUID"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or credentials that are invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API token as `Authorization: Bearer <token>`.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but your role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in your agency. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-not_found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The resource was not found.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the limit for your API token (1,200 a minute), your address (30 refused credentials, 120 public page or feed requests, 30 admin requests a minute) or this webhook receiver (600 deliveries a minute per sending address) is spent. Nothing was done; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit's current minute ends. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This API token has sent too many requests. Wait 23 s (Retry-After) before trying again; the limits are in the API reference under \"Rate limits\".",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the response carries a request id to report. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. Report the request_id if it keeps happening.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "internal"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or the release's coordinator is briefly unavailable; retry after `Retry-After` seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-database_unavailable",
+                     *       "title": "Database unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database cannot be reached right now. Retry after the Retry-After interval; a write retried with the same Idempotency-Key is never applied twice.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "database_unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Webhook endpoint id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed or did not validate; `errors[]` says which fields to fix. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-validation_failed",
+                     *       "title": "The request did not validate",
+                     *       "status": 400,
+                     *       "detail": "path.id: id must be a UUID",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "validation_failed",
+                     *       "errors": [
+                     *         {
+                     *           "path": "path.id",
+                     *           "message": "id must be a UUID"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or credentials that are invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API token as `Authorization: Bearer <token>`.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but your role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in your agency. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-not_found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The resource was not found.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the limit for your API token (1,200 a minute), your address (30 refused credentials, 120 public page or feed requests, 30 admin requests a minute) or this webhook receiver (600 deliveries a minute per sending address) is spent. Nothing was done; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit's current minute ends. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This API token has sent too many requests. Wait 23 s (Retry-After) before trying again; the limits are in the API reference under \"Rate limits\".",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the response carries a request id to report. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. Report the request_id if it keeps happening.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "internal"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or the release's coordinator is briefly unavailable; retry after `Retry-After` seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-database_unavailable",
+                     *       "title": "Database unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database cannot be reached right now. Retry after the Retry-After interval; a write retried with the same Idempotency-Key is never applied twice.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "database_unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Webhook endpoint id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "events": [
+                 *         "release.stage_changed",
+                 *         "release.decision_recorded",
+                 *         "release.deployment_failed",
+                 *         "release.rolled_back",
+                 *         "release.closed"
+                 *       ],
+                 *       "enabled": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEndpointPatch"];
+            };
+        };
+        responses: {
+            /** @description The endpoint as it now is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a229e6-c7c0-7b2e-9f31-6d0a4c8e2b15",
+                     *       "url": "https://hooks.slack.com/services/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",
+                     *       "description": "#releases in Slack",
+                     *       "format": "slack",
+                     *       "events": [
+                     *         "release.stage_changed",
+                     *         "release.decision_recorded",
+                     *         "release.deployment_failed",
+                     *         "release.rolled_back"
+                     *       ],
+                     *       "enabled": true,
+                     *       "failing_since": null,
+                     *       "disabled_at": null,
+                     *       "disabled_reason": null,
+                     *       "previous_secret_expires_at": null,
+                     *       "created_at": "2026-11-03T02:10:00.000Z",
+                     *       "updated_at": "2026-11-03T02:10:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description The request is malformed or did not validate; `errors[]` says which fields to fix. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-validation_failed",
+                     *       "title": "The request did not validate",
+                     *       "status": 400,
+                     *       "detail": "path.id: id must be a UUID",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "validation_failed",
+                     *       "errors": [
+                     *         {
+                     *           "path": "path.id",
+                     *           "message": "id must be a UUID"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or credentials that are invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API token as `Authorization: Bearer <token>`.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but your role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in your agency. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-not_found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The resource was not found.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the resource's current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "A resource with the same unique values already exists.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-payload_too_large",
+                     *       "title": "Request body too large",
+                     *       "status": 413,
+                     *       "detail": "The request body is over 1 MiB; send less.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-unsupported_media_type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as JSON with `Content-Type: application/json`.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-idempotency_key_reused",
+                     *       "title": "Idempotency-Key reused with a different request",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was already used for a different request; use a new key for a new request.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "idempotency_key_reused"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the limit for your API token (1,200 a minute), your address (30 refused credentials, 120 public page or feed requests, 30 admin requests a minute) or this webhook receiver (600 deliveries a minute per sending address) is spent. Nothing was done; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit's current minute ends. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This API token has sent too many requests. Wait 23 s (Retry-After) before trying again; the limits are in the API reference under \"Rate limits\".",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the response carries a request id to report. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. Report the request_id if it keeps happening.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "internal"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or the release's coordinator is briefly unavailable; retry after `Retry-After` seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-database_unavailable",
+                     *       "title": "Database unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database cannot be reached right now. Retry after the Retry-After interval; a write retried with the same Idempotency-Key is never applied twice.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "database_unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateWebhookEndpointSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Webhook endpoint id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new secret, shown once. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a229e6-c7c0-7b2e-9f31-6d0a4c8e2b15",
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                     *       "previous_secret_expires_at": "2026-12-09T04:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointSecret"];
+                };
+            };
+            /** @description The request is malformed or did not validate; `errors[]` says which fields to fix. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-validation_failed",
+                     *       "title": "The request did not validate",
+                     *       "status": 400,
+                     *       "detail": "path.id: id must be a UUID",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/rotate-secret",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "validation_failed",
+                     *       "errors": [
+                     *         {
+                     *           "path": "path.id",
+                     *           "message": "id must be a UUID"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or credentials that are invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API token as `Authorization: Bearer <token>`.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/rotate-secret",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but your role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/rotate-secret",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in your agency. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-not_found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The resource was not found.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/rotate-secret",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the limit for your API token (1,200 a minute), your address (30 refused credentials, 120 public page or feed requests, 30 admin requests a minute) or this webhook receiver (600 deliveries a minute per sending address) is spent. Nothing was done; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit's current minute ends. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This API token has sent too many requests. Wait 23 s (Retry-After) before trying again; the limits are in the API reference under \"Rate limits\".",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/rotate-secret",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the response carries a request id to report. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. Report the request_id if it keeps happening.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/rotate-secret",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "internal"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or the release's coordinator is briefly unavailable; retry after `Retry-After` seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-database_unavailable",
+                     *       "title": "Database unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database cannot be reached right now. Retry after the Retry-After interval; a write retried with the same Idempotency-Key is never applied twice.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/rotate-secret",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "database_unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    testWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Webhook endpoint id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The test delivery after its first attempt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a22e8e-cc00-74d9-a6e2-3b7f91c5d048",
+                     *       "endpoint_id": "01a229e6-c7c0-7b2e-9f31-6d0a4c8e2b15",
+                     *       "event_type": "release.decision_recorded",
+                     *       "status": "delivered",
+                     *       "attempts": 1,
+                     *       "last_response_code": 200,
+                     *       "last_error": null,
+                     *       "next_attempt_at": null,
+                     *       "delivered_at": "2026-12-08T10:58:02.000Z",
+                     *       "created_at": "2026-12-08T10:58:01.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointDelivery"];
+                };
+            };
+            /** @description The request is malformed or did not validate; `errors[]` says which fields to fix. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-validation_failed",
+                     *       "title": "The request did not validate",
+                     *       "status": 400,
+                     *       "detail": "path.id: id must be a UUID",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/test",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "validation_failed",
+                     *       "errors": [
+                     *         {
+                     *           "path": "path.id",
+                     *           "message": "id must be a UUID"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or credentials that are invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API token as `Authorization: Bearer <token>`.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/test",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but your role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/test",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in your agency. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-not_found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The resource was not found.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/test",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the limit for your API token (1,200 a minute), your address (30 refused credentials, 120 public page or feed requests, 30 admin requests a minute) or this webhook receiver (600 deliveries a minute per sending address) is spent. Nothing was done; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit's current minute ends. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This API token has sent too many requests. Wait 23 s (Retry-After) before trying again; the limits are in the API reference under \"Rate limits\".",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/test",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the response carries a request id to report. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. Report the request_id if it keeps happening.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/test",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "internal"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or the release's coordinator is briefly unavailable; retry after `Retry-After` seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-database_unavailable",
+                     *       "title": "Database unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database cannot be reached right now. Retry after the Retry-After interval; a write retried with the same Idempotency-Key is never applied twice.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/test",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "database_unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookEndpointDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–200 (default 50). */
+                limit?: components["parameters"]["PageLimit"];
+                /** @description `next_cursor` from the previous page. */
+                cursor?: components["parameters"]["PageCursor"];
+            };
+            header?: never;
+            path: {
+                /** @description Webhook endpoint id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01a22e8e-cc00-74d9-a6e2-3b7f91c5d048",
+                     *           "endpoint_id": "01a229e6-c7c0-7b2e-9f31-6d0a4c8e2b15",
+                     *           "event_type": "release.decision_recorded",
+                     *           "status": "delivered",
+                     *           "attempts": 1,
+                     *           "last_response_code": 200,
+                     *           "last_error": null,
+                     *           "next_attempt_at": null,
+                     *           "delivered_at": "2026-12-08T10:58:02.000Z",
+                     *           "created_at": "2026-12-08T10:58:01.000Z"
+                     *         },
+                     *         {
+                     *           "id": "01a2333e-d040-7c11-8a5e-2f9b0e7d6c31",
+                     *           "endpoint_id": "01a229e6-c7c0-7b2e-9f31-6d0a4c8e2b15",
+                     *           "event_type": "release.stage_changed",
+                     *           "status": "retrying",
+                     *           "attempts": 2,
+                     *           "last_response_code": 503,
+                     *           "last_error": "HTTP 503",
+                     *           "next_attempt_at": "2026-12-08T11:03:07.000Z",
+                     *           "delivered_at": null,
+                     *           "created_at": "2026-12-08T10:58:01.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "eyJjcmVhdGVkX2F0IjoiMjAyNi0xMS0zMFQyMzowNToxMi4wMDBaIn0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointDeliveryPage"];
+                };
+            };
+            /** @description The request is malformed or did not validate; `errors[]` says which fields to fix. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-validation_failed",
+                     *       "title": "The request did not validate",
+                     *       "status": 400,
+                     *       "detail": "query.limit: Too big: expected number to be <=200",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/deliveries",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "validation_failed",
+                     *       "errors": [
+                     *         {
+                     *           "path": "query.limit",
+                     *           "message": "Too big: expected number to be <=200"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or credentials that are invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API token as `Authorization: Bearer <token>`.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/deliveries",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but your role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/deliveries",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in your agency. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-not_found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The resource was not found.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/deliveries",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the limit for your API token (1,200 a minute), your address (30 refused credentials, 120 public page or feed requests, 30 admin requests a minute) or this webhook receiver (600 deliveries a minute per sending address) is spent. Nothing was done; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit's current minute ends. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This API token has sent too many requests. Wait 23 s (Retry-After) before trying again; the limits are in the API reference under \"Rate limits\".",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/deliveries",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the response carries a request id to report. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. Report the request_id if it keeps happening.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/deliveries",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "internal"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or the release's coordinator is briefly unavailable; retry after `Retry-After` seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-database_unavailable",
+                     *       "title": "Database unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database cannot be reached right now. Retry after the Retry-After interval; a write retried with the same Idempotency-Key is never applied twice.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/deliveries",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "database_unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retryWebhookEndpointDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Webhook endpoint id. */
+                id: string;
+                /** @description Delivery id (the `webhook-id` header). */
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery after this attempt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a22e8e-cc00-74d9-a6e2-3b7f91c5d048",
+                     *       "endpoint_id": "01a229e6-c7c0-7b2e-9f31-6d0a4c8e2b15",
+                     *       "event_type": "release.decision_recorded",
+                     *       "status": "delivered",
+                     *       "attempts": 1,
+                     *       "last_response_code": 200,
+                     *       "last_error": null,
+                     *       "next_attempt_at": null,
+                     *       "delivered_at": "2026-12-08T10:58:02.000Z",
+                     *       "created_at": "2026-12-08T10:58:01.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointDelivery"];
+                };
+            };
+            /** @description The request is malformed or did not validate; `errors[]` says which fields to fix. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-validation_failed",
+                     *       "title": "The request did not validate",
+                     *       "status": 400,
+                     *       "detail": "path.id: id must be a UUID",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/deliveries/delivery_id/retry",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "validation_failed",
+                     *       "errors": [
+                     *         {
+                     *           "path": "path.id",
+                     *           "message": "id must be a UUID"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials, or credentials that are invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API token as `Authorization: Bearer <token>`.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/deliveries/delivery_id/retry",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but your role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/deliveries/delivery_id/retry",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in your agency. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-not_found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The resource was not found.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/deliveries/delivery_id/retry",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the resource's current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "A resource with the same unique values already exists.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/deliveries/delivery_id/retry",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the limit for your API token (1,200 a minute), your address (30 refused credentials, 120 public page or feed requests, 30 admin requests a minute) or this webhook receiver (600 deliveries a minute per sending address) is spent. Nothing was done; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit's current minute ends. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "This API token has sent too many requests. Wait 23 s (Retry-After) before trying again; the limits are in the API reference under \"Rate limits\".",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/deliveries/delivery_id/retry",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the response carries a request id to report. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side. Report the request_id if it keeps happening.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/deliveries/delivery_id/retry",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "internal"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or the release's coordinator is briefly unavailable; retry after `Retry-After` seconds (with the same Idempotency-Key). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-database_unavailable",
+                     *       "title": "Database unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database cannot be reached right now. Retry after the Retry-After interval; a write retried with the same Idempotency-Key is never applied twice.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/deliveries/delivery_id/retry",
                      *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
                      *       "code": "database_unavailable"
                      *     }
@@ -34711,6 +37280,248 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+        };
+    };
+    onReleaseCreated: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReleaseCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery; anything else (or no answer in 10 seconds) is retried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onReleaseStageChanged: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReleaseStageChangedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery; anything else (or no answer in 10 seconds) is retried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onReleaseDecisionRecorded: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReleaseDecisionRecordedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery; anything else (or no answer in 10 seconds) is retried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onReleaseScheduled: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReleaseScheduledEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery; anything else (or no answer in 10 seconds) is retried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onReleaseDeploymentFailed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReleaseDeploymentFailedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery; anything else (or no answer in 10 seconds) is retried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onReleaseRolledBack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReleaseRolledBackEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery; anything else (or no answer in 10 seconds) is retried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onReleaseRollbackFailed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReleaseRollbackFailedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery; anything else (or no answer in 10 seconds) is retried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onReleaseClosed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReleaseClosedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery; anything else (or no answer in 10 seconds) is retried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onWindowOpened: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WindowOpenedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery; anything else (or no answer in 10 seconds) is retried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onApprovalRecorded: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ApprovalRecordedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery; anything else (or no answer in 10 seconds) is retried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onWebhookTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WebhookTestEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery; anything else (or no answer in 10 seconds) is retried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

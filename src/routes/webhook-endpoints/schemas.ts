@@ -1,0 +1,154 @@
+import { z } from "@hono/zod-openapi";
+import { pageOf, Timestamp } from "../../app/openapi";
+import type { EndpointDeliveryRow, WebhookEndpointRow } from "../../db/schema";
+import { SUBSCRIBABLE_EVENT_TYPES } from "../../domain/webhooks";
+
+const EventsSchema = z
+  .array(
+    z.enum(SUBSCRIBABLE_EVENT_TYPES, {
+      message: `each event is one of ${SUBSCRIBABLE_EVENT_TYPES.join(", ")}`,
+    }),
+  )
+  .min(1, "subscribe to at least one event")
+  .max(SUBSCRIBABLE_EVENT_TYPES.length)
+  .refine((events) => new Set(events).size === events.length, "each event is named once")
+  .openapi({
+    description:
+      "The events sent to this endpoint. Their payloads are in this document's `webhooks`. `webhook.test` is sent by POST …/test whatever this says.",
+  });
+
+const UrlSchema = z
+  .url({ message: "url must be an absolute URL" })
+  .max(2000, "url is at most 2,000 characters")
+  .openapi({
+    description:
+      "Where events are POSTed: https only (http on a loopback address only where WEBHOOKS_ALLOW_LOOPBACK is set, for development). For `slack` and `teams`, the channel's incoming-webhook URL.",
+    example: "https://hooks.slack.com/services/T000/B000/XXXX",
+  });
+
+const FormatSchema = z.enum(["standard", "slack", "teams"]).openapi({
+  description:
+    "standard: the event as a Standard Webhooks JSON payload, signed. slack: a Block Kit message for an incoming webhook. teams: an Adaptive Card for a Teams incoming webhook. Every format carries the Standard Webhooks headers.",
+});
+
+const DescriptionSchema = z
+  .string()
+  .trim()
+  .max(500, "description is at most 500 characters")
+  .optional()
+  .openapi({
+    description: "What the endpoint is for, for the agency's own records.",
+    example: "#releases in Slack",
+  });
+
+export const EndpointCreateSchema = z
+  .strictObject({
+    url: UrlSchema,
+    events: EventsSchema,
+    description: DescriptionSchema,
+    format: FormatSchema.default("standard").openapi({ description: "Default when omitted: standard." }),
+  })
+  .openapi("WebhookEndpointCreate");
+
+export const EndpointPatchSchema = z
+  .strictObject({
+    url: UrlSchema.optional(),
+    events: EventsSchema.optional(),
+    description: DescriptionSchema,
+    enabled: z.boolean().optional().openapi({
+      description:
+        "false stops deliveries (queued ones wait); true re-enables an endpoint the API disabled after three days of failures.",
+    }),
+  })
+  .openapi("WebhookEndpointPatch");
+
+export const EndpointSchema = z
+  .object({
+    id: z.uuid(),
+    url: z.string(),
+    description: z.string().nullable(),
+    format: z.enum(["standard", "slack", "teams"]),
+    events: z.array(z.string()),
+    enabled: z.boolean(),
+    failing_since: Timestamp.nullable().openapi({
+      description: "Since when every attempt has failed; null while it delivers.",
+    }),
+    disabled_at: Timestamp.nullable(),
+    disabled_reason: z.string().nullable(),
+    previous_secret_expires_at: Timestamp.nullable().openapi({
+      description: "After a rotation, until when deliveries are also signed with the previous secret.",
+    }),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .openapi("WebhookEndpoint");
+
+const Secret = z.string().openapi({
+  description:
+    "The signing secret (`whsec_…`, Standard Webhooks). Shown only in this response: store it with the receiver now.",
+  example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+});
+
+export const IssuedEndpointSchema = EndpointSchema.extend({ secret: Secret }).openapi(
+  "IssuedWebhookEndpoint",
+);
+
+export const RotatedSecretSchema = z
+  .object({ id: z.uuid(), secret: Secret, previous_secret_expires_at: Timestamp })
+  .openapi("WebhookEndpointSecret");
+
+export const EndpointPageSchema = pageOf(EndpointSchema, "WebhookEndpointPage");
+
+export const DeliverySchema = z
+  .object({
+    id: z.uuid().openapi({
+      description: "The `webhook-id` header: the same on every attempt, for receivers to drop duplicates.",
+    }),
+    endpoint_id: z.uuid(),
+    event_type: z.string(),
+    status: z.enum(["pending", "retrying", "delivered", "failed"]),
+    attempts: z.int(),
+    last_response_code: z.int().nullable(),
+    last_error: z.string().nullable(),
+    next_attempt_at: Timestamp.nullable().openapi({
+      description: "When the next attempt is due; null once delivered or failed.",
+    }),
+    delivered_at: Timestamp.nullable(),
+    created_at: Timestamp,
+  })
+  .openapi("WebhookEndpointDelivery");
+
+export const DeliveryPageSchema = pageOf(DeliverySchema, "WebhookEndpointDeliveryPage");
+
+export function presentEndpoint(row: WebhookEndpointRow) {
+  return {
+    id: row.id,
+    url: row.url,
+    description: row.description,
+    format: row.format as "standard" | "slack" | "teams",
+    events: row.events,
+    enabled: row.enabled,
+    failing_since: row.failingSince?.toISOString() ?? null,
+    disabled_at: row.disabledAt?.toISOString() ?? null,
+    disabled_reason: row.disabledReason,
+    previous_secret_expires_at: row.previousSecretExpiresAt?.toISOString() ?? null,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+export function presentDelivery(row: EndpointDeliveryRow) {
+  const settled = row.status === "delivered" || row.status === "failed";
+  return {
+    id: row.id,
+    endpoint_id: row.endpointId,
+    event_type: row.eventType,
+    status: row.status as "pending" | "retrying" | "delivered" | "failed",
+    attempts: row.attempts,
+    last_response_code: row.lastResponseCode,
+    last_error: row.lastError,
+    next_attempt_at: settled ? null : row.nextAttemptAt.toISOString(),
+    delivered_at: row.deliveredAt?.toISOString() ?? null,
+    created_at: row.createdAt.toISOString(),
+  };
+}
