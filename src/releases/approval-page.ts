@@ -1,5 +1,5 @@
 import type { ApprovalPageData } from "../db/repositories/approval-requests";
-import { escapeHtml, localTime } from "../domain/notifications";
+import { escapeHtml, isPublicChange, localTime } from "../domain/notifications";
 import { page } from "../notifications/pages";
 
 // The page a client opens from an approval link: what the release is, and one form to answer. It
@@ -85,8 +85,9 @@ function testSummary(data: ApprovalPageData): string {
 }
 
 function changeLog(data: ApprovalPageData): string {
-  const entries = data.change_log.filter((entry) => entry.summary.trim() !== "");
-  if (entries.length === 0) return "<p>No changes are listed.</p>";
+  // The client sees the public entries only, as on the release notes (internal chores stay internal).
+  const entries = data.change_log.filter((entry) => entry.summary.trim() !== "" && isPublicChange(entry));
+  if (entries.length === 0) return "<p>No client-facing changes are listed.</p>";
   return `<ul>${entries
     .map(
       (entry) =>

@@ -60,7 +60,14 @@ function answer(path: string, form: Record<string, string>) {
 }
 
 async function highRiskReadyForGo(): Promise<string> {
-  const id = await createRelease(agency, { risk: "high", title: "Gift cards & summer range" });
+  const id = await createRelease(agency, {
+    risk: "high",
+    title: "Gift cards & summer range",
+    change_log: [
+      { summary: "Landing page", kind: "feature" },
+      { summary: "Bump the build image", kind: "chore" },
+    ],
+  });
   // High risk needs an approver on the team: the viewer stands in for the agency's account lead.
   await toPreDeployment(agency, id, [agency.members.viewer.id]);
   await readyForGo(agency, id);
@@ -121,6 +128,8 @@ describe("client sign-off by link", () => {
       expect(page.text).toContain("Gift cards &amp; summer range");
       expect(page.text).toContain("Harbour Cafe");
       expect(page.text).toContain("Landing page");
+      // Internal entries stay internal, as on the public notes.
+      expect(page.text).not.toContain("Bump the build image");
       expect(page.text).toContain("Staging: 1 passed");
       expect(page.text).toMatch(/AEDT|AEST/);
       expect(page.text).toContain('value="approved"');

@@ -166,6 +166,7 @@ export const answerApprovalPage = createRoute({
     409: html("The link was already used, or the release has moved past the point this answer could change."),
     410: html("The link expired or was withdrawn."),
     422: html("The answer is not one the page offers."),
-    ...errorResponses<never>(),
+    // Not a form (a script posting JSON, a body too large): a problem document, as anywhere else.
+    ...errorResponses(400, 413),
   },
 });

@@ -130,7 +130,8 @@ export const rotateEndpointSecret = createRoute({
   request: { params: EndpointParams },
   responses: {
     200: jsonContent(RotatedSecretSchema, "The new secret, shown once."),
-    ...errorResponses(...TENANT_READ_ERRORS),
+    // No body is read; one sent anyway is refused like on any other POST (415, 413).
+    ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });
 
@@ -147,7 +148,8 @@ export const testEndpoint = createRoute({
   request: { params: EndpointParams },
   responses: {
     200: jsonContent(DeliverySchema, "The test delivery after its first attempt."),
-    ...errorResponses(...TENANT_READ_ERRORS),
+    // No body is read; one sent anyway is refused like on any other POST (415, 413).
+    ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });
 
@@ -181,6 +183,6 @@ export const retryDelivery = createRoute({
   request: { params: DeliveryParams },
   responses: {
     200: jsonContent(DeliverySchema, "The delivery after this attempt."),
-    ...errorResponses(...TENANT_READ_ERRORS, 409),
+    ...errorResponses(...TENANT_WRITE_ERRORS),
   },
 });

@@ -29,11 +29,16 @@ const withBody = operations().filter((operation) => operation.requestBody !== un
 async function send(operation: Operation, target: World) {
   const request = validRequest(operation, { pathWorld: target, actor: "owner" });
   const token = usesBearer(operation) ? target.agency.tokens.owner : env.ADMIN_TOKEN;
+  const form = request.headers["Content-Type"] === "application/x-www-form-urlencoded";
   const res = await api(request.url, {
     method: request.method,
     token,
     headers: request.headers,
-    ...(request.body === undefined ? {} : { body: request.body }),
+    ...(request.body === undefined
+      ? {}
+      : form
+        ? { rawBody: new URLSearchParams(request.body as Record<string, string>).toString() }
+        : { body: request.body }),
   });
   return { request, res };
 }

@@ -222,6 +222,8 @@ export async function seedWorld(): Promise<World> {
       "report-links": reportLink.id,
       "approval-requests": approvalRequest.id,
       "webhook-endpoints": endpoint.id,
+      // /a/{token}: the approval request's link.
+      a: new URL(approvalRequest.url).pathname.slice("/a/".length),
       integrations: integration.id,
       contacts: contact.id,
       notifications: messageId,
@@ -250,7 +252,12 @@ export function pathValues(world: World, path: string): Record<string, string> {
   for (const name of pathParameterNames(path)) {
     const index = segments.indexOf(`{${name}}`);
     const collection = segments[index - 1] ?? "";
-    const value = world.byName[name] ?? world.byCollection[collection];
+    // A capability token belongs to its surface (`/a/` takes an approval link, not the unsubscribe
+    // token the other pages get).
+    const value =
+      (name === "token" ? world.byCollection[collection] : undefined) ??
+      world.byName[name] ??
+      world.byCollection[collection];
     if (!value) {
       throw new Error(
         `The hardening world has nothing for {${name}} after "${collection}" in ${path}: add one to seedWorld().`,

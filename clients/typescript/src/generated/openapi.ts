@@ -33642,6 +33642,32 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            /** @description The request is malformed or did not validate; `errors[]` says which fields to fix. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-validation_failed",
+                     *       "title": "The request did not validate",
+                     *       "status": 400,
+                     *       "detail": "path.id: id must be a UUID",
+                     *       "instance": "/a/aGFyYm91ci1iaWtlcy1leGFtcGxlLXRva2Vu",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "validation_failed",
+                     *       "errors": [
+                     *         {
+                     *           "path": "path.id",
+                     *           "message": "id must be a UUID"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The link is not valid. */
             404: {
                 headers: {
@@ -33700,6 +33726,26 @@ export interface operations {
                      *     </html>
                      */
                     "text/html": string;
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-payload_too_large",
+                     *       "title": "Request body too large",
+                     *       "status": 413,
+                     *       "detail": "The request body is over 1 MiB; send less.",
+                     *       "instance": "/a/aGFyYm91ci1iaWtlcy1leGFtcGxlLXRva2Vu",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The answer is not one the page offers. */
@@ -35032,6 +35078,86 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request conflicts with the resource's current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "A resource with the same unique values already exists.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/rotate-secret",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-payload_too_large",
+                     *       "title": "Request body too large",
+                     *       "status": 413,
+                     *       "detail": "The request body is over 1 MiB; send less.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/rotate-secret",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-unsupported_media_type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as JSON with `Content-Type: application/json`.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/rotate-secret",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-idempotency_key_reused",
+                     *       "title": "Idempotency-Key reused with a different request",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was already used for a different request; use a new key for a new request.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/rotate-secret",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "idempotency_key_reused"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests: the limit for your API token (1,200 a minute), your address (30 refused credentials, 120 public page or feed requests, 30 admin requests a minute) or this webhook receiver (600 deliveries a minute per sending address) is spent. Nothing was done; retry after `Retry-After` seconds. */
             429: {
                 headers: {
@@ -35214,6 +35340,86 @@ export interface operations {
                      *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/test",
                      *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
                      *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the resource's current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "A resource with the same unique values already exists.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/test",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-payload_too_large",
+                     *       "title": "Request body too large",
+                     *       "status": 413,
+                     *       "detail": "The request body is over 1 MiB; send less.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/test",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-unsupported_media_type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as JSON with `Content-Type: application/json`.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/test",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-idempotency_key_reused",
+                     *       "title": "Idempotency-Key reused with a different request",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was already used for a different request; use a new key for a new request.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/test",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "idempotency_key_reused"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -35632,6 +35838,66 @@ export interface operations {
                      *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/deliveries/delivery_id/retry",
                      *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
                      *       "code": "conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-payload_too_large",
+                     *       "title": "Request body too large",
+                     *       "status": 413,
+                     *       "detail": "The request body is over 1 MiB; send less.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/deliveries/delivery_id/retry",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-unsupported_media_type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as JSON with `Content-Type: application/json`.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/deliveries/delivery_id/retry",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/docs#problem-idempotency_key_reused",
+                     *       "title": "Idempotency-Key reused with a different request",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was already used for a different request; use a new key for a new request.",
+                     *       "instance": "/v1/webhook-endpoints/01a1c376-6a40-7757-a997-1f7e90257cf9/deliveries/delivery_id/retry",
+                     *       "request_id": "01a22096-bf40-7d35-a9bf-7394800dfbbf",
+                     *       "code": "idempotency_key_reused"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
