@@ -79,6 +79,14 @@ try {
         `PUBLIC_BASE_URL did not reach the Worker: receiver_url ${integration.body.receiver_url}`,
       );
 
+    // The document generated at build time is served (a static asset) and its page renders.
+    for (const path of ["/openapi.json", "/docs"]) {
+      const page = await fetch(`${api}${path}`);
+      const text = await page.text();
+      if (!page.ok || !text.includes("/v1/webhook-endpoints"))
+        problems.push(`${path} did not answer with the API reference: ${page.status}`);
+    }
+
     // The local inbox answers, and the Worker sends to it (GET /v1/notifications says email is on).
     const inboxUrl = /caught locally: (http:\/\/\S+)/.exec(output)?.[1];
     const inbox = inboxUrl ? await fetch(inboxUrl) : undefined;

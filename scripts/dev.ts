@@ -215,7 +215,12 @@ function writeDevConfig(settingNames: string[]): void {
       (_line, names: string) =>
         `required = [${[names, ...settingNames.map((name) => JSON.stringify(name))].filter(Boolean).join(", ")}]`,
     )
-    // [alias] targets are relative to the config file, which now lives in .data/.
+    // [alias] targets and the [assets] directory are relative to the config file, which now lives in .data/.
+    .replace(
+      /^(directory = )"(\.\/[^"]+)"$/m,
+      (_line, key: string, path: string) =>
+        `${key}${JSON.stringify(relative(dataDir, join(projectRoot, path)))}`,
+    )
     .replace(
       /^("[^"]+" = )"(\.\/[^"]+)"$/gm,
       (_line, key: string, path: string) =>
