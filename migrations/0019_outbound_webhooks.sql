@@ -12,7 +12,7 @@ CREATE TABLE "endpoint_deliveries" (
 	"delivered_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "endpoint_deliveries_status_check" CHECK ("endpoint_deliveries"."status" in ('pending', 'retrying', 'delivered', 'failed'))
+	CONSTRAINT "endpoint_deliveries_status_check" CHECK ("endpoint_deliveries"."status" in ('pending', 'retrying', 'sending', 'delivered', 'failed'))
 );
 --> statement-breakpoint
 CREATE TABLE "webhook_endpoints" (
@@ -27,6 +27,7 @@ CREATE TABLE "webhook_endpoints" (
 	"previous_secret_ciphertext" text,
 	"previous_secret_expires_at" timestamp with time zone,
 	"failing_since" timestamp with time zone,
+	"last_failure_at" timestamp with time zone,
 	"disabled_at" timestamp with time zone,
 	"disabled_reason" text,
 	"created_by" uuid,
@@ -38,7 +39,7 @@ CREATE TABLE "webhook_endpoints" (
 --> statement-breakpoint
 ALTER TABLE "endpoint_deliveries" ADD CONSTRAINT "endpoint_deliveries_endpoint_fk" FOREIGN KEY ("tenant_id","endpoint_id") REFERENCES "public"."webhook_endpoints"("tenant_id","id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "webhook_endpoints" ADD CONSTRAINT "webhook_endpoints_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "endpoint_deliveries_due_idx" ON "endpoint_deliveries" USING btree ("next_attempt_at") WHERE "endpoint_deliveries"."status" in ('pending', 'retrying');--> statement-breakpoint
+CREATE INDEX "endpoint_deliveries_due_idx" ON "endpoint_deliveries" USING btree ("next_attempt_at") WHERE "endpoint_deliveries"."status" in ('pending', 'retrying', 'sending');--> statement-breakpoint
 CREATE INDEX "endpoint_deliveries_endpoint_idx" ON "endpoint_deliveries" USING btree ("tenant_id","endpoint_id","id");--> statement-breakpoint
 -- Row-level security for webhook endpoints and their deliveries (see 0001).
 SELECT app_enable_tenant_isolation('webhook_endpoints');--> statement-breakpoint

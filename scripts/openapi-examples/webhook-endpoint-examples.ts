@@ -23,6 +23,7 @@ const endpoint = {
 };
 
 const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const shown = { ...endpoint, url: "https://hooks.slack.com/services/…" };
 
 const delivery = {
   id: ids.endpointDelivery,
@@ -45,8 +46,8 @@ export const webhookEndpointExamples: Record<string, unknown> = {
     format: "slack",
   },
   IssuedWebhookEndpoint: { ...endpoint, secret },
-  WebhookEndpoint: endpoint,
-  WebhookEndpointPage: pageOf([endpoint]),
+  WebhookEndpoint: shown,
+  WebhookEndpointPage: pageOf([shown]),
   WebhookEndpointPatch: { events: [...endpoint.events, "release.closed"], enabled: true },
   WebhookEndpointSecret: {
     id: ids.webhookEndpoint,

@@ -31,10 +31,10 @@ export async function runTick(env: Env, scheduledTime: number): Promise<TickRepo
     const windowOccurrences = await openWindowOccurrences(database, now);
     const scheduled = await startScheduledReleases(database, releaseCoordinator(env), now);
     const pruned = await inSystemScope(database, (tx) => pruneIdempotencyKeys(tx, now));
-    // Release events to the agencies' endpoints (retries included), before email: an endpoint this
-    // tick disables has its owners' alert queued in time for the email drain below.
-    const webhooks = await deliverDue(database, deliverySettings(config), { now });
     const email = await drainOutboxTick(database, config, now);
+    // Release events to the agencies' endpoints (retries included), after email, so a slow receiver
+    // never holds stakeholder messages back; an alert this queues goes out with the next tick.
+    const webhooks = await deliverDue(database, deliverySettings(config), { now, budgetMs: 30_000 });
     return {
       scheduled_time: now.toISOString(),
       window_occurrences: windowOccurrences,

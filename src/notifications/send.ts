@@ -16,6 +16,7 @@ import {
   retryDelaySeconds,
   type SkipReason,
 } from "../domain/notifications";
+import { redactApprovalLinks } from "../lib/redact";
 import { signApprovalLink } from "../releases/approval-link-token";
 import { type EmailSettings, fromAddress } from "./settings";
 import { signUnsubscribeToken } from "./unsubscribe-token";
@@ -213,15 +214,31 @@ async function prepare(
   now: Date,
 ): Promise<ComposedEmail> {
   const stored = storedEmail(message);
-  if (stored) return stored;
+  if (stored) return withApprovalLink(settings, message, stored);
   const composed = await compose(settings, message);
+  // An approval link lets its holder answer as the client: it is kept out of the stored copy (which
+  // the agency can read back and a contact export returns) and signed again for each attempt,
+  // identically, since its issue time is the message's.
   await inSystemScope(database, (tx) =>
     tx.execute(sql`
-      update outbox_messages set to_address = ${composed.to}, subject = ${composed.subject}, body_text = ${composed.text},
-        body_html = ${composed.html}, updated_at = ${now}
+      update outbox_messages set to_address = ${composed.to}, subject = ${composed.subject},
+        body_text = ${redactApprovalLinks(composed.text)}, body_html = ${redactApprovalLinks(composed.html)},
+        updated_at = ${now}
       where id = ${message.id}`),
   );
   return composed;
+}
+
+async function withApprovalLink(
+  settings: EmailSettings,
+  message: MessageContext,
+  stored: ComposedEmail,
+): Promise<ComposedEmail> {
+  const ask = await approvalAsk(settings, message);
+  if (!ask) return stored;
+  const path = new URL(ask.url).pathname;
+  const restore = (text: string) => text.replaceAll("/a/[redacted]", path);
+  return { ...stored, text: restore(stored.text), html: restore(stored.html) };
 }
 
 interface ComposedEmail {
@@ -275,6 +292,7 @@ async function approvalAsk(settings: EmailSettings, message: MessageContext): Pr
     settings.linkKeys,
     { tenantId: message.tenant_id, requestId: message.approval_request_id },
     new Date(message.approval_expires_at),
+    new Date(message.created_at),
   );
   return {
     kind: message.approval_kind,

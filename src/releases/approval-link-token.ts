@@ -26,13 +26,24 @@ export interface ApprovalLink {
   requestId: string;
 }
 
-export async function signApprovalLink(keys: LinkKeys, link: ApprovalLink, expiresAt: Date): Promise<string> {
+/**
+ * The token outlives the request by a grace period: past the request's expiry the row, not the
+ * signature, answers, so the client is told the link expired rather than that it is not valid.
+ */
+const EXPIRED_PAGE_GRACE_MS = 30 * 86_400_000;
+
+export async function signApprovalLink(
+  keys: LinkKeys,
+  link: ApprovalLink,
+  expiresAt: Date,
+  issuedAt: Date = new Date(),
+): Promise<string> {
   return new SignJWT({ tid: link.tenantId })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(link.requestId)
     .setAudience(APPROVAL_LINK.audience)
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .setIssuedAt(Math.floor(issuedAt.getTime() / 1000))
+    .setExpirationTime(Math.floor((expiresAt.getTime() + EXPIRED_PAGE_GRACE_MS) / 1000))
     .sign(await derivedLinkKey(keys.current, APPROVAL_LINK.info));
 }
 

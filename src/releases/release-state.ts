@@ -152,7 +152,10 @@ export async function loadReleaseState(tx: Tx, tenantId: string, releaseId: stri
                  'signer_kind', case when so.contact_id is null then 'member' else 'contact' end,
                  'signer_id', coalesce(so.signer_id, so.contact_id), 'decision', so.decision,
                  'at', ${iso("so.created_at")}) order by so.created_at)
-        from sign_offs so where so.release_id = r.id and so.attempt = r.attempt), '[]') as sign_offs,
+        from sign_offs so where so.release_id = r.id and so.attempt = r.attempt
+          -- An erased contact's answers stay on record but no longer hold or open a gate.
+          and not exists (select 1 from contacts ec where ec.tenant_id = so.tenant_id and ec.id = so.contact_id
+            and ec.erased_at is not null)), '[]') as sign_offs,
       (select json_build_object('status', inv.status, 'corrective_actions', coalesce((
                  select json_agg(json_build_object('id', ca.id, 'status', ca.status) order by ca.created_at)
                  from corrective_actions ca where ca.release_id = r.id and ca.attempt = inv.attempt), '[]'))

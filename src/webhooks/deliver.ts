@@ -13,11 +13,14 @@ import {
 import { uuidv7 } from "../lib/ids";
 import { signStandardWebhook } from "../lib/webhook-signatures/sign";
 import { endpointSigningSecrets } from "./secrets";
+import { refusedEndpointUrl } from "./url-policy";
 
 export interface DeliverySettings {
   /** DATA_ENCRYPTION_KEY: opens the endpoints' signing secrets. */
   encryptionKey: string;
   publicBaseUrl: string;
+  /** WEBHOOKS_ALLOW_LOOPBACK: loopback receivers are allowed (development and tests). */
+  allowLoopback: boolean;
   /** Gives up on a receiver slower than this; the attempt counts as failed and is retried. */
   timeoutMs?: number;
 }
@@ -28,7 +31,8 @@ export interface DeliveryOptions {
   tenantId?: string | undefined;
   /** Only these deliveries (a test event, a retry by hand). */
   deliveryIds?: readonly string[];
-  limit?: number;
+  /** Stop claiming new batches after this long (default 20 s); what is left waits for the next run. */
+  budgetMs?: number;
 }
 
 export interface DeliveryReport {
@@ -40,9 +44,14 @@ export interface DeliveryReport {
 }
 
 /** While one sender holds a delivery no other claims it; longer than any attempt can take. */
-const LEASE_SECONDS = 120;
-const DEFAULT_BATCH = 50;
+const LEASE_SECONDS = 300;
+/** Claimed at a time: sent one after another, at most 10 s each, so a batch ends well inside its lease. */
+const BATCH = 10;
+/** A run stops claiming more after this long (a kick runs after the response; the cron every minute). */
+const DEFAULT_BUDGET_MS = 20_000;
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** Longer than the longest wait between two attempts (10 h), with room: beyond it a streak ends. */
+const STREAK_GAP_MS = 12 * 3_600_000;
 const USER_AGENT = "ReleasePilot-Webhooks/1.0 (+https://www.standardwebhooks.com)";
 
 interface ClaimedDelivery {
@@ -58,6 +67,7 @@ interface ClaimedDelivery {
   previous_secret_ciphertext: string | null;
   previous_secret_expires_at: Date | null;
   failing_since: Date | null;
+  last_failure_at: Date | null;
 }
 
 /**
@@ -72,20 +82,22 @@ async function claim(database: DatabaseHandle, options: DeliveryOptions): Promis
       with due as (
         select d.id from endpoint_deliveries d
         join webhook_endpoints e on e.tenant_id = d.tenant_id and e.id = d.endpoint_id
-        where d.status in ('pending', 'retrying') and d.next_attempt_at <= ${now}
+        -- Due, or claimed by a sender whose lease ran out (it died mid-attempt): taken again.
+        where d.status in ('pending', 'retrying', 'sending') and d.next_attempt_at <= ${now}
           -- A disabled endpoint's deliveries wait until it is re-enabled; a test is sent regardless.
           and (e.enabled or d.event_type = 'webhook.test')
           ${options.tenantId ? sql`and d.tenant_id = ${options.tenantId}` : sql``}
           ${options.deliveryIds ? sql`and d.id in ${inList(options.deliveryIds)}` : sql``}
         order by d.next_attempt_at, d.id
-        limit ${options.limit ?? DEFAULT_BATCH}
+        limit ${BATCH}
         for update of d skip locked),
       claimed as (
-        update endpoint_deliveries d set attempts = d.attempts + 1, next_attempt_at = ${lease}, updated_at = ${now}
+        update endpoint_deliveries d set status = 'sending', attempts = d.attempts + 1, next_attempt_at = ${lease},
+          updated_at = ${now}
         from due where d.id = due.id
         returning d.id, d.tenant_id, d.endpoint_id, d.attempts, d.payload)
       select c.*, e.url, e.format, e.enabled, e.secret_ciphertext, e.previous_secret_ciphertext,
-        e.previous_secret_expires_at, e.failing_since
+        e.previous_secret_expires_at, e.failing_since, e.last_failure_at
       from claimed c join webhook_endpoints e on e.tenant_id = c.tenant_id and e.id = c.endpoint_id
       order by c.id`);
     return result.rows as unknown as ClaimedDelivery[];
@@ -123,6 +135,9 @@ function withReleaseUrl(payload: EventPayload, base: string): EventPayload {
 type Attempt = { ok: true; status: number } | { ok: false; status: number | null; error: string };
 
 async function attempt(delivery: ClaimedDelivery, settings: DeliverySettings, now: Date): Promise<Attempt> {
+  // Checked again at each send, not only when saved: the rules may have tightened since.
+  const refused = refusedEndpointUrl(delivery.url, settings.allowLoopback);
+  if (refused) return { ok: false, status: null, error: `url refused: ${refused}` };
   const secrets = await endpointSigningSecrets(settings.encryptionKey, delivery, now);
   const body = bodyOf(delivery, settings);
   const timestamp = Math.floor(now.getTime() / 1000);
@@ -166,15 +181,22 @@ export async function deliverDue(
   options: DeliveryOptions,
 ): Promise<DeliveryReport> {
   const report: DeliveryReport = { claimed: 0, delivered: 0, retrying: 0, failed: 0, endpoints_disabled: 0 };
-  const claimed = await claim(database, options);
-  report.claimed = claimed.length;
-  for (const delivery of claimed) {
-    const outcome = await attempt(delivery, settings, options.now);
-    const settled = await settle(database, delivery, outcome, options.now);
-    report[settled.status]++;
-    if (settled.disabled) report.endpoints_disabled++;
+  // The run's clock: `now` as given (the cron's scheduled time, a test's), moving on in real time,
+  // so every attempt is signed and settled with its own moment, never the run's start.
+  const started = Date.now();
+  const clock = () => new Date(options.now.getTime() + (Date.now() - started));
+  const budget = options.budgetMs ?? DEFAULT_BUDGET_MS;
+  for (;;) {
+    const claimed = await claim(database, { ...options, now: clock() });
+    report.claimed += claimed.length;
+    for (const delivery of claimed) {
+      const outcome = await attempt(delivery, settings, clock());
+      const settled = await settle(database, delivery, outcome, clock());
+      report[settled.status]++;
+      if (settled.disabled) report.endpoints_disabled++;
+    }
+    if (claimed.length < BATCH || options.deliveryIds || Date.now() - started > budget) return report;
   }
-  return report;
 }
 
 async function settle(
@@ -188,9 +210,9 @@ async function settle(
       await tx.execute(sql`
         update endpoint_deliveries set status = 'delivered', delivered_at = ${now}, last_response_code = ${outcome.status},
           last_error = null, updated_at = ${now}
-        where id = ${delivery.id} and attempts = ${delivery.attempts}`);
+        where id = ${delivery.id} and attempts = ${delivery.attempts} and status = 'sending'`);
       await tx.execute(sql`
-        update webhook_endpoints set failing_since = null
+        update webhook_endpoints set failing_since = null, last_failure_at = null
         where tenant_id = ${delivery.tenant_id} and id = ${delivery.endpoint_id} and failing_since is not null`);
       return { status: "delivered", disabled: false };
     }
@@ -200,13 +222,16 @@ async function settle(
     await tx.execute(sql`
       update endpoint_deliveries set status = ${status}, next_attempt_at = ${nextAttemptAt},
         last_response_code = ${outcome.status}, last_error = ${outcome.error}, updated_at = ${now}
-      where id = ${delivery.id} and attempts = ${delivery.attempts}`);
-    const failingSince = delivery.failing_since ?? now;
-    const disable =
-      delivery.enabled && now.getTime() - new Date(failingSince).getTime() >= DISABLE_AFTER_FAILING_MS;
+      where id = ${delivery.id} and attempts = ${delivery.attempts} and status = 'sending'`);
+    // A streak is failures without a gap longer than the retry schedule: an endpoint that failed
+    // once last week and had no traffic since starts a new streak, it is not "failing for days".
+    const lastFailure = delivery.last_failure_at ? new Date(delivery.last_failure_at).getTime() : null;
+    const continues = lastFailure !== null && now.getTime() - lastFailure <= STREAK_GAP_MS;
+    const failingSince = continues && delivery.failing_since ? new Date(delivery.failing_since) : now;
+    const disable = delivery.enabled && now.getTime() - failingSince.getTime() >= DISABLE_AFTER_FAILING_MS;
     if (!disable) {
       await tx.execute(sql`
-        update webhook_endpoints set failing_since = coalesce(failing_since, ${now})
+        update webhook_endpoints set failing_since = ${failingSince}, last_failure_at = ${now}
         where tenant_id = ${delivery.tenant_id} and id = ${delivery.endpoint_id}`);
       return { status, disabled: false };
     }

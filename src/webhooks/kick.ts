@@ -5,7 +5,11 @@ import { publicBaseUrl } from "../lib/public-base-url";
 import { type DeliverySettings, deliverDue } from "./deliver";
 
 export function deliverySettings(config: RuntimeConfig): DeliverySettings {
-  return { encryptionKey: config.DATA_ENCRYPTION_KEY, publicBaseUrl: publicBaseUrl(config) };
+  return {
+    encryptionKey: config.DATA_ENCRYPTION_KEY,
+    publicBaseUrl: publicBaseUrl(config),
+    allowLoopback: config.WEBHOOKS_ALLOW_LOOPBACK === "true",
+  };
 }
 
 /**

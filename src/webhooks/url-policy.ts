@@ -12,8 +12,13 @@ export function refusedEndpointUrl(raw: string, allowLoopback: boolean): string 
     return "must be an absolute URL";
   }
   if (url.username || url.password) return "must not carry a user name or password";
-  const host = url.hostname.toLowerCase();
-  const loopback = host === "localhost" || host === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(host);
+  // "localhost." is localhost: a trailing dot changes nothing in DNS.
+  const host = url.hostname.toLowerCase().replace(/\.$/, "");
+  const loopback =
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    host === "[::1]" ||
+    /^127(?:\.\d{1,3}){3}$/.test(host);
   if (loopback) {
     if (allowLoopback && (url.protocol === "http:" || url.protocol === "https:")) return null;
     return "must not point at a loopback address (allowed only where WEBHOOKS_ALLOW_LOOPBACK is set, for development)";
@@ -30,15 +35,24 @@ function isPrivateAddress(host: string): boolean {
     return (
       a === 10 ||
       a === 0 ||
+      a >= 224 ||
       (a === 172 && b >= 16 && b <= 31) ||
       (a === 192 && b === 168) ||
+      (a === 192 && b === 0) ||
+      (a === 198 && (b === 18 || b === 19)) ||
       (a === 169 && b === 254) ||
       (a === 100 && b >= 64 && b <= 127)
     );
   }
   if (host.startsWith("[")) {
-    // IPv6 literals: unique-local (fc00::/7) and link-local (fe80::/10); the rest are public.
-    return /^\[(?:f[cd]|fe[89ab])/i.test(host);
+    // IPv6 literals: the unspecified and loopback-mapped forms, IPv4-mapped and NAT64 addresses
+    // (which reach an IPv4 host), unique-local (fc00::/7), link-local (fe80::/10) and multicast.
+    return (
+      host === "[::]" ||
+      host.startsWith("[::ffff:") ||
+      host.startsWith("[64:ff9b:") ||
+      /^\[(?:f[cd]|fe[89ab]|ff)/i.test(host)
+    );
   }
   return host.endsWith(".local") || host.endsWith(".internal") || host.endsWith(".localhost");
 }

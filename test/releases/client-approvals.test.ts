@@ -473,6 +473,37 @@ describe("asking for approval: what is refused", () => {
     const shown = await api(`/v1/notifications/${message.id}`, { token: agency.tokens.owner });
     expect(shown.body.rendered.text).toContain("/a/[redacted]");
     expect(JSON.stringify(shown.body)).not.toContain(linkPath(created.body.url));
+    // Not stored at all: the contact's data export (which returns message bodies) has no link either.
+    const exported = await api(`/v1/contacts/${contact.id}/export`, { token: agency.tokens.owner });
+    expect(exported.status, exported.text).toBe(200);
+    expect(exported.text).toContain("/a/[redacted]");
+    expect(exported.text).not.toMatch(/\/a\/eyJ/);
+  });
+
+  it("erasing a contact withdraws their pending links and sets their answers aside", async () => {
+    const id = await createRelease(agency);
+    await toPreDeployment(agency, id);
+    const pendingContact = await addContact(agency);
+    const pending = await requestApproval(id, { contact_id: pendingContact.id, kind: "sign_off" });
+    const answeringContact = await addContact(agency);
+    const answered = await requestApproval(id, { contact_id: answeringContact.id, kind: "sign_off" });
+    await answer(linkPath(answered.body.url), {
+      decision: "changes_requested",
+      note: "Call me on 0400 000 000",
+    });
+    expect(gate(await release(agency, id), "client_signed_off")).toBe(false);
+    for (const contact of [pendingContact, answeringContact]) {
+      expect(
+        (await api(`/v1/contacts/${contact.id}`, { method: "DELETE", token: agency.tokens.owner })).status,
+      ).toBe(204);
+    }
+    expect((await api(linkPath(pending.body.url))).status).toBe(410);
+    const signOffs = await ok(`/v1/releases/${id}/sign-offs`, agency.tokens.viewer);
+    const kept = signOffs.body.items.find(
+      (s: { contact_id: string }) => s.contact_id === answeringContact.id,
+    );
+    expect(kept).toMatchObject({ decision: "rejected", note: null });
+    expect(gate(await release(agency, id), "client_signed_off")).toBe(true);
   });
 });
 

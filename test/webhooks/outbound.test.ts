@@ -124,6 +124,8 @@ describe("release events to an agency's own receiver (Standard Webhooks)", () =>
     expect(all.secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
     const shown = await ok(`/v1/webhook-endpoints/${all.id}`, agency.tokens.owner);
     expect(shown.body.secret).toBeUndefined();
+    // The URL is whole only in the create response: after that, origin and first segment.
+    expect(shown.body.url).toBe(`${receiverUrl()}/r/…`);
     expect(shown.text).not.toContain(all.secret.slice(6));
 
     const id = await createRelease(agency, { title: "Autumn campaign" });
@@ -251,7 +253,8 @@ describe("release events to an agency's own receiver (Standard Webhooks)", () =>
     await script(endpoint.name, { statuses: [500] });
     await asSystem((tx) =>
       tx.execute(
-        sql`update webhook_endpoints set failing_since = now() - interval '3 days 1 minute' where id = ${endpoint.id}`,
+        sql`update webhook_endpoints set failing_since = now() - interval '3 days 1 minute',
+          last_failure_at = now() - interval '1 hour' where id = ${endpoint.id}`,
       ),
     );
     await createRelease(agency);
@@ -290,6 +293,22 @@ describe("release events to an agency's own receiver (Standard Webhooks)", () =>
     await deliverAt(new Date(Date.now() + 60_000), agency.tenantId);
     expect((await deliveriesOf(endpoint.id)).find((d) => d.id === waiting?.id)?.status).toBe("delivered");
     expect((await received(endpoint.name)).map((d) => d.headers["webhook-id"])).toContain(waiting?.id);
+  });
+
+  it("a failure after a long quiet gap starts a new streak instead of disabling the endpoint", async () => {
+    const endpoint = await endpointFor(["release.created"]);
+    await script(endpoint.name, { statuses: [500] });
+    // It failed four days ago, then had no traffic for two days: not "failing for three days".
+    await asSystem((tx) =>
+      tx.execute(sql`update webhook_endpoints set failing_since = now() - interval '4 days',
+        last_failure_at = now() - interval '2 days' where id = ${endpoint.id}`),
+    );
+    await createRelease(agency);
+    await awaitDeliveries(endpoint.name, 1);
+    await waitForStatus(endpoint.id, "retrying");
+    const shown = await ok(`/v1/webhook-endpoints/${endpoint.id}`, agency.tokens.owner);
+    expect(shown.body.enabled).toBe(true);
+    expect(Date.now() - Date.parse(shown.body.failing_since)).toBeLessThan(60_000);
   });
 
   it("signs with both secrets for a day after a rotation", async () => {

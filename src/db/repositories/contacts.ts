@@ -1,5 +1,13 @@
 import { and, asc, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
-import { type ContactRow, contacts, members, outboxMessages, releaseRecipients } from "../schema";
+import {
+  approvalRequests,
+  type ContactRow,
+  contacts,
+  members,
+  outboxMessages,
+  releaseRecipients,
+  signOffs,
+} from "../schema";
 import type { Tx } from "../scope";
 
 export async function listContacts(
@@ -107,10 +115,24 @@ export async function skipPendingFor(
 /**
  * APP 11.2: blanks everything that identifies the person and keeps the row (id,
  * dates, consent basis) as a pseudonymous trace; every message to them loses
- * its address and body, and what was still waiting is skipped as erased.
+ * its address and body, and what was still waiting is skipped as erased. Their approval links
+ * stop working (pending requests are withdrawn) and what they wrote with an answer is blanked;
+ * the answers themselves stay as the record (the gates set an erased contact's aside).
  */
 export async function eraseContact(tx: Tx, tenantId: string, contactId: string, now: Date) {
   await skipPendingFor(tx, tenantId, { contactId }, "erased", now);
+  await tx
+    .update(approvalRequests)
+    .set({
+      status: sql`case when ${approvalRequests.status} = 'pending' then 'withdrawn' else ${approvalRequests.status} end`,
+      withdrawnAt: sql`case when ${approvalRequests.status} = 'pending' then ${now} else ${approvalRequests.withdrawnAt} end`,
+      decisionNote: null,
+    })
+    .where(and(eq(approvalRequests.tenantId, tenantId), eq(approvalRequests.contactId, contactId)));
+  await tx
+    .update(signOffs)
+    .set({ note: null })
+    .where(and(eq(signOffs.tenantId, tenantId), eq(signOffs.contactId, contactId)));
   await tx
     .update(outboxMessages)
     .set({ toAddress: null, bodyText: null, bodyHtml: null, updatedAt: now })

@@ -36,6 +36,8 @@ export const webhookEndpoints = pgTable(
     previousSecretExpiresAt: at(),
     /** Since when every attempt has failed; cleared by a success. Three days of it disables the endpoint. */
     failingSince: at(),
+    /** The last failed attempt: a streak continues only while failures follow each other. */
+    lastFailureAt: at(),
     disabledAt: at(),
     disabledReason: text(),
     createdBy: uuid(),
@@ -60,7 +62,7 @@ export const endpointDeliveries = pgTable(
     endpointId: uuid().notNull(),
     eventType: text().notNull(),
     payload: jsonb().notNull(),
-    // pending | retrying | delivered | failed
+    // pending | retrying | sending (claimed; next_attempt_at is its lease) | delivered | failed
     status: text().notNull().default("pending"),
     attempts: integer().notNull().default(0),
     nextAttemptAt: at().notNull().defaultNow(),
@@ -77,11 +79,11 @@ export const endpointDeliveries = pgTable(
     }).onDelete("cascade"),
     index("endpoint_deliveries_due_idx")
       .on(t.nextAttemptAt)
-      .where(sql`${t.status} in ('pending', 'retrying')`),
+      .where(sql`${t.status} in ('pending', 'retrying', 'sending')`),
     index("endpoint_deliveries_endpoint_idx").on(t.tenantId, t.endpointId, t.id),
     check(
       "endpoint_deliveries_status_check",
-      sql`${t.status} in ('pending', 'retrying', 'delivered', 'failed')`,
+      sql`${t.status} in ('pending', 'retrying', 'sending', 'delivered', 'failed')`,
     ),
   ],
 );

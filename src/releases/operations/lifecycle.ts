@@ -138,6 +138,7 @@ async function autoRollback(
   });
   ctx.state = policyCtx.state;
   ctx.queuedMessages = policyCtx.queuedMessages;
+  ctx.queuedWebhooks = policyCtx.queuedWebhooks;
   return {
     rule: failed.rule,
     capacity: failed.capacity,

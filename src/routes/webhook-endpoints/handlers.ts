@@ -74,7 +74,7 @@ export const createEndpointHandler: AppRouteHandler<typeof routes.createEndpoint
           })
           .returning();
         if (!row) throw new Error("insert returned no row");
-        return { status: 201 as const, body: { ...presentEndpoint(row), secret } };
+        return { status: 201 as const, body: { ...presentEndpoint(row, { fullUrl: true }), secret } };
       },
       SECRET_SHOWN_ONCE,
     );
@@ -127,7 +127,9 @@ export const patchEndpointHandler: AppRouteHandler<typeof routes.patchEndpoint> 
         ...(body.events !== undefined ? { events: body.events } : {}),
         ...(body.description !== undefined ? { description: body.description } : {}),
         ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
-        ...(reenabled ? { failingSince: null, disabledAt: null, disabledReason: null } : {}),
+        ...(reenabled
+          ? { failingSince: null, lastFailureAt: null, disabledAt: null, disabledReason: null }
+          : {}),
         updatedAt: now,
       })
       .where(and(eq(webhookEndpoints.tenantId, actor.tenantId), eq(webhookEndpoints.id, id)))
@@ -246,8 +248,15 @@ export const retryDeliveryHandler: AppRouteHandler<typeof routes.retryDelivery> 
   const now = new Date();
   const tenantId = await withTenant(c, async ({ tx, actor }) => {
     requireRole(actor, WEBHOOK_ENDPOINT_ROLES, "Retrying webhook deliveries");
+    const endpoint = await endpointOf(tx, actor.tenantId, id);
+    if (!endpoint.enabled) {
+      throw new ApiError(
+        "conflict",
+        'The endpoint is disabled, so nothing is sent to it; re-enable it first (PATCH {"enabled": true}).',
+      );
+    }
     const delivery = await deliveryOf(tx, actor.tenantId, id, deliveryId);
-    if (delivery.status === "pending") {
+    if (delivery.status === "pending" || delivery.status === "sending") {
       throw new ApiError("conflict", "The delivery is being sent already; GET it again to see how it went.");
     }
     // A fresh schedule: attempted at once, then the usual backoff if it fails again.

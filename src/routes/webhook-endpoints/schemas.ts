@@ -65,7 +65,10 @@ export const EndpointPatchSchema = z
 export const EndpointSchema = z
   .object({
     id: z.uuid(),
-    url: z.string(),
+    url: z.string().openapi({
+      description:
+        "Where events go. Shown whole only when the endpoint is created; afterwards as its origin and first path segment (a Slack or Teams webhook URL is a credential).",
+    }),
     description: z.string().nullable(),
     format: z.enum(["standard", "slack", "teams"]),
     events: z.array(z.string()),
@@ -106,7 +109,10 @@ export const DeliverySchema = z
     }),
     endpoint_id: z.uuid(),
     event_type: z.string(),
-    status: z.enum(["pending", "retrying", "delivered", "failed"]),
+    status: z.enum(["pending", "retrying", "sending", "delivered", "failed"]).openapi({
+      description:
+        "sending: an attempt is under way (its answer settles it as delivered, retrying or failed).",
+    }),
     attempts: z.int(),
     last_response_code: z.int().nullable(),
     last_error: z.string().nullable(),
@@ -120,10 +126,22 @@ export const DeliverySchema = z
 
 export const DeliveryPageSchema = pageOf(DeliverySchema, "WebhookEndpointDeliveryPage");
 
-export function presentEndpoint(row: WebhookEndpointRow) {
+/**
+ * A Slack or Teams incoming-webhook URL is itself a credential (anyone holding it can post to the
+ * channel): after the create response an endpoint's URL is shown as its origin and first path
+ * segment only, enough to recognise it.
+ */
+export function maskedUrl(url: string): string {
+  const parsed = new URL(url);
+  const first = parsed.pathname.split("/").filter(Boolean)[0];
+  const rest = parsed.pathname.length > (first ? first.length + 1 : 1) || parsed.search !== "";
+  return `${parsed.origin}/${first ?? ""}${rest ? "/…" : ""}`;
+}
+
+export function presentEndpoint(row: WebhookEndpointRow, options: { fullUrl?: boolean } = {}) {
   return {
     id: row.id,
-    url: row.url,
+    url: options.fullUrl ? row.url : maskedUrl(row.url),
     description: row.description,
     format: row.format as "standard" | "slack" | "teams",
     events: row.events,
@@ -143,7 +161,7 @@ export function presentDelivery(row: EndpointDeliveryRow) {
     id: row.id,
     endpoint_id: row.endpointId,
     event_type: row.eventType,
-    status: row.status as "pending" | "retrying" | "delivered" | "failed",
+    status: row.status as "pending" | "retrying" | "sending" | "delivered" | "failed",
     attempts: row.attempts,
     last_response_code: row.lastResponseCode,
     last_error: row.lastError,

@@ -144,6 +144,14 @@ describe("where an endpoint may point", () => {
     ["https://169.254.169.254/x", false, "private"],
     ["https://[fd00::1]/x", false, "private"],
     ["https://printer.local/x", false, "private"],
+    ["https://[::ffff:7f00:1]/x", false, "private"],
+    ["https://[::ffff:a9fe:a9fe]/x", false, "private"],
+    ["https://[64:ff9b::a00:1]/x", false, "private"],
+    ["https://[::]/x", false, "private"],
+    ["https://198.18.0.1/x", false, "private"],
+    ["https://224.0.0.1/x", false, "private"],
+    ["https://localhost./x", false, "loopback"],
+    ["https://api.localhost/x", false, "loopback"],
     ["https://a:b@hooks.example.com/x", false, "password"],
   ] as const)("%s (loopback allowed: %s)", (url, allowLoopback, refusal) => {
     const problem = refusedEndpointUrl(url, allowLoopback);

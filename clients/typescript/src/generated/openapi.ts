@@ -4724,6 +4724,7 @@ export interface components {
         WebhookEndpoint: {
             /** Format: uuid */
             id: string;
+            /** @description Where events go. Shown whole only when the endpoint is created; afterwards as its origin and first path segment (a Slack or Teams webhook URL is a credential). */
             url: string;
             description: string | null;
             /** @enum {string} */
@@ -4824,8 +4825,11 @@ export interface components {
             /** Format: uuid */
             endpoint_id: string;
             event_type: string;
-            /** @enum {string} */
-            status: "pending" | "retrying" | "delivered" | "failed";
+            /**
+             * @description sending: an attempt is under way (its answer settles it as delivered, retrying or failed).
+             * @enum {string}
+             */
+            status: "pending" | "retrying" | "sending" | "delivered" | "failed";
             attempts: number;
             last_response_code: number | null;
             last_error: string | null;
@@ -33859,7 +33863,7 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": "01a229e6-c7c0-7b2e-9f31-6d0a4c8e2b15",
-                     *           "url": "https://hooks.slack.com/services/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",
+                     *           "url": "https://hooks.slack.com/services/…",
                      *           "description": "#releases in Slack",
                      *           "format": "slack",
                      *           "events": [
@@ -34330,7 +34334,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "01a229e6-c7c0-7b2e-9f31-6d0a4c8e2b15",
-                     *       "url": "https://hooks.slack.com/services/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",
+                     *       "url": "https://hooks.slack.com/services/…",
                      *       "description": "#releases in Slack",
                      *       "format": "slack",
                      *       "events": [
@@ -34711,7 +34715,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "01a229e6-c7c0-7b2e-9f31-6d0a4c8e2b15",
-                     *       "url": "https://hooks.slack.com/services/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",
+                     *       "url": "https://hooks.slack.com/services/…",
                      *       "description": "#releases in Slack",
                      *       "format": "slack",
                      *       "events": [
