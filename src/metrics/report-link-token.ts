@@ -1,9 +1,8 @@
-import { SignJWT } from "jose";
 import {
-  derivedLinkKey,
   type LinkKeys,
   type LinkPurpose,
-  verifyLinkPayload,
+  signRowLink,
+  verifyRowLink,
 } from "../notifications/unsubscribe-token";
 
 /**
@@ -27,18 +26,11 @@ export interface ReportLink {
 }
 
 export async function signReportLink(keys: LinkKeys, link: ReportLink, expiresAt: Date): Promise<string> {
-  return new SignJWT({ tid: link.tenantId })
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject(link.linkId)
-    .setAudience(REPORT_LINK.audience)
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-    .sign(await derivedLinkKey(keys.current, REPORT_LINK.info));
+  return signRowLink(keys, REPORT_LINK, { tenantId: link.tenantId, rowId: link.linkId }, expiresAt);
 }
 
 /** The link's agency and row, or null for anything forged, altered or expired. */
 export async function verifyReportLink(keys: LinkKeys, token: string, now: Date): Promise<ReportLink | null> {
-  const payload = await verifyLinkPayload(keys, token, REPORT_LINK, now);
-  if (!payload || typeof payload.tid !== "string" || typeof payload.sub !== "string") return null;
-  return { tenantId: payload.tid, linkId: payload.sub };
+  const link = await verifyRowLink(keys, token, REPORT_LINK, now);
+  return link ? { tenantId: link.tenantId, linkId: link.rowId } : null;
 }

@@ -131,3 +131,41 @@ export async function verifyUnsubscribeToken(
     ? { tenantId, contactId: match[2], epoch }
     : { tenantId, memberId: match[2], epoch };
 }
+
+/** A link that names one row of one agency (a report share link, an approval link) and nothing else. */
+export interface RowLink {
+  tenantId: string;
+  rowId: string;
+}
+
+/**
+ * Signs a row link under its purpose's key. `issuedAt` fixes the token's bytes: signing the same
+ * row with the same times gives the same token (an email's retries send the same link).
+ */
+export async function signRowLink(
+  keys: LinkKeys,
+  purpose: LinkPurpose,
+  link: RowLink,
+  expiresAt: Date,
+  issuedAt: Date = new Date(),
+): Promise<string> {
+  return new SignJWT({ tid: link.tenantId })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(link.rowId)
+    .setAudience(purpose.audience)
+    .setIssuedAt(Math.floor(issuedAt.getTime() / 1000))
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .sign(await derivedLinkKey(keys.current, purpose.info));
+}
+
+/** The link's agency and row, or null for anything forged, altered, expired or of another purpose. */
+export async function verifyRowLink(
+  keys: LinkKeys,
+  token: string,
+  purpose: LinkPurpose,
+  now: Date,
+): Promise<RowLink | null> {
+  const payload = await verifyLinkPayload(keys, token, purpose, now);
+  if (!payload || typeof payload.tid !== "string" || typeof payload.sub !== "string") return null;
+  return { tenantId: payload.tid, rowId: payload.sub };
+}

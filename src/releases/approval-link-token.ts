@@ -1,9 +1,8 @@
-import { SignJWT } from "jose";
 import {
-  derivedLinkKey,
   type LinkKeys,
   type LinkPurpose,
-  verifyLinkPayload,
+  signRowLink,
+  verifyRowLink,
 } from "../notifications/unsubscribe-token";
 
 /**
@@ -38,13 +37,14 @@ export async function signApprovalLink(
   expiresAt: Date,
   issuedAt: Date = new Date(),
 ): Promise<string> {
-  return new SignJWT({ tid: link.tenantId })
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject(link.requestId)
-    .setAudience(APPROVAL_LINK.audience)
-    .setIssuedAt(Math.floor(issuedAt.getTime() / 1000))
-    .setExpirationTime(Math.floor((expiresAt.getTime() + EXPIRED_PAGE_GRACE_MS) / 1000))
-    .sign(await derivedLinkKey(keys.current, APPROVAL_LINK.info));
+  const validUntil = new Date(expiresAt.getTime() + EXPIRED_PAGE_GRACE_MS);
+  return signRowLink(
+    keys,
+    APPROVAL_LINK,
+    { tenantId: link.tenantId, rowId: link.requestId },
+    validUntil,
+    issuedAt,
+  );
 }
 
 /** The link's agency and request, or null for anything forged, altered or expired. */
@@ -53,7 +53,6 @@ export async function verifyApprovalLink(
   token: string,
   now: Date,
 ): Promise<ApprovalLink | null> {
-  const payload = await verifyLinkPayload(keys, token, APPROVAL_LINK, now);
-  if (!payload || typeof payload.tid !== "string" || typeof payload.sub !== "string") return null;
-  return { tenantId: payload.tid, requestId: payload.sub };
+  const link = await verifyRowLink(keys, token, APPROVAL_LINK, now);
+  return link ? { tenantId: link.tenantId, requestId: link.rowId } : null;
 }

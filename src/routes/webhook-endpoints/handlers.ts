@@ -3,7 +3,6 @@ import { requireRole } from "../../app/actor";
 import type { AppContext, AppRouteHandler } from "../../app/context";
 import { respondCreated } from "../../app/created";
 import { idempotent, withTenant } from "../../app/request-scope";
-import { DatabaseHandle } from "../../db/client";
 import { endpointDeliveries, webhookEndpoints } from "../../db/schema";
 import type { Tx } from "../../db/scope";
 import { eventPayload } from "../../domain/webhooks";
@@ -178,15 +177,13 @@ export const rotateEndpointSecretHandler: AppRouteHandler<typeof routes.rotateEn
   return c.json(result, 200);
 };
 
-/** Sends deliveries of this agency now (a test, a retry) and reads them back as they settled. */
+/** Sends deliveries of this agency now (a test, a retry), on the request's own connection. */
 async function sendNow(c: AppContext, tenantId: string, deliveryIds: string[]) {
-  const config = c.get("config");
-  const database = new DatabaseHandle({ url: config.DATABASE_URL, wsProxy: config.DB_WS_PROXY });
-  try {
-    await deliverDue(database, deliverySettings(config), { now: new Date(), tenantId, deliveryIds });
-  } finally {
-    await database.end();
-  }
+  await deliverDue(c.get("database"), deliverySettings(c.get("config")), {
+    now: new Date(),
+    tenantId,
+    deliveryIds,
+  });
 }
 
 export const testEndpointHandler: AppRouteHandler<typeof routes.testEndpoint> = async (c) => {
