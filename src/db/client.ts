@@ -94,8 +94,7 @@ export class DatabaseHandle {
       throw error;
     } finally {
       client.off("error", onConnectionError);
-      // A transaction left open on purpose (a read ended by closing) must never meet the next request.
-      client.release(broken || connectionLost || pipeline.discardConnection);
+      client.release(broken || connectionLost);
     }
   }
 

@@ -10,14 +10,18 @@ export const PLATFORM_SCOPE = "00000000-0000-0000-0000-000000000000";
 
 export interface ScopeOptions {
   /**
-   * A transaction that only reads: `BEGIN READ ONLY` (Postgres refuses any write in it), ended by
-   * closing the connection instead of a COMMIT round trip.
+   * Work that only reads: no BEGIN and no COMMIT. Each query travels in one message behind the
+   * scope's settings and `transaction_read_only` (Postgres refuses any write), and that message up
+   * to its Sync is one implicit transaction — so the settings end with it, one round trip a query.
+   * Under READ COMMITTED every statement takes its own snapshot anyway, so queries in separate
+   * messages see nothing a shared transaction would have hidden.
    */
   readOnly?: boolean;
 }
 
 const TENANT_SETTINGS = "select set_config('role', 'app_user', true), set_config('app.tenant_id', $1, true)";
 const SYSTEM_SETTINGS = "select set_config('role', 'app_system', true)";
+const READ_ONLY = "select set_config('transaction_read_only', 'on', true)";
 
 /**
  * Runs `work` in one transaction as the non-owner role `app_user`, with
@@ -52,20 +56,20 @@ function inScope<T>(
   { readOnly = false }: ScopeOptions,
 ) {
   return database.withConnection((db, pipeline) => {
+    if (readOnly) {
+      pipeline.prefixEveryMessage([
+        { text: settings, values },
+        { text: READ_ONLY, values: [] },
+      ]);
+      // A read never commits, rolls back or opens a savepoint, so the database serves as its `tx`.
+      return work(db as unknown as Tx, pipeline);
+    }
     pipeline.deferNext();
-    return db.transaction(
-      async (tx) => {
-        // Nobody reads the settings' answer; if they fail, Postgres skips what was sent with them
-        // and the caller's own query rejects with the cause.
-        pipeline.sendAhead(settings, values).catch(() => undefined);
-        if (!readOnly) return work(tx, pipeline);
-        try {
-          return await work(tx, pipeline);
-        } finally {
-          pipeline.endByClosing();
-        }
-      },
-      readOnly ? { accessMode: "read only" } : undefined,
-    );
+    return db.transaction(async (tx) => {
+      // Nobody reads the settings' answer; if they fail, Postgres skips what was sent with them
+      // and the caller's own query rejects with the cause.
+      pipeline.sendAhead(settings, values).catch(() => undefined);
+      return work(tx, pipeline);
+    });
   });
 }

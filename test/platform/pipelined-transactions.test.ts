@@ -7,7 +7,7 @@ import { api } from "../support/api";
 import { type SeededAgency, seedAgency } from "../support/harness";
 
 // A request's transaction start (BEGIN, role and tenant settings, the token check) travels with its
-// first query in one message, and a read ends by closing the connection. These tests hold the
+// first query in one message, and a read sends each query as a whole transaction in one message. These tests hold the
 // pipeline to what the driver's own one-statement-at-a-time path gives, on the real database.
 
 let agency: SeededAgency;
@@ -95,6 +95,27 @@ describe("pipelined statements", () => {
     expect(seen.first).toMatchObject({ role: "app_user", tenant: agency.tenantId });
     // One transaction across both statements: now() is the transaction's start, not the statement's.
     expect(seen.second).toEqual({ fresh: false });
+  });
+
+  it("a read-only scope sends every query behind the tenant settings, each its own transaction", async () => {
+    const seen = await onHandle((handle) =>
+      inTenantScope(
+        handle,
+        agency.tenantId,
+        async (tx) => {
+          const settings = sql`select current_user as role, current_setting('app.tenant_id') as tenant,
+            current_setting('transaction_read_only') as ro, now()::text as started`;
+          const first = await tx.execute(settings);
+          const second = await tx.execute(settings);
+          return [first.rows[0], second.rows[0]];
+        },
+        { readOnly: true },
+      ),
+    );
+    const expected = { role: "app_user", tenant: agency.tenantId, ro: "on", started: expect.any(String) };
+    expect(seen).toEqual([expected, expected]);
+    // Two transactions: now() is each one's start.
+    expect(seen[0]?.started).not.toBe(seen[1]?.started);
   });
 
   it("a read-only scope refuses writes, leaves nothing open, and the next scope on the handle starts clean", async () => {

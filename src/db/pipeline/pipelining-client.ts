@@ -18,18 +18,26 @@ const ANSWERED_LOCALLY: StatementResult = { command: "", rowCount: null, rows: [
 /**
  * The connection as drizzle sees it, with statements that can wait to travel with the next one.
  * A request's transaction start (BEGIN, the role and tenant settings, the credential check) is
- * queued here and leaves with the request's first query, in one message; a read-only transaction
- * is then ended by closing the connection instead of a COMMIT round trip. Everything else passes
- * straight to the driver's client.
+ * queued here and leaves with the request's first query, in one message; a read opens every message
+ * with its settings instead, so each query is a whole transaction in one round trip. Everything else
+ * passes straight to the driver's client.
  */
 export class PipeliningClient {
   private ahead: PipelinedStatement[] = [];
+  /** Statements that open every message (see `prefixEveryMessage`). */
+  private prefix: readonly { text: string; values: readonly unknown[] }[] = [];
   private deferNextStatement = false;
-  private closeInsteadOfEnding = false;
-  /** True once a transaction was left open on purpose: the connection must be discarded, not reused. */
-  discardConnection = false;
 
   constructor(private readonly client: PoolClient) {}
+
+  /**
+   * Every message sent from now on starts with these statements. Outside an explicit transaction
+   * the statements of one message up to its Sync are one implicit transaction, so a message that
+   * starts with `set_config(…, true)` runs all of it under those settings, and they end at its Sync.
+   */
+  prefixEveryMessage(statements: readonly { text: string; values: readonly unknown[] }[]): void {
+    this.prefix = statements;
+  }
 
   /** The next statement (drizzle's BEGIN) is answered at once and sent with the one after it. */
   deferNext(): void {
@@ -71,14 +79,6 @@ export class PipeliningClient {
     return outcome.value;
   }
 
-  /**
-   * The next statement (the transaction's COMMIT or ROLLBACK) is not sent: for a read-only
-   * transaction nothing is lost, and closing the connection ends the transaction on the server.
-   */
-  endByClosing(): void {
-    this.closeInsteadOfEnding = true;
-  }
-
   query<Row = Record<string, unknown>>(
     config: QueryConfig | string,
     values?: readonly unknown[],
@@ -89,20 +89,13 @@ export class PipeliningClient {
   private dispatch(config: QueryConfig | string, values?: readonly unknown[]): Promise<StatementResult> {
     const query: QueryConfig = typeof config === "string" ? { text: config } : config;
     const params = values ?? query.values ?? [];
-    if (this.closeInsteadOfEnding) {
-      this.closeInsteadOfEnding = false;
-      this.discardConnection = true;
-      for (const waiting of this.take([]))
-        waiting.reject(new Error("The transaction ended before this was sent."));
-      return Promise.resolve(ANSWERED_LOCALLY);
-    }
     if (this.deferNextStatement) {
       this.deferNextStatement = false;
       // Its failure still surfaces: Postgres then skips the statements sent with it, and they reject.
       this.ahead.push({ text: query.text, values: params, resolve: () => {}, reject: () => {} });
       return Promise.resolve(ANSWERED_LOCALLY);
     }
-    if (this.ahead.length === 0) {
+    if (this.ahead.length === 0 && this.prefix.length === 0) {
       return this.client.query(query as never, params as never) as unknown as Promise<StatementResult>;
     }
     return new Promise<StatementResult>((resolve, reject) => {
@@ -115,7 +108,9 @@ export class PipeliningClient {
   }
 
   private take(last: PipelinedStatement[]): PipelinedStatement[] {
-    const batch = [...this.ahead, ...last];
+    // Nobody reads the prefix's answers; if it fails, Postgres skips the rest and they reject.
+    const prefix = this.prefix.map(({ text, values }) => ({ text, values, resolve() {}, reject() {} }));
+    const batch = [...prefix, ...this.ahead, ...last];
     this.ahead = [];
     return batch;
   }
