@@ -1,9 +1,10 @@
 // `npm run bench`: how many signed CI webhooks the receiver accepts per second, and how long a
 // CI system waits for its 202. Each request is a distinct, correctly signed GitHub `workflow_run`
 // delivery (a fresh X-GitHub-Delivery GUID), so every one is verified, normalised and claimed
-// under the unique constraint, then processed after the answer (waitUntil): matched against the
-// agency's releases (none at that commit: outcome `unmatched`) and its delivery row updated. The
-// processing shares the Worker with the load, as it would in production.
+// under the unique constraint, then processed after the answer from the Cloudflare Queue the
+// receiver hands it to: matched against the agency's releases (none at that commit: outcome
+// `unmatched`) and its delivery row updated. The processing shares the Worker with the load, as it
+// would in production.
 import { createHmac, randomUUID } from "node:crypto";
 import type { BenchEnvironment } from "./bench-env.ts";
 import { percentile } from "./bench-load.ts";
@@ -232,13 +233,13 @@ export function webhookMeasurement(settings: WebhookBenchSettings): BenchMeasure
           "frames",
           `${sequential} sequential deliveries, intake and processing (the command's own in its Durable Object included)`,
         ),
-        row("connections / delivery", connections, "conns", "processing reuses the request's connection"),
         row(
-          "still unprocessed after 60 s",
-          pending,
-          "deliveries",
-          "processing runs in waitUntil after the 202",
+          "connections / delivery",
+          connections,
+          "conns",
+          "the receiver's, and the queue consumer's per batch",
         ),
+        row("still unprocessed after 60 s", pending, "deliveries", "processed from the queue after the 202"),
       ];
     },
   };

@@ -1,6 +1,7 @@
 import { DatabaseHandle } from "../db/client";
 import { inSystemScope } from "../db/scope";
 import { runtimeConfig } from "../env";
+import { requeueWaiting } from "../integrations/delivery-queue";
 import { releaseCoordinator } from "../releases/coordinator-client";
 import { type DeliveryReport, deliverDue } from "../webhooks/deliver";
 import { deliverySettings } from "../webhooks/kick";
@@ -16,6 +17,8 @@ export interface TickReport {
   idempotency_keys_pruned: number;
   webhooks: DeliveryReport;
   email: OutboxTickReport;
+  /** CI deliveries still waiting for processing, handed to the queue again. */
+  ci_deliveries_requeued: number;
 }
 
 /**
@@ -31,6 +34,7 @@ export async function runTick(env: Env, scheduledTime: number): Promise<TickRepo
     const windowOccurrences = await openWindowOccurrences(database, now);
     const scheduled = await startScheduledReleases(database, releaseCoordinator(env), now);
     const pruned = await inSystemScope(database, (tx) => pruneIdempotencyKeys(tx, now));
+    const requeued = await requeueWaiting(env, database, now);
     const email = await drainOutboxTick(database, config, now);
     // Release events to the agencies' endpoints (retries included), after email, so a slow receiver
     // never holds stakeholder messages back; an alert this queues goes out with the next tick.
@@ -42,6 +46,7 @@ export async function runTick(env: Env, scheduledTime: number): Promise<TickRepo
       idempotency_keys_pruned: pruned,
       webhooks,
       email,
+      ci_deliveries_requeued: requeued,
     };
   } finally {
     await database.end();

@@ -56,8 +56,6 @@ function isConnectionFailure(error: unknown): boolean {
  */
 export class DatabaseHandle {
   private pool: Pool | undefined;
-  /** Work that still uses this handle after the response (see keepOpenFor). */
-  private readonly followUps: Promise<unknown>[] = [];
 
   constructor(private readonly config: DatabaseConfig) {}
 
@@ -98,17 +96,8 @@ export class DatabaseHandle {
     }
   }
 
-  /**
-   * Keeps the handle open until `work` settles, so work that runs after the response (a webhook's
-   * processing) reuses the request's connection instead of opening another.
-   */
-  keepOpenFor(work: Promise<unknown>): void {
-    this.followUps.push(work.catch(() => undefined));
-  }
-
-  /** Ends the pool once follow-up work is done; call through `waitUntil` once the response is on its way. */
+  /** Ends the pool; call through `waitUntil` once the response is on its way. */
   async end(): Promise<void> {
-    while (this.followUps.length > 0) await Promise.all(this.followUps.splice(0));
     const pool = this.pool;
     this.pool = undefined;
     if (pool) await pool.end().catch(() => undefined);

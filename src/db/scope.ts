@@ -17,6 +17,12 @@ export interface ScopeOptions {
    * messages see nothing a shared transaction would have hidden.
    */
   readOnly?: boolean;
+  /**
+   * Every query is its own transaction, sent in one message behind the scope's settings and
+   * committed at its Sync: one round trip for work whose every statement stands alone (a webhook's
+   * claim). Writes are allowed; nothing spans two queries.
+   */
+  autocommit?: boolean;
 }
 
 const TENANT_SETTINGS = "select set_config('role', 'app_user', true), set_config('app.tenant_id', $1, true)";
@@ -53,15 +59,15 @@ function inScope<T>(
   settings: string,
   values: readonly unknown[],
   work: (tx: Tx, pipeline: PipeliningClient) => Promise<T>,
-  { readOnly = false }: ScopeOptions,
+  { readOnly = false, autocommit = false }: ScopeOptions,
 ) {
   return database.withConnection((db, pipeline) => {
-    if (readOnly) {
+    if (readOnly || autocommit) {
       pipeline.prefixEveryMessage([
         { text: settings, values },
-        { text: READ_ONLY, values: [] },
+        ...(readOnly ? [{ text: READ_ONLY, values: [] }] : []),
       ]);
-      // A read never commits, rolls back or opens a savepoint, so the database serves as its `tx`.
+      // Such work never commits, rolls back or opens a savepoint, so the database serves as its `tx`.
       return work(db as unknown as Tx, pipeline);
     }
     pipeline.deferNext();

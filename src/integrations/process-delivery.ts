@@ -1,5 +1,5 @@
 import { describeError, errorFields } from "../app/errors";
-import type { DatabaseHandle } from "../db/client";
+import { DatabaseHandle } from "../db/client";
 import { type DeliveryOutcome, finishDelivery } from "../db/repositories/integrations";
 import { inTenantScope } from "../db/scope";
 import type { DeploymentEvent, TestResultEvent } from "../domain/ci-events";
@@ -125,42 +125,77 @@ export async function applyDelivery(
   return { outcome: "rejected", reason: `The release refused it: ${detail}`, releaseId: match.id };
 }
 
+/** Attempts of one delivery before it is recorded as `failed` (a redelivery by the provider retries it). */
+export const MAX_PROCESSING_ATTEMPTS = 5;
+
+/** Seconds before the queue offers a delivery again: 5, 10, 20, 40 (a database or object outage). */
+export function retryDelaySeconds(attempt: number): number {
+  return 5 * 2 ** Math.max(0, Math.min(attempt - 1, 3));
+}
+
 /**
- * Runs after the 202 (`waitUntil`) on the request's database handle, which stays open until this
- * is done (DatabaseHandle.keepOpenFor): the connection that recorded the delivery processes it. Never
- * throws; a failure is logged with ids only and recorded as `failed`, and a redelivery of the same
- * delivery retries it.
+ * Processes one delivery (a queue message): matches the release, sends the command through its
+ * Durable Object, records the outcome. "retry" when it failed on our side and attempts remain (the
+ * row stays `received` and the queue offers it again); after the last attempt the failure is
+ * recorded as `failed`. The command's idempotency key is the delivery row, so however often a
+ * delivery is offered it has one effect. Failures are logged with ids only.
  */
-export async function processDelivery(env: Env, database: DatabaseHandle, job: DeliveryJob): Promise<void> {
+export async function processDelivery(
+  env: Env,
+  database: DatabaseHandle,
+  job: DeliveryJob,
+  attempt: number,
+): Promise<"done" | "retry"> {
+  let result: DeliveryResult;
   try {
-    let result: DeliveryResult;
-    try {
-      result = await applyDelivery(database, releaseCoordinator(env), job);
-    } catch (error) {
-      console.error(
-        JSON.stringify({
-          level: "error",
-          event: "webhook_processing_failed",
-          integration_id: job.integrationId,
-          delivery: job.deliveryRowId,
-          request_id: job.requestId,
-          ...errorFields(describeError(error)),
-        }),
-      );
-      result = { outcome: "failed", reason: "Processing failed on our side; a redelivery retries it." };
-    }
+    result = await applyDelivery(database, releaseCoordinator(env), job);
+  } catch (error) {
+    const retry = attempt < MAX_PROCESSING_ATTEMPTS;
+    console.error(
+      JSON.stringify({
+        level: retry ? "warn" : "error",
+        event: "webhook_processing_failed",
+        integration_id: job.integrationId,
+        delivery: job.deliveryRowId,
+        request_id: job.requestId,
+        attempt,
+        ...errorFields(describeError(error)),
+      }),
+    );
+    if (retry) return "retry";
+    result = { outcome: "failed", reason: "Processing failed on our side; a redelivery retries it." };
+  }
+  try {
     await inTenantScope(database, job.tenantId, (tx) =>
       finishDelivery(tx, job.tenantId, job.deliveryRowId, result),
     );
-    // Already after the 202: the events CI's report caused go out now rather than at the next tick.
-    if (result.queuedWebhooks) {
-      await deliverDue(database, deliverySettings(runtimeConfig(env)), {
-        now: new Date(),
-        tenantId: job.tenantId,
-      });
-    }
   } catch {
-    // The outcome could not be written (database gone); the row stays `received` and a
-    // redelivery after the stale period takes it again.
+    // The outcome could not be written (database gone): offered again, the command replays its answer.
+    return attempt < MAX_PROCESSING_ATTEMPTS ? "retry" : "done";
+  }
+  // The events CI's report caused go out now rather than at the next tick.
+  if (result.queuedWebhooks) {
+    await deliverDue(database, deliverySettings(runtimeConfig(env)), {
+      now: new Date(),
+      tenantId: job.tenantId,
+    }).catch(() => undefined);
+  }
+  return "done";
+}
+
+/** The queue's consumer: each message one delivery, all on one database handle for the batch. */
+export async function processDeliveryBatch(env: Env, batch: MessageBatch<DeliveryJob>): Promise<void> {
+  const config = runtimeConfig(env);
+  const database = new DatabaseHandle({ url: config.DATABASE_URL, wsProxy: config.DB_WS_PROXY });
+  try {
+    await Promise.all(
+      batch.messages.map(async (message) => {
+        const outcome = await processDelivery(env, database, message.body, message.attempts);
+        if (outcome === "retry") message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+        else message.ack();
+      }),
+    );
+  } finally {
+    await database.end();
   }
 }

@@ -1,6 +1,7 @@
 import type { DatabaseHandle } from "../db/client";
 import {
   claimDelivery,
+  claimDeliveryIfCurrent,
   findDelivery,
   findDeliveryByPayload,
   findIntegrationForReceiver,
@@ -22,7 +23,21 @@ import { ApiError } from "../lib/problem";
 import { rejectionHttpStatus, verifyDelivery } from "../lib/webhook-signatures";
 import { parseJsonBody } from "../lib/webhook-signatures/json-body";
 import { safeProviderId, syntheticDeliveryKey } from "./delivery-keys";
+import {
+  type CachedReceiver,
+  cachedReceiver,
+  cachedSecrets,
+  cacheReceiver,
+  forgetReceiver,
+} from "./receiver-cache";
 import { acceptedSecrets } from "./secrets";
+
+/** What processing needs besides the row's own ids; kept on the row until it is processed. */
+export interface PendingJob {
+  provider: CiProvider;
+  event: TestResultEvent | DeploymentEvent;
+  requestId: string;
+}
 
 /** Work left for after the 202: match the release and send the command through its Durable Object. */
 export interface DeliveryJob {
@@ -80,10 +95,89 @@ const FIELD_HINT: Record<string, string> = {
 /**
  * Everything that happens before the answer: find the integration named in the URL, verify the
  * signature over the raw bytes with its secrets, parse and normalise (pure, microseconds), and
- * claim the delivery id under the unique constraint. One system-scope transaction; matching the
- * release and changing it is left to `processDelivery` after the response.
+ * claim the delivery id under the unique constraint. Matching the release and changing it is left
+ * to the processing queue after the response.
+ *
+ * With the integration cached in this isolate, that is one statement in one round trip (the claim,
+ * which holds only if the integration is unchanged); otherwise, and for everything but a first
+ * claim (refusals, redeliveries), one system-scope transaction that reads the integration afresh.
  */
 export async function receiveDelivery(
+  database: DatabaseHandle,
+  encryptionKey: string,
+  incoming: IncomingDelivery,
+): Promise<Receipt> {
+  const cached = cachedReceiver(incoming.integrationId, incoming.now.getTime());
+  if (cached) {
+    const receipt = await receiveWithCachedIntegration(database, cached, incoming);
+    if (receipt) return receipt;
+  }
+  return receiveReadingIntegration(database, encryptionKey, incoming);
+}
+
+async function receiveWithCachedIntegration(
+  database: DatabaseHandle,
+  cached: CachedReceiver,
+  incoming: IncomingDelivery,
+): Promise<Receipt | undefined> {
+  const { headers, rawBody, now, requestId } = incoming;
+  const { provider } = cached;
+  const verified = await verifyDelivery(
+    provider,
+    headers,
+    rawBody,
+    cachedSecrets(cached, now),
+    Math.floor(now.getTime() / 1000),
+  );
+  if (!verified.ok) {
+    // Perhaps signed with a secret this copy predates: the full path reads it afresh and decides.
+    forgetReceiver(cached.integrationId);
+    return undefined;
+  }
+  if (verified.deliveryId.length > MAX_DELIVERY_ID_LENGTH) return undefined;
+  const payload = parseJsonBody(rawBody);
+  if (payload === undefined) return undefined;
+  const event = normaliseCiEvent(provider, verified.eventType, payload, cached.stageMap as StageMap);
+  if (event.kind === "malformed") return undefined;
+  const ignored = event.kind === "ignored";
+  const pendingJob: PendingJob | null = ignored ? null : { provider, event, requestId };
+  const tenantId = cached.tenantId;
+  const claimedId = await inSystemScope(
+    database,
+    async (tx) =>
+      claimDeliveryIfCurrent(
+        tx,
+        {
+          id: uuidv7(now.getTime()),
+          tenantId,
+          deliveryId: verified.deliveryId,
+          payloadSha256: provider === "standard" ? null : await sha256Hex(rawBody),
+          eventType: verified.eventType.slice(0, MAX_EVENT_TYPE_LENGTH),
+          outcome: ignored ? "ignored" : "received",
+          reason: ignored ? event.reason : null,
+          receivedAt: now,
+          pendingJob,
+        },
+        cached,
+      ),
+    { autocommit: true },
+  );
+  // Claimed before (a redelivery or a replayed body), or the integration changed: the full path.
+  if (claimedId === undefined) return undefined;
+  return {
+    status: 202,
+    body: {
+      delivery_id: verified.deliveryId,
+      outcome: ignored ? "ignored" : "received",
+      reason: ignored ? event.reason : null,
+    },
+    job: pendingJob
+      ? { tenantId, integrationId: cached.integrationId, deliveryRowId: claimedId, ...pendingJob }
+      : null,
+  };
+}
+
+async function receiveReadingIntegration(
   database: DatabaseHandle,
   encryptionKey: string,
   incoming: IncomingDelivery,
@@ -116,6 +210,22 @@ export async function receiveDelivery(
       Math.floor(now.getTime() / 1000),
     );
     const base = { tenantId: integration.tenantId, integrationId: integration.id };
+    if (verified.ok && unreadable.length === 0) {
+      // Only an integration whose secrets all open, and only once a delivery verified with them.
+      cacheReceiver({
+        integrationId: integration.id,
+        tenantId: integration.tenantId,
+        provider,
+        stageMap: integration.stageMap,
+        secretCiphertext: integration.secretCiphertext,
+        previousSecretCiphertext: integration.previousSecretCiphertext,
+        previousSecretExpiresAt: integration.previousSecretExpiresAt,
+        currentSecret: secrets[0] ?? null,
+        // acceptedSecrets lists the previous secret only while it is live; once expired it stays so.
+        previousSecret: secrets[1] ?? null,
+        cachedAt: now.getTime(),
+      });
+    }
     if (!verified.ok) {
       const claimedId = claimedDeliveryId(provider, headers);
       if (rejectionHttpStatus(verified.reason) === 401) {
@@ -163,6 +273,7 @@ export async function receiveDelivery(
     // signed, so the body is the identity of what was signed. Standard Webhooks sign the id and a
     // timestamp with it (and the receiver refuses old timestamps): there the id already is.
     const payloadSha256 = provider === "standard" ? null : await sha256Hex(rawBody);
+    const pendingJob: PendingJob | null = event.kind === "ignored" ? null : { provider, event, requestId };
     const claimed = await claimDelivery(tx, {
       id: uuidv7(now.getTime()),
       ...base,
@@ -173,9 +284,11 @@ export async function receiveDelivery(
       reason: ignored ? event.reason : null,
       receivedAt: now,
       processedAt: ignored ? now : null,
+      pendingJob,
+      queuedAt: pendingJob ? now : null,
     });
     const job = (id: string): DeliveryJob | null =>
-      ignored ? null : { ...base, provider, deliveryRowId: id, event, requestId };
+      pendingJob ? { ...base, deliveryRowId: id, ...pendingJob } : null;
 
     if (claimed) {
       return {
@@ -198,7 +311,7 @@ export async function receiveDelivery(
     if (
       existing &&
       !ignored &&
-      (await reclaimDelivery(tx, existing.id, new Date(now.getTime() - STALE_PROCESSING_MS)))
+      (await reclaimDelivery(tx, existing.id, new Date(now.getTime() - STALE_PROCESSING_MS), pendingJob))
     ) {
       return {
         kind: "receipt",

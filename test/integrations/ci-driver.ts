@@ -274,6 +274,16 @@ export interface SendOptions {
 
 /** Signs and posts `message` exactly as `hook.provider` does. */
 export async function send(hook: Hook, message: CiMessage, options: SendOptions = {}): Promise<ApiResponse> {
+  const { body, headers } = await signedDelivery(hook, message, options);
+  return api(`/hooks/${options.integrationId ?? hook.id}`, { method: "POST", rawBody: body, headers });
+}
+
+/** The body and headers `provider` sends for `message`, signed with the hook's secret. */
+export async function signedDelivery(
+  hook: Hook,
+  message: CiMessage,
+  options: SendOptions = {},
+): Promise<{ body: Uint8Array; headers: Record<string, string> }> {
   const body = options.body ?? encoder.encode(JSON.stringify(message.payload));
   const signed = options.signedBody ?? body;
   const secret = options.secret ?? hook.secret;
@@ -330,7 +340,7 @@ export async function send(hook: Hook, message: CiMessage, options: SendOptions 
       break;
     }
   }
-  return api(`/hooks/${options.integrationId ?? hook.id}`, { method: "POST", rawBody: body, headers });
+  return { body, headers };
 }
 
 /** The delivery id the provider would dedupe on for a message (CircleCI: the payload `id`). */

@@ -162,6 +162,84 @@ export async function claimDelivery(
   return row;
 }
 
+/** What a receiver verified and normalised a delivery with: a claim holds only while it is still so. */
+export interface ReceiverSnapshot {
+  integrationId: string;
+  secretCiphertext: string;
+  previousSecretCiphertext: string | null;
+  stageMap: Record<string, string>;
+}
+
+export interface DeliveryClaim {
+  id: string;
+  tenantId: string;
+  deliveryId: string;
+  payloadSha256: string | null;
+  eventType: string;
+  outcome: "received" | "ignored";
+  reason: string | null;
+  receivedAt: Date;
+  pendingJob: unknown;
+}
+
+/**
+ * Claims a delivery in one statement, as `claimDelivery` does, but only while the integration is
+ * enabled with the secrets and stage map in `snapshot` (a receiver's cached copy). Undefined when
+ * the id or body was claimed before, or the integration changed since the copy was taken: the
+ * caller then takes the full path, which reads the integration afresh.
+ */
+export async function claimDeliveryIfCurrent(
+  tx: Tx,
+  claim: DeliveryClaim,
+  snapshot: ReceiverSnapshot,
+): Promise<string | undefined> {
+  const processedAt = claim.outcome === "ignored" ? claim.receivedAt : null;
+  const pending = claim.pendingJob === null ? null : JSON.stringify(claim.pendingJob);
+  const result = await tx.execute<{ id: string }>(sql`
+    insert into ${webhookDeliveries} (id, tenant_id, integration_id, delivery_id, payload_sha256,
+      event_type, outcome, reason, received_at, processed_at, pending_job, queued_at)
+    select ${claim.id}::uuid, ${claim.tenantId}::uuid, i.id, ${claim.deliveryId}::text,
+      ${claim.payloadSha256}::text, ${claim.eventType}::text, ${claim.outcome}::text, ${claim.reason}::text,
+      ${claim.receivedAt}::timestamptz, ${processedAt}::timestamptz, ${pending}::jsonb,
+      case when ${pending}::jsonb is null then null else ${claim.receivedAt}::timestamptz end
+    from ${integrations} i
+    where i.id = ${snapshot.integrationId}::uuid and i.tenant_id = ${claim.tenantId}::uuid
+      and i.disabled_at is null
+      and i.secret_ciphertext = ${snapshot.secretCiphertext}::text
+      and i.previous_secret_ciphertext is not distinct from ${snapshot.previousSecretCiphertext}::text
+      and i.stage_map = ${JSON.stringify(snapshot.stageMap)}::jsonb
+    on conflict do nothing
+    returning id`);
+  return result.rows[0]?.id;
+}
+
+/**
+ * Deliveries still waiting for processing that were handed to the queue before `queuedBefore`
+ * (the message was lost, or the isolate went away before sending it): marks them handed over again
+ * now and returns what the queue needs. Oldest first, at most `limit`.
+ */
+export async function requeueWaitingDeliveries(tx: Tx, queuedBefore: Date, now: Date, limit: number) {
+  const result = await tx.execute<{
+    id: string;
+    tenant_id: string;
+    integration_id: string;
+    pending_job: unknown;
+  }>(sql`
+    update ${webhookDeliveries} d set queued_at = ${now}::timestamptz
+    where d.id in (
+      select id from ${webhookDeliveries}
+      where pending_job is not null and queued_at < ${queuedBefore}::timestamptz
+      order by queued_at limit ${limit}
+      for update skip locked)
+    returning d.id, d.tenant_id, d.integration_id, d.pending_job`);
+  return result.rows.map((row) => ({
+    deliveryRowId: row.id,
+    tenantId: row.tenant_id,
+    integrationId: row.integration_id,
+    pendingJob: row.pending_job,
+  }));
+}
+
 export async function findDelivery(tx: Tx, integrationId: string, deliveryId: string) {
   const [row] = await tx
     .select()
@@ -190,10 +268,15 @@ export async function findDeliveryByPayload(tx: Tx, integrationId: string, paylo
  * Takes a delivery back for processing when its first processing failed, or never finished
  * (the isolate went away after the 202). Conditional, so two redeliveries cannot both take it.
  */
-export async function reclaimDelivery(tx: Tx, id: string, staleBefore: Date): Promise<boolean> {
+export async function reclaimDelivery(
+  tx: Tx,
+  id: string,
+  staleBefore: Date,
+  pendingJob: unknown,
+): Promise<boolean> {
   const rows = await tx
     .update(webhookDeliveries)
-    .set({ outcome: "received", reason: null, processedAt: null })
+    .set({ outcome: "received", reason: null, processedAt: null, pendingJob, queuedAt: new Date() })
     .where(
       and(
         eq(webhookDeliveries.id, id),
@@ -240,6 +323,8 @@ export async function finishDelivery(
       reason: result.reason,
       releaseId: result.releaseId ?? null,
       processedAt: new Date(),
+      pendingJob: null,
+      queuedAt: null,
     })
     .where(and(eq(webhookDeliveries.tenantId, tenantId), eq(webhookDeliveries.id, id)));
 }

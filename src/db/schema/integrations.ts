@@ -86,6 +86,11 @@ export const webhookDeliveries = pgTable(
     releaseId: uuid(),
     receivedAt: at().notNull().defaultNow(),
     processedAt: at(),
+    // While the delivery waits to be processed: the normalised event (ids, statuses, names, URLs;
+    // what processing needs, never the payload), cleared once it is processed.
+    pendingJob: jsonb(),
+    // When it was last handed to the processing queue; the cron hands it over again if it waits too long.
+    queuedAt: at(),
   },
   (t) => [
     foreignKey({
@@ -97,6 +102,7 @@ export const webhookDeliveries = pgTable(
     uniqueIndex("webhook_deliveries_payload_key").on(t.integrationId, t.payloadSha256),
     index("webhook_deliveries_recent_idx").on(t.integrationId, t.receivedAt),
     index("webhook_deliveries_received_idx").on(t.receivedAt),
+    index("webhook_deliveries_pending_idx").on(t.queuedAt).where(sql`${t.pendingJob} is not null`),
   ],
 );
 

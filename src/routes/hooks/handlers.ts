@@ -1,5 +1,5 @@
 import type { AppRouteHandler } from "../../app/context";
-import { processDelivery } from "../../integrations/process-delivery";
+import { enqueueDelivery } from "../../integrations/delivery-queue";
 import { receiveDelivery } from "../../integrations/receive-delivery";
 import { isUuid } from "../../lib/ids";
 import { ApiError } from "../../lib/problem";
@@ -28,12 +28,9 @@ export const receiveWebhookHandler: AppRouteHandler<typeof receiveWebhook> = asy
       request_id: c.get("requestId"),
     }),
   );
-  // Providers wait seconds at most (GitHub 10 s, CircleCI 5 s): answer now, change the release after.
-  if (receipt.job) {
-    const processing = processDelivery(c.env, c.get("database"), receipt.job);
-    // The request's connection stays open for it (ended after it, by the app's middleware).
-    c.get("database").keepOpenFor(processing);
-    c.executionCtx.waitUntil(processing);
-  }
+  // Providers wait seconds at most (GitHub 10 s, CircleCI 5 s): answer now, change the release after,
+  // on the processing queue. The delivery is already recorded; should this hand-over be lost, the
+  // cron hands it over again (requeueWaitingDeliveries).
+  if (receipt.job) c.executionCtx.waitUntil(enqueueDelivery(c.env, receipt.job));
   return c.json(receipt.body, receipt.status);
 };

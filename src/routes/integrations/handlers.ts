@@ -14,6 +14,7 @@ import {
   updateIntegration,
 } from "../../db/repositories/integrations";
 import type { Tx } from "../../db/scope";
+import { forgetReceiver } from "../../integrations/receiver-cache";
 import { sealIntegrationSecret, secretContext } from "../../integrations/secrets";
 import { uuidv7 } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
@@ -143,6 +144,8 @@ export const patchIntegrationHandler: AppRouteHandler<typeof routes.patchIntegra
     return { ...updated, projectIds: projectIds ? [...projectIds].sort() : existing.projectIds };
   });
   if (!row) throw notFound("The integration");
+  // Other isolates' copies are refused by the claim itself (claimDeliveryIfCurrent).
+  forgetReceiver(id);
   return c.json(presentIntegration(row, publicBase(c)), 200);
 };
 
@@ -153,6 +156,7 @@ export const deleteIntegrationHandler: AppRouteHandler<typeof routes.deleteInteg
     return deleteIntegrationRow(tx, actor.tenantId, id);
   });
   if (!deleted) throw notFound("The integration");
+  forgetReceiver(id);
   return c.body(null, 204);
 };
 
@@ -198,6 +202,7 @@ export const rotateIntegrationSecretHandler: AppRouteHandler<typeof routes.rotat
       SECRET_SHOWN_ONCE,
     );
   });
+  forgetReceiver(id);
   return c.json(result.body, 200);
 };
 
