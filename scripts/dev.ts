@@ -39,6 +39,7 @@ const OPTIONAL_SETTINGS = [
   "LINK_SIGNING_KEY",
   "LINK_SIGNING_KEY_PREVIOUS",
   "WEBHOOKS_ALLOW_LOOPBACK",
+  "DB_TRANSPORT",
 ] as const;
 type OptionalSetting = (typeof OPTIONAL_SETTINGS)[number];
 /** The only cron schedule this script can run, as wrangler.toml declares it: every minute. */
@@ -47,6 +48,7 @@ const wranglerBin = join(projectRoot, "node_modules", ".bin", "wrangler");
 const SECRET_NAMES = [
   "DATABASE_URL",
   "DB_WS_PROXY",
+  "DB_HTTP_ENDPOINT",
   "JWT_SIGNING_KEY",
   "JWT_VERIFY_KEYS",
   "ADMIN_TOKEN",
@@ -114,7 +116,9 @@ async function main(): Promise<void> {
       port: await freePortExcept(apiPort),
       allowedTargets: [databaseTarget(databaseUrl)],
     });
-    console.log(`WebSocket bridge: ${bridge.proxyAddress}`);
+    console.log(
+      `WebSocket bridge: ${bridge.proxyAddress} (HTTP SQL for DB_TRANSPORT=http: ${bridge.sqlEndpoint})`,
+    );
   }
 
   // 3. Migrations.
@@ -152,6 +156,7 @@ async function main(): Promise<void> {
       "# Written by npm start (scripts/dev.ts) on every start; local secrets for `wrangler dev` only.",
       `DATABASE_URL=${dotenvValue(databaseUrl)}`,
       `DB_WS_PROXY=${dotenvValue(bridge?.proxyAddress ?? "")}`,
+      `DB_HTTP_ENDPOINT=${dotenvValue(bridge?.sqlEndpoint ?? "")}`,
       `JWT_SIGNING_KEY=${dotenvValue(JSON.stringify(secrets.jwt_signing_key))}`,
       `ADMIN_TOKEN=${dotenvValue(secrets.admin_token)}`,
       `DATA_ENCRYPTION_KEY=${dotenvValue(secrets.data_encryption_key)}`,
@@ -277,9 +282,12 @@ function startWrangler(): void {
     "--show-interactive-dev-session=false",
   ];
   // With `[secrets] required` in wrangler.toml, wrangler only takes required
-  // secrets and [vars] from the env file; DB_WS_PROXY is optional, so it is
-  // also given as a plain variable. It is an address, not a secret.
-  if (bridge) args.push("--var", `DB_WS_PROXY:${bridge.proxyAddress}`);
+  // secrets and [vars] from the env file; DB_WS_PROXY and DB_HTTP_ENDPOINT are optional, so they
+  // are also given as plain variables. They are addresses, not secrets.
+  if (bridge) {
+    args.push("--var", `DB_WS_PROXY:${bridge.proxyAddress}`);
+    args.push("--var", `DB_HTTP_ENDPOINT:${bridge.sqlEndpoint}`);
+  }
 
   // wrangler also reads process.env for the required secrets and lets it win
   // over the env file: keep the shell's values out of the child.

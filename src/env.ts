@@ -10,6 +10,24 @@ const RuntimeConfigSchema = z.object({
     .regex(/^[^/\s]+:\d+$/, "DB_WS_PROXY must be host:port of the WebSocket bridge")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  // How read-only requests reach Postgres (README "Configuration"): "websocket" (default) or
+  // "http", Neon's HTTP SQL transaction. Writes, Durable Object commands and the cron always use
+  // the WebSocket pool.
+  DB_TRANSPORT: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z
+      .enum(["websocket", "http"], { message: 'DB_TRANSPORT must be "websocket" or "http"' })
+      .default("websocket"),
+  ),
+  // The bridge's HTTP SQL endpoint for DB_TRANSPORT=http with a non-Neon Postgres (development,
+  // tests); unset in production, where the driver posts to Neon's own endpoint.
+  DB_HTTP_ENDPOINT: z
+    .url({
+      protocol: /^https?$/,
+      message: "DB_HTTP_ENDPOINT must be the http(s) URL of the bridge's /sql endpoint",
+    })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   JWT_SIGNING_KEY: z.string().min(1, "JWT_SIGNING_KEY (a private JWK as JSON) is not set"),
   JWT_VERIFY_KEYS: z.string().optional(),
   JWT_ISSUER: z.string().min(1),

@@ -3,6 +3,10 @@
 interface OptionalSettings {
   /** host:port of the WebSocket bridge, for a non-Neon Postgres (development, tests, CI). */
   DB_WS_PROXY?: string;
+  /** How read-only requests reach Postgres: "websocket" (default) or "http" (Neon's HTTP SQL transaction). */
+  DB_TRANSPORT?: string;
+  /** URL of the bridge's HTTP SQL endpoint (`http://host:port/sql`), for DB_TRANSPORT=http without Neon. */
+  DB_HTTP_ENDPOINT?: string;
   /** JSON array of public JWKs still accepted while a signing key rotates out. */
   JWT_VERIFY_KEYS?: string;
   /** Secret: 32 random bytes (base64) that sign unsubscribe links; unset, derived from DATA_ENCRYPTION_KEY. */

@@ -26,6 +26,10 @@
 //
 // There is deliberately no "cut everything": it would fail whatever else is running.
 //
+// HTTP SQL: `POST /sql` on the same port answers as Neon's HTTP SQL endpoint does, for the Worker's
+// DB_TRANSPORT=http (scripts/lib/http-sql.ts). It runs the statements on a connection it opens
+// through this bridge's own WebSocket endpoint, so the allow-list below governs it too.
+//
 // A cut destroys both sides: the TCP socket with a reset (the server sees the
 // client vanish and rolls back) and the WebSocket without a close frame (the
 // driver sees the connection lost).
@@ -36,6 +40,7 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { connect, type Socket } from "node:net";
 import type { WebSocket, WebSocketServer as WebSocketServerType } from "ws";
+import { answerSqlRequest, MAX_SQL_BODY_BYTES } from "./http-sql.ts";
 import { PostgresMessageStream, READY_FOR_QUERY, TERMINATE } from "./postgres-messages.ts";
 
 // Loaded through Node's own resolver: the test runner's bundler would
@@ -68,6 +73,8 @@ export interface Bridge {
   port: number;
   /** The value for `DB_WS_PROXY`: where the Worker's driver should connect. */
   proxyAddress: string;
+  /** The value for `DB_HTTP_ENDPOINT`: where the Worker's driver posts SQL with DB_TRANSPORT=http. */
+  sqlEndpoint: string;
   /** `http://host:port/__faults` when started with `faultControl`; undefined otherwise. */
   faultControlUrl: string | undefined;
   stats: BridgeStats;
@@ -101,7 +108,15 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const rules = new Map<string, DropRule>();
   const armed = () => [...rules.values()].filter((rule) => !rule.triggered);
 
+  /** Known once listening; the HTTP SQL endpoint connects through it. */
+  let proxyAddress = "";
   const http = createServer((request, response) => {
+    if (request.method === "POST" && new URL(request.url ?? "/", "http://bridge").pathname === "/sql") {
+      handleSqlRequest(request, response).catch((error: unknown) =>
+        reply(response, 502, { message: `the bridge failed: ${String(error)}` }),
+      );
+      return;
+    }
     if (options.faultControl && (request.url ?? "").startsWith("/__faults/")) {
       handleFaultRequest(request, response).catch(() =>
         reply(response, 500, { error: "fault control failed" }),
@@ -113,6 +128,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     response.end("Upgrade Required");
   });
   const server = new WebSocketServer({ server: http, perMessageDeflate: false });
+
+  async function handleSqlRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = await readBody(request, MAX_SQL_BODY_BYTES);
+    if (body === undefined) return reply(response, 413, { message: "request body too large" });
+    const answer = await answerSqlRequest(request.headers, body, { proxyAddress, allowed });
+    reply(response, answer.status, answer.body);
+  }
 
   async function handleFaultRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://bridge");
@@ -233,10 +255,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     http.listen(options.port ?? 0, host);
   });
   const port = (http.address() as AddressInfo).port;
+  proxyAddress = `${host}:${port}`;
 
   return {
     port,
-    proxyAddress: `${host}:${port}`,
+    proxyAddress,
+    sqlEndpoint: `http://${proxyAddress}/sql`,
     faultControlUrl: options.faultControl ? `http://${host}:${port}/__faults` : undefined,
     stats,
     resetStats() {
@@ -276,6 +300,20 @@ function readJson(request: IncomingMessage): Promise<unknown> {
         resolve(undefined);
       }
     });
+    request.on("error", reject);
+  });
+}
+
+/** The whole body, or undefined once it grows past `limit` bytes. */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    request.on("end", () => resolve(size <= limit ? Buffer.concat(chunks) : undefined));
     request.on("error", reject);
   });
 }

@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
-import { DatabaseHandle } from "../db/client";
+import { DatabaseHandle, databaseConfig } from "../db/client";
 import { runtimeConfig } from "../env";
 import { uuidv7 } from "../lib/ids";
 import { ApiError, problemBody } from "../lib/problem";
@@ -76,7 +76,8 @@ export function createApp() {
   app.use("*", async (c, next) => {
     if (c.req.path === "/health") return next();
     const config = runtimeConfig(c.env);
-    const database = new DatabaseHandle({ url: config.DATABASE_URL, wsProxy: config.DB_WS_PROXY });
+    // Reads follow DB_TRANSPORT; writes and everything else on the handle use the WebSocket pool.
+    const database = new DatabaseHandle(databaseConfig(config));
     c.set("config", config);
     c.set("database", database);
     try {

@@ -1,4 +1,4 @@
-import type { PipeliningClient } from "../db/pipeline/pipelining-client";
+import type { StatementQueue } from "../db/pipeline/statement-queue";
 import { inSystemScope, inTenantScope, PLATFORM_SCOPE, type Tx } from "../db/scope";
 import type { TokenClaims } from "../lib/auth/tokens";
 import { bearerToken, verifyToken } from "../lib/auth/tokens";
@@ -66,7 +66,7 @@ class RoleChangedSinceIssue extends Error {}
 
 async function readAhead<T>(
   tx: Tx,
-  pipeline: PipeliningClient,
+  pipeline: StatementQueue,
   claims: TokenClaims,
   work: (scope: TenantScope) => Promise<T>,
 ): Promise<T> {

@@ -1,7 +1,9 @@
 import { neonConfig, Pool, type PoolClient } from "@neondatabase/serverless";
 import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import { ApiError } from "../lib/problem";
+import { HttpTransactionClient, isHttpConnectionFailure } from "./pipeline/http-transaction-client";
 import { PipeliningClient } from "./pipeline/pipelining-client";
+import type { StatementQueue } from "./pipeline/statement-queue";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -11,6 +13,37 @@ export interface DatabaseConfig {
   url: string;
   /** `host:port` of the project's WebSocket bridge; unset in production, where the driver talks to Neon. */
   wsProxy?: string | undefined;
+  /**
+   * How read-only scopes reach Postgres: `websocket` (default) sends each query as one message on
+   * the pool's connection; `http` sends it as one Neon HTTP SQL transaction, with no connection to
+   * open. Writes, Durable Object commands and the cron always use the WebSocket pool.
+   */
+  transport?: DatabaseTransport | undefined;
+  /** The bridge's HTTP SQL endpoint (`http://host:port/sql`); unset in production, where the driver uses Neon's. */
+  httpEndpoint?: string | undefined;
+}
+
+export type DatabaseTransport = "websocket" | "http";
+
+/** A statement that opens every transaction of a read (the scope's settings). */
+export interface PrefixStatement {
+  text: string;
+  values: readonly unknown[];
+}
+
+/** The handle's settings from the Worker's configuration (see src/env.ts). */
+export function databaseConfig(config: {
+  DATABASE_URL: string;
+  DB_WS_PROXY?: string | undefined;
+  DB_TRANSPORT?: DatabaseTransport | undefined;
+  DB_HTTP_ENDPOINT?: string | undefined;
+}): DatabaseConfig {
+  return {
+    url: config.DATABASE_URL,
+    wsProxy: config.DB_WS_PROXY,
+    transport: config.DB_TRANSPORT,
+    httpEndpoint: config.DB_HTTP_ENDPOINT,
+  };
 }
 
 /** Seconds a client should wait before retrying when Postgres cannot be reached. */
@@ -40,9 +73,13 @@ export function databaseUnavailable(): ApiError {
 // Postgres SQLSTATE classes that mean "the server is not there for you", as
 // opposed to "your statement was wrong": connection exceptions (08), operator
 // intervention such as a shutdown (57P0x), and too many connections (53300).
-function isConnectionFailure(error: unknown): boolean {
+function hasConnectionFailureCode(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === "string" && /^(08|57P0|53300)/.test(code)) return true;
+  return typeof code === "string" && /^(08|57P0|53300)/.test(code);
+}
+
+function isConnectionFailure(error: unknown): boolean {
+  if (hasConnectionFailureCode(error)) return true;
   const message = error instanceof Error ? error.message : String(error);
   return /Connection terminated|connection timeout|not queryable|WebSocket|ECONNREFUSED|ECONNRESET|socket/i.test(
     message,
@@ -93,6 +130,44 @@ export class DatabaseHandle {
     } finally {
       client.off("error", onConnectionError);
       client.release(broken || connectionLost);
+    }
+  }
+
+  /**
+   * Runs read-only `work` whose every query is a whole transaction opened by `prefix`, over the
+   * configured transport: on the WebSocket pool, each query's message starts with the prefix (see
+   * PipeliningClient.prefixEveryMessage); over HTTP, each query is one Neon `transaction` request.
+   * Connection failures become a 503 problem either way.
+   */
+  async withReadOnlyQueries<T>(
+    prefix: readonly PrefixStatement[],
+    work: (db: Database, queue: StatementQueue) => Promise<T>,
+  ): Promise<T> {
+    if (this.config.transport !== "http") {
+      return this.withConnection((db, pipeline) => {
+        pipeline.prefixEveryMessage(prefix);
+        return work(db, pipeline);
+      });
+    }
+    const client = new HttpTransactionClient({
+      url: this.config.url,
+      endpoint: this.config.httpEndpoint,
+      prefix,
+    });
+    try {
+      return await work(
+        drizzle({ client: client as unknown as PoolClient, schema, casing: "snake_case" }),
+        client,
+      );
+    } catch (error) {
+      const cause = (error as { cause?: unknown }).cause ?? error;
+      if (
+        !(error instanceof ApiError) &&
+        (isHttpConnectionFailure(cause) || hasConnectionFailureCode(cause))
+      ) {
+        throw databaseUnavailable();
+      }
+      throw error;
     }
   }
 

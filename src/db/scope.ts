@@ -1,7 +1,7 @@
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type { NeonTransaction } from "drizzle-orm/neon-serverless";
 import type { DatabaseHandle, Schema } from "./client";
-import type { PipeliningClient } from "./pipeline/pipelining-client";
+import type { StatementQueue } from "./pipeline/statement-queue";
 
 export type Tx = NeonTransaction<Schema, ExtractTablesWithRelations<Schema>>;
 
@@ -14,7 +14,8 @@ export interface ScopeOptions {
    * scope's settings and `transaction_read_only` (Postgres refuses any write), and that message up
    * to its Sync is one implicit transaction — so the settings end with it, one round trip a query.
    * Under READ COMMITTED every statement takes its own snapshot anyway, so queries in separate
-   * messages see nothing a shared transaction would have hidden.
+   * messages see nothing a shared transaction would have hidden. With `DB_TRANSPORT=http` each
+   * query is instead one Neon HTTP `transaction` request (READ ONLY) opened by the same settings.
    */
   readOnly?: boolean;
   /**
@@ -39,7 +40,7 @@ const READ_ONLY = "select set_config('transaction_read_only', 'on', true)";
 export function inTenantScope<T>(
   database: DatabaseHandle,
   tenantId: string,
-  work: (tx: Tx, pipeline: PipeliningClient) => Promise<T>,
+  work: (tx: Tx, pipeline: StatementQueue) => Promise<T>,
   options: ScopeOptions = {},
 ) {
   return inScope(database, TENANT_SETTINGS, [tenantId], work, options);
@@ -48,7 +49,7 @@ export function inTenantScope<T>(
 /** Cross-tenant work (tenant creation, cron, public receivers) as `app_system`. */
 export function inSystemScope<T>(
   database: DatabaseHandle,
-  work: (tx: Tx, pipeline: PipeliningClient) => Promise<T>,
+  work: (tx: Tx, pipeline: StatementQueue) => Promise<T>,
   options: ScopeOptions = {},
 ) {
   return inScope(database, SYSTEM_SETTINGS, [], work, options);
@@ -58,16 +59,24 @@ function inScope<T>(
   database: DatabaseHandle,
   settings: string,
   values: readonly unknown[],
-  work: (tx: Tx, pipeline: PipeliningClient) => Promise<T>,
+  work: (tx: Tx, pipeline: StatementQueue) => Promise<T>,
   { readOnly = false, autocommit = false }: ScopeOptions,
 ) {
-  return database.withConnection((db, pipeline) => {
-    if (readOnly || autocommit) {
-      pipeline.prefixEveryMessage([
+  if (readOnly) {
+    // A read never commits, rolls back or opens a savepoint, so the database serves as its `tx`.
+    // Over DB_TRANSPORT=http the prefix opens each query's HTTP transaction instead of its message.
+    return database.withReadOnlyQueries(
+      [
         { text: settings, values },
-        ...(readOnly ? [{ text: READ_ONLY, values: [] }] : []),
-      ]);
-      // Such work never commits, rolls back or opens a savepoint, so the database serves as its `tx`.
+        { text: READ_ONLY, values: [] },
+      ],
+      (db, queue) => work(db as unknown as Tx, queue),
+    );
+  }
+  return database.withConnection((db, pipeline) => {
+    if (autocommit) {
+      // Each query its own transaction, committed at its message's Sync; nothing to commit after.
+      pipeline.prefixEveryMessage([{ text: settings, values }]);
       return work(db as unknown as Tx, pipeline);
     }
     pipeline.deferNext();

@@ -2,7 +2,7 @@ import { liveTokenRole, actorOf as memberActor, requireRole, tokenNoLongerValid 
 import { describeError, toApiError } from "../app/errors";
 import { oncePerKey } from "../app/idempotency";
 import type { DatabaseHandle } from "../db/client";
-import type { PipeliningClient } from "../db/pipeline/pipelining-client";
+import type { StatementQueue } from "../db/pipeline/statement-queue";
 import { inTenantScope, type Tx } from "../db/scope";
 import type { Actor } from "../domain/lifecycle";
 import type { Role } from "../lib/auth/tokens";
@@ -19,7 +19,7 @@ import { loadReleaseState } from "./release-state";
  * token or a role the operation does not allow withholds that statement's answer, and the
  * transaction is rolled back before anything it did is committed.
  */
-function checkActorAhead(tx: Tx, pipeline: PipeliningClient, command: ReleaseCommand): Promise<Actor> {
+function checkActorAhead(tx: Tx, pipeline: StatementQueue, command: ReleaseCommand): Promise<Actor> {
   const { principal, operation } = command;
   if (principal.kind === "system") return Promise.resolve({ kind: "system", name: principal.name });
   if (principal.kind === "approval_link") {

@@ -34,6 +34,10 @@ export default async function setup(project: TestProject) {
   );
   project.provide("databaseUrl", databaseUrl);
   project.provide("dbWsProxy", bridge.proxyAddress);
+  // The bridge's stand-in for Neon's HTTP SQL endpoint (DB_TRANSPORT=http). The suites' Worker reads
+  // over WebSockets unless DB_TRANSPORT=http is set when the tests start.
+  project.provide("dbHttpEndpoint", bridge.sqlEndpoint);
+  project.provide("dbTransport", process.env.DB_TRANSPORT ?? "");
   project.provide("bridgeFaultControlUrl", bridge.faultControlUrl ?? "");
   project.provide("jwtSigningKey", current);
   project.provide("jwtVerifyKeys", JSON.stringify([previousPublic]));

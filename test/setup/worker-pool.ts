@@ -16,6 +16,8 @@ export function workerPool({ rateLimits }: { rateLimits: "relaxed" | "configured
       bindings: {
         DATABASE_URL: inject<string>("databaseUrl"),
         DB_WS_PROXY: inject<string>("dbWsProxy"),
+        DB_HTTP_ENDPOINT: inject<string>("dbHttpEndpoint"),
+        DB_TRANSPORT: inject<string>("dbTransport"),
         JWT_SIGNING_KEY: inject<string>("jwtSigningKey"),
         JWT_VERIFY_KEYS: inject<string>("jwtVerifyKeys"),
         ADMIN_TOKEN: inject<string>("adminToken"),

@@ -5,6 +5,10 @@ declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     dbWsProxy: string;
+    /** The bridge's HTTP SQL endpoint (`http://host:port/sql`), for DB_TRANSPORT=http. */
+    dbHttpEndpoint: string;
+    /** DB_TRANSPORT for the suites' Worker: the environment's when the tests started, else "" (websocket). */
+    dbTransport: string;
     /** The bridge's fault-injection endpoint (`http://host:port/__faults`), see scripts/lib/ws-bridge.ts. */
     bridgeFaultControlUrl: string;
     jwtSigningKey: string;

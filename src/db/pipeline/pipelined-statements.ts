@@ -154,27 +154,44 @@ export class PipelinedStatements {
     this.deliver(error);
   }
 
-  /** Hands out answers in order; from the first failure (the server's or a check's) on, rejections. */
   private deliver(serverError: unknown): void {
     if (this.settled) return;
     this.settled = true;
-    let failure: unknown;
-    this.statements.forEach((statement, index) => {
-      if (failure === undefined && index >= this.completed && serverError !== undefined)
-        failure = serverError;
-      if (failure !== undefined) {
-        statement.reject(failure);
-        return;
-      }
-      const result = this.answers[index]?.result() as StatementResult;
-      try {
-        statement.check?.(result);
-      } catch (error) {
-        failure = error;
-        statement.reject(error);
-        return;
-      }
-      statement.resolve(result);
-    });
+    handOutInOrder(
+      this.statements,
+      (index) => this.answers[index]?.result() as StatementResult,
+      this.completed,
+      serverError,
+    );
   }
+}
+
+/**
+ * Hands out a batch's answers in order: the first `answered` statements resolve with their results
+ * once their checks pass, and from the first failure on (the server's, for the statements it did not
+ * answer, or a check's) every statement rejects with it. Both transports settle batches through it.
+ */
+export function handOutInOrder(
+  statements: readonly PipelinedStatement[],
+  resultOf: (index: number) => StatementResult,
+  answered: number,
+  serverError: unknown,
+): void {
+  let failure: unknown;
+  statements.forEach((statement, index) => {
+    if (failure === undefined && index >= answered && serverError !== undefined) failure = serverError;
+    if (failure !== undefined) {
+      statement.reject(failure);
+      return;
+    }
+    const result = resultOf(index);
+    try {
+      statement.check?.(result);
+    } catch (error) {
+      failure = error;
+      statement.reject(error);
+      return;
+    }
+    statement.resolve(result);
+  });
 }

@@ -5,6 +5,7 @@ import {
   type StatementResult,
   type TypeParsers,
 } from "./pipelined-statements";
+import { runAfterCheck, type StatementQueue } from "./statement-queue";
 
 interface QueryConfig {
   text: string;
@@ -22,7 +23,7 @@ const ANSWERED_LOCALLY: StatementResult = { command: "", rowCount: null, rows: [
  * with its settings instead, so each query is a whole transaction in one round trip. Everything else
  * passes straight to the driver's client.
  */
-export class PipeliningClient {
+export class PipeliningClient implements StatementQueue {
   private ahead: PipelinedStatement[] = [];
   /** Statements that open every message (see `prefixEveryMessage`). */
   private prefix: readonly { text: string; values: readonly unknown[] }[] = [];
@@ -65,18 +66,8 @@ export class PipeliningClient {
    * whatever the work answered or threw: work that made no query of its own, or failed before one,
    * still has the check sent and answered before anything it says is believed.
    */
-  async afterCheck<T>(check: Promise<unknown>, work: () => Promise<T>): Promise<T> {
-    check.catch(() => undefined);
-    let outcome: { value: T } | { error: unknown };
-    try {
-      outcome = { value: await work() };
-    } catch (error) {
-      outcome = { error };
-    }
-    await this.flush();
-    await check;
-    if ("error" in outcome) throw outcome.error;
-    return outcome.value;
+  afterCheck<T>(check: Promise<unknown>, work: () => Promise<T>): Promise<T> {
+    return runAfterCheck(check, work, () => this.flush());
   }
 
   query<Row = Record<string, unknown>>(

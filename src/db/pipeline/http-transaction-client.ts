@@ -1,0 +1,143 @@
+import { type FullQueryResults, NeonDbError, neon, neonConfig } from "@neondatabase/serverless";
+import {
+  handOutInOrder,
+  type PipelinedStatement,
+  type StatementResult,
+  type TypeParsers,
+} from "./pipelined-statements";
+import { runAfterCheck, type StatementQueue } from "./statement-queue";
+import { toPostgresText } from "./statement-values";
+
+interface QueryConfig {
+  text: string;
+  values?: readonly unknown[];
+  rowMode?: "array";
+  types?: TypeParsers;
+}
+
+export interface HttpTransactionConfig {
+  /** The database URL; over HTTP the driver sends it as the Neon-Connection-String header. */
+  url: string;
+  /**
+   * Where the driver POSTs its SQL (`http://127.0.0.1:<port>/sql`, the project's bridge); unset in
+   * production, where the driver derives Neon's own endpoint from the URL's host.
+   */
+  endpoint?: string | undefined;
+  /** Statements that open every transaction (the scope's settings and `transaction_read_only`). */
+  prefix: readonly { text: string; values: readonly unknown[] }[];
+}
+
+/** The driver's own endpoint for Neon hosts, so a handle without `endpoint` puts it back. */
+const NEON_FETCH_ENDPOINT = neonConfig.fetchEndpoint;
+
+/**
+ * The connection as drizzle sees it for a read-only scope over Neon's HTTP SQL API: every query is
+ * one HTTPS request carrying Neon's non-interactive `transaction` — the scope's settings, whatever
+ * waits ahead (the token check), then the query — run READ ONLY and committed by the server. No
+ * WebSocket is opened, so there is no connection start-up to pay; the price is that nothing can be
+ * decided between statements (no interactive transaction), which a read never needs.
+ *
+ * Same contract as PipeliningClient for a read: `sendAhead` statements travel with the next query,
+ * their checks run on their answers before the query's rows are handed out, and a throwing check
+ * withholds them. Neon answers a failed transaction with the one error and no results, so when the
+ * server refuses any statement every statement of the request rejects with that error.
+ */
+export class HttpTransactionClient implements StatementQueue {
+  private ahead: PipelinedStatement[] = [];
+  private readonly sql;
+  private readonly endpoint: string | undefined;
+  private readonly prefix: HttpTransactionConfig["prefix"];
+
+  constructor(config: HttpTransactionConfig) {
+    this.sql = neon<boolean, true>(config.url, { fullResults: true });
+    this.endpoint = config.endpoint;
+    this.prefix = config.prefix;
+  }
+
+  sendAhead(text: string, values: readonly unknown[], check?: (result: StatementResult) => void) {
+    return new Promise<StatementResult>((resolve, reject) => {
+      this.ahead.push({ text, values, resolve, reject, check });
+    });
+  }
+
+  async flush(): Promise<void> {
+    if (this.ahead.length === 0) return;
+    await this.send(this.take([]));
+  }
+
+  afterCheck<T>(check: Promise<unknown>, work: () => Promise<T>): Promise<T> {
+    return runAfterCheck(check, work, () => this.flush());
+  }
+
+  query<Row = Record<string, unknown>>(
+    config: QueryConfig | string,
+    values?: readonly unknown[],
+  ): Promise<StatementResult<Row>> {
+    const query: QueryConfig = typeof config === "string" ? { text: config } : config;
+    const params = values ?? query.values ?? [];
+    return new Promise<StatementResult>((resolve, reject) => {
+      void this.send(
+        this.take([
+          { text: query.text, values: params, rowMode: query.rowMode, types: query.types, resolve, reject },
+        ]),
+      );
+    }) as Promise<StatementResult<Row>>;
+  }
+
+  private take(last: PipelinedStatement[]): PipelinedStatement[] {
+    // Nobody reads the prefix's answers; if it fails, the transaction fails and everything rejects.
+    const prefix = this.prefix.map(({ text, values }) => ({ text, values, resolve() {}, reject() {} }));
+    const batch = [...prefix, ...this.ahead, ...last];
+    this.ahead = [];
+    return batch;
+  }
+
+  private async send(batch: PipelinedStatement[]): Promise<void> {
+    let results: FullQueryResults<boolean>[];
+    try {
+      const queries = batch.map((statement) =>
+        this.sql.query(
+          statement.text,
+          // The same text the WebSocket pipeline sends, so both transports bind identical values.
+          statement.values.map(toPostgresText),
+          {
+            arrayMode: statement.rowMode === "array",
+            fullResults: true,
+            types: statement.types as never,
+          },
+        ),
+      );
+      // A driver-wide setting, read synchronously when the request starts (below, before any
+      // await), so handles with different endpoints in one isolate cannot see each other's.
+      neonConfig.fetchEndpoint = this.endpoint ?? NEON_FETCH_ENDPOINT;
+      results = (await this.sql.transaction(queries, { readOnly: true })) as FullQueryResults<boolean>[];
+    } catch (error) {
+      handOutInOrder(batch, () => NO_RESULT, 0, error);
+      return;
+    }
+    handOutInOrder(batch, (index) => statementResult(results[index]), batch.length, undefined);
+  }
+}
+
+const NO_RESULT: StatementResult = { command: "", rowCount: null, rows: [], fields: [] };
+
+function statementResult(result: FullQueryResults<boolean> | undefined): StatementResult {
+  if (!result) return NO_RESULT;
+  return {
+    command: result.command,
+    rowCount: result.rowCount,
+    rows: result.rows,
+    fields: result.fields.map(({ name, dataTypeID }) => ({ name, dataTypeID })),
+  };
+}
+
+/**
+ * The HTTP request never got an answer from Postgres: fetch failed (the driver keeps the cause as
+ * `sourceError`), or the endpoint answered with a server error instead of Postgres's (a 400
+ * carrying the SQLSTATE is Postgres's own answer).
+ */
+export function isHttpConnectionFailure(error: unknown): boolean {
+  if (!(error instanceof NeonDbError)) return false;
+  if (error.sourceError !== undefined) return true;
+  return error.code === undefined && /^Server error \(HTTP status 5\d\d\)/.test(error.message);
+}
