@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { OPENAPI_DOCS } from "./openapi-docs";
 
 // JSON whose shape the API does not fix (audit snapshots of arbitrary rows, the answer withheld
 // from a replayed Idempotency-Key, a problem's extension members), typed as JSON with a fixed
@@ -9,26 +10,28 @@ import { z } from "@hono/zod-openapi";
 
 const JsonScalarSchema = z
   .union([z.string(), z.number(), z.boolean(), z.null()])
-  .openapi("JsonScalar", { description: "A JSON string, number, boolean or null." });
+  .openapi("JsonScalar", { ...(OPENAPI_DOCS && { description: "A JSON string, number, boolean or null." }) });
 
 /** One level of nesting: a scalar, or a list or object of `inner`. */
 const nestedOnce = <T extends z.ZodType>(inner: T) =>
   z.union([JsonScalarSchema, z.array(inner), z.record(z.string(), inner)]);
 
 const JsonInnermostSchema = nestedOnce(JsonScalarSchema).openapi("JsonValueInnermost", {
-  description: "A scalar, or a list or object of scalars.",
+  ...(OPENAPI_DOCS && { description: "A scalar, or a list or object of scalars." }),
 });
 
 const JsonInnerSchema = nestedOnce(JsonInnermostSchema).openapi("JsonValueInner", {
-  description: "A scalar, or a list or object of innermost values.",
+  ...(OPENAPI_DOCS && { description: "A scalar, or a list or object of innermost values." }),
 });
 
 export const JsonValueSchema = nestedOnce(JsonInnerSchema).openapi("JsonValue", {
-  description: "A JSON value nested at most three levels deep.",
+  ...(OPENAPI_DOCS && { description: "A JSON value nested at most three levels deep." }),
 });
 
 export const JsonObjectSchema = z.record(z.string(), JsonValueSchema).openapi("JsonObject", {
-  description: "A JSON object: field names and their values, nested at most three levels below it.",
+  ...(OPENAPI_DOCS && {
+    description: "A JSON object: field names and their values, nested at most three levels below it.",
+  }),
 });
 
 export type JsonObject = z.infer<typeof JsonObjectSchema>;

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { OPENAPI_DOCS } from "./openapi-docs";
 import { ProblemSchema } from "./problem-schema";
 
 export { ProblemSchema };
@@ -104,8 +105,10 @@ export const IdempotencyKeyParam = z
     maxLength: 255,
     pattern: "^[!-~]+$",
     example: "6f1c2b8e-harbour-bikes-release-2.4.0",
-    description:
-      "1–255 visible ASCII characters. Retrying with the same key returns the first response instead of acting twice; the key is bound to the caller (another member's use of it is 422). A response carrying a credential shown once is not kept: its retry is 409 with `applied`.",
+    ...(OPENAPI_DOCS && {
+      description:
+        "1–255 visible ASCII characters. Retrying with the same key returns the first response instead of acting twice; the key is bound to the caller (another member's use of it is 422). A response carrying a credential shown once is not kept: its retry is 409 with `applied`.",
+    }),
   });
 
 /**
@@ -156,7 +159,7 @@ export const PaginationQuery = z.object({
     .default(50)
     .openapi("PageLimit", {
       param: { name: "limit", in: "query" },
-      description: "Page size, 1–200 (default 50).",
+      ...(OPENAPI_DOCS && { description: "Page size, 1–200 (default 50)." }),
     }),
   cursor: z
     .string()
@@ -164,7 +167,7 @@ export const PaginationQuery = z.object({
     .optional()
     .openapi("PageCursor", {
       param: { name: "cursor", in: "query" },
-      description: "`next_cursor` from the previous page.",
+      ...(OPENAPI_DOCS && { description: "`next_cursor` from the previous page." }),
     }),
 });
 
@@ -175,7 +178,9 @@ export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
       next_cursor: z
         .string()
         .nullable()
-        .openapi({ description: "Pass as `cursor` for the next page; null at the end." }),
+        .openapi({
+          ...(OPENAPI_DOCS && { description: "Pass as `cursor` for the next page; null at the end." }),
+        }),
     })
     .openapi(name);
 

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { GATE_IDS } from "../domain/lifecycle";
 import { WINDOW_KINDS } from "../domain/windows/types";
 import { JsonValueSchema } from "./json-value-schema";
+import { OPENAPI_DOCS } from "./openapi-docs";
 
 // The problem document (RFC 9457) with every extension member a caller can act on typed, so a
 // generated client reads `unmet_gates` as gates and a window refusal's suggestions as slots.
@@ -10,11 +11,13 @@ export const GateSchema = z
   .object({
     id: z.enum(GATE_IDS).openapi({ example: "staging_tests_passed" }),
     stage: z.string().openapi({
-      description: "The stage the gate guards (or `reattempt`).",
+      ...(OPENAPI_DOCS && { description: "The stage the gate guards (or `reattempt`)." }),
       example: "pre_deployment_verification",
     }),
     ok: z.boolean(),
-    detail: z.string().openapi({ description: "What holds, or what to do for it to hold." }),
+    detail: z
+      .string()
+      .openapi({ ...(OPENAPI_DOCS && { description: "What holds, or what to do for it to hold." }) }),
   })
   .openapi("Gate");
 
@@ -42,7 +45,7 @@ const POLICY_RULES = [
 
 export const WindowPolicySchema = z
   .object({
-    rule: z.enum(POLICY_RULES).openapi({ description: "The rule that decided." }),
+    rule: z.enum(POLICY_RULES).openapi({ ...(OPENAPI_DOCS && { description: "The rule that decided." }) }),
     reasons: z.array(
       z.object({
         code: z.enum([...POLICY_RULES, "override_rejected"]),
@@ -51,14 +54,20 @@ export const WindowPolicySchema = z
       }),
     ),
   })
-  .openapi("WindowPolicyVerdict", { description: "Why a slot is allowed or refused, rule by rule." });
+  .openapi("WindowPolicyVerdict", {
+    ...(OPENAPI_DOCS && { description: "Why a slot is allowed or refused, rule by rule." }),
+  });
 
 export const SuggestedSlotSchema = z
   .object({
-    starts_at: z
-      .string()
-      .openapi({ format: "date-time", description: "The earliest allowed start in this stretch." }),
-    ends_at: z.string().openapi({ format: "date-time", description: "Where the allowed stretch ends." }),
+    starts_at: z.string().openapi({
+      format: "date-time",
+      ...(OPENAPI_DOCS && { description: "The earliest allowed start in this stretch." }),
+    }),
+    ends_at: z.string().openapi({
+      format: "date-time",
+      ...(OPENAPI_DOCS && { description: "Where the allowed stretch ends." }),
+    }),
     occurrences: z.array(OccurrenceRefSchema),
   })
   .openapi("SuggestedSlot");
@@ -66,8 +75,10 @@ export const SuggestedSlotSchema = z
 // Its own component rather than JsonObject with a description: describing a named schema where it
 // is used rewrites that schema's description everywhere.
 const WithheldReplaySchema = z.record(z.string(), JsonValueSchema).openapi("ReplayWithoutCredential", {
-  description:
-    "With a replayed Idempotency-Key whose response carried a credential shown once: that response without the credential.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "With a replayed Idempotency-Key whose response carried a credential shown once: that response without the credential.",
+  }),
 });
 
 export const ProblemSchema = z
@@ -78,35 +89,48 @@ export const ProblemSchema = z
     detail: z.string().openapi({ example: "body.version: Required" }),
     instance: z.string().openapi({ example: "/v1/releases" }),
     request_id: z.string(),
-    code: z.string().openapi({ description: "Stable machine-readable code.", example: "validation_failed" }),
+    code: z.string().openapi({
+      ...(OPENAPI_DOCS && { description: "Stable machine-readable code." }),
+      example: "validation_failed",
+    }),
     errors: z
       .array(z.object({ path: z.string().openapi({ example: "body.version" }), message: z.string() }))
       .optional()
-      .openapi({ description: "Each field to fix." }),
+      .openapi({ ...(OPENAPI_DOCS && { description: "Each field to fix." }) }),
     unmet_gates: z
       .array(GateSchema)
       .optional()
-      .openapi({ description: "With `gates_unmet`: the gates that do not hold." }),
-    lifecycle_code: z.string().optional().openapi({
-      description: "With a refused release command: the lifecycle's reason code.",
-      example: "wrong_stage",
-    }),
+      .openapi({ ...(OPENAPI_DOCS && { description: "With `gates_unmet`: the gates that do not hold." }) }),
+    lifecycle_code: z
+      .string()
+      .optional()
+      .openapi({
+        ...(OPENAPI_DOCS && { description: "With a refused release command: the lifecycle's reason code." }),
+        example: "wrong_stage",
+      }),
     policy: WindowPolicySchema.optional(),
     suggestions: z
       .array(SuggestedSlotSchema)
       .optional()
-      .openapi({ description: "With a refused window: the next slots the policy allows." }),
+      .openapi({
+        ...(OPENAPI_DOCS && { description: "With a refused window: the next slots the policy allows." }),
+      }),
     example_window: z
       .object({
         kind: z.literal("maintenance"),
         name: z.string(),
-        start: z.string().openapi({ description: "Local wall-clock start, YYYY-MM-DDTHH:MM." }),
+        start: z
+          .string()
+          .openapi({ ...(OPENAPI_DOCS && { description: "Local wall-clock start, YYYY-MM-DDTHH:MM." }) }),
         duration_minutes: z.int(),
         recurrence: z.object({ freq: z.literal("weekly"), by_day: z.array(z.string()) }),
       })
       .optional()
       .openapi({
-        description: "With a refused window and nothing allowed soon: a window ready to POST to /v1/windows.",
+        ...(OPENAPI_DOCS && {
+          description:
+            "With a refused window and nothing allowed soon: a window ready to POST to /v1/windows.",
+        }),
       }),
     applied: WithheldReplaySchema.optional(),
   })

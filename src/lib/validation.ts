@@ -1,11 +1,16 @@
 import { z } from "@hono/zod-openapi";
+import { OPENAPI_DOCS } from "../app/openapi-docs";
 
 export const AU_STATES = ["NSW", "VIC", "QLD", "SA", "WA", "TAS", "ACT", "NT"] as const;
 export type AuState = (typeof AU_STATES)[number];
 
 export const AuStateSchema = z
   .enum(AU_STATES, { message: `state must be one of ${AU_STATES.join(", ")}` })
-  .openapi({ description: "Australian state or territory; decides which public holidays apply." });
+  .openapi({
+    ...(OPENAPI_DOCS && {
+      description: "Australian state or territory; decides which public holidays apply.",
+    }),
+  });
 
 export function isTimeZone(value: string): boolean {
   try {
@@ -19,7 +24,7 @@ export function isTimeZone(value: string): boolean {
 export const TimeZoneSchema = z
   .string()
   .refine(isTimeZone, { message: "timezone must be an IANA time zone such as Australia/Sydney" })
-  .openapi({ example: "Australia/Sydney", description: "IANA time zone." });
+  .openapi({ example: "Australia/Sydney", ...(OPENAPI_DOCS && { description: "IANA time zone." }) });
 
 /** Control characters (C0, DEL, C1) and the Unicode line and paragraph separators. */
 const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/u;

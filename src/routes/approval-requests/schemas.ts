@@ -1,15 +1,20 @@
 import { z } from "@hono/zod-openapi";
 import { pageOf, Timestamp } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { APPROVAL_LINK_DEFAULT_HOURS, APPROVAL_LINK_MAX_HOURS } from "../../releases/approval-link-token";
 
 const Kind = z.enum(["sign_off", "uat"]).openapi({
-  description:
-    "sign_off: the client approves the release for go, or asks for changes (counts toward the client gate). uat: the client's acceptance-test verdict after deployment, recorded as a UAT result under the suite 'Client acceptance'.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "sign_off: the client approves the release for go, or asks for changes (counts toward the client gate). uat: the client's acceptance-test verdict after deployment, recorded as a UAT result under the suite 'Client acceptance'.",
+  }),
 });
 
 export const ApprovalRequestCreateSchema = z
   .strictObject({
-    contact_id: z.uuid().openapi({ description: "A contact of the release's client (not erased)." }),
+    contact_id: z
+      .uuid()
+      .openapi({ ...(OPENAPI_DOCS && { description: "A contact of the release's client (not erased)." }) }),
     kind: Kind,
     message: z
       .string()
@@ -18,7 +23,9 @@ export const ApprovalRequestCreateSchema = z
       .max(2000, "must be at most 2,000 characters")
       .optional()
       .openapi({
-        description: "A note to the client, shown on the page and in the email. No personal data needed.",
+        ...(OPENAPI_DOCS && {
+          description: "A note to the client, shown on the page and in the email. No personal data needed.",
+        }),
         example: "Please check the new gift-card flow on your phone before Thursday.",
       }),
     expires_in_hours: z
@@ -27,7 +34,9 @@ export const ApprovalRequestCreateSchema = z
       .max(APPROVAL_LINK_MAX_HOURS, `must be at most ${APPROVAL_LINK_MAX_HOURS} hours (two weeks)`)
       .default(APPROVAL_LINK_DEFAULT_HOURS)
       .openapi({
-        description: `How long the link works, in hours (at most ${APPROVAL_LINK_MAX_HOURS}). Default when omitted: ${APPROVAL_LINK_DEFAULT_HOURS}.`,
+        ...(OPENAPI_DOCS && {
+          description: `How long the link works, in hours (at most ${APPROVAL_LINK_MAX_HOURS}). Default when omitted: ${APPROVAL_LINK_DEFAULT_HOURS}.`,
+        }),
       }),
   })
   .openapi("ApprovalRequestCreate");
@@ -40,14 +49,25 @@ export const ApprovalRequestSchema = z
     contact_id: z.uuid(),
     kind: Kind,
     status: z.enum(["pending", "decided", "withdrawn", "expired"]).openapi({
-      description: "pending until the client answers, the agency withdraws it, or it expires.",
+      ...(OPENAPI_DOCS && {
+        description: "pending until the client answers, the agency withdraws it, or it expires.",
+      }),
     }),
     message: z.string().nullable(),
     expires_at: Timestamp,
-    decision: z.enum(["approved", "changes_requested", "passed", "failed"]).nullable().openapi({
-      description: "The client's answer: approved or changes_requested (sign_off), passed or failed (uat).",
-    }),
-    decision_note: z.string().nullable().openapi({ description: "What the client wrote with their answer." }),
+    decision: z
+      .enum(["approved", "changes_requested", "passed", "failed"])
+      .nullable()
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description:
+            "The client's answer: approved or changes_requested (sign_off), passed or failed (uat).",
+        }),
+      }),
+    decision_note: z
+      .string()
+      .nullable()
+      .openapi({ ...(OPENAPI_DOCS && { description: "What the client wrote with their answer." }) }),
     decided_at: Timestamp.nullable(),
     withdrawn_at: Timestamp.nullable(),
     created_by: z.uuid().nullable(),
@@ -57,18 +77,26 @@ export const ApprovalRequestSchema = z
 
 export const IssuedApprovalRequestSchema = ApprovalRequestSchema.extend({
   url: z.string().openapi({
-    description:
-      "The client's page, on PUBLIC_BASE_URL. Shown once: it is emailed to the contact and not stored; withdraw the request and send another if it is lost.",
+    ...(OPENAPI_DOCS && {
+      description:
+        "The client's page, on PUBLIC_BASE_URL. Shown once: it is emailed to the contact and not stored; withdraw the request and send another if it is lost.",
+    }),
     example: "https://api.example.com.au/a/eyJhbGciOiJIUzI1NiJ9…",
   }),
   email: z
     .object({
       status: z.enum(["queued", "not_sent"]),
-      reason: z.string().nullable().openapi({
-        description: "Why no email goes out (unsubscribed, suppressed, no_address): share `url` another way.",
-      }),
+      reason: z
+        .string()
+        .nullable()
+        .openapi({
+          ...(OPENAPI_DOCS && {
+            description:
+              "Why no email goes out (unsubscribed, suppressed, no_address): share `url` another way.",
+          }),
+        }),
     })
-    .openapi({ description: "The email to the contact with the link." }),
+    .openapi({ ...(OPENAPI_DOCS && { description: "The email to the contact with the link." }) }),
 }).openapi("IssuedApprovalRequest");
 
 export const ApprovalRequestPageSchema = pageOf(ApprovalRequestSchema, "ApprovalRequestPage");

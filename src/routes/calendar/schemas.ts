@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { pageOf, Timestamp } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import type { FeedTokenRow } from "../../db/repositories/windows";
 import { NameSchema } from "../../lib/validation";
 
@@ -24,14 +25,16 @@ const scopeParams = {
     .optional()
     .openapi({
       param: { name: "project_id", in: "query" },
-      description: "Only what applies to this project's releases (its client's holidays).",
+      ...(OPENAPI_DOCS && {
+        description: "Only what applies to this project's releases (its client's holidays).",
+      }),
     }),
   client_id: z
     .uuid({ message: "client_id must be a UUID" })
     .optional()
     .openapi({
       param: { name: "client_id", in: "query" },
-      description: "Only what applies to this client's releases (its holidays).",
+      ...(OPENAPI_DOCS && { description: "Only what applies to this client's releases (its holidays)." }),
     }),
 };
 
@@ -60,7 +63,9 @@ const kindsParam = z
     param: { name: "kinds", in: "query" },
     type: "string",
     pattern: `^(${CALENDAR_KINDS.join("|")})(,(${CALENDAR_KINDS.join("|")}))*$`,
-    description: `Only these, comma-separated: ${CALENDAR_KINDS.join(", ")} (public holidays are freezes). Default: everything. \`maintenance,freeze,release\` leaves business hours out.`,
+    ...(OPENAPI_DOCS && {
+      description: `Only these, comma-separated: ${CALENDAR_KINDS.join(", ")} (public holidays are freezes). Default: everything. \`maintenance,freeze,release\` leaves business hours out.`,
+    }),
     example: "maintenance,freeze,release",
   });
 
@@ -80,8 +85,10 @@ export const FeedQuery = z.object({
     .optional()
     .openapi({
       param: { name: "token", in: "query" },
-      description:
-        "A calendar feed token (POST /v1/calendar/feed-tokens), for apps that cannot send headers.",
+      ...(OPENAPI_DOCS && {
+        description:
+          "A calendar feed token (POST /v1/calendar/feed-tokens), for apps that cannot send headers.",
+      }),
     }),
 });
 
@@ -98,9 +105,9 @@ const HolidaySchema = z.object({
 
 const OccurrenceSchema = z
   .object({
-    window_id: z
-      .string()
-      .openapi({ description: "A window's id, or holiday:{STATE}:{id} for a public holiday." }),
+    window_id: z.string().openapi({
+      ...(OPENAPI_DOCS && { description: "A window's id, or holiday:{STATE}:{id} for a public holiday." }),
+    }),
     occurrence_key: z.string(),
     kind: z.enum(["maintenance", "business_hours", "freeze"]),
     name: z.string(),
@@ -114,7 +121,9 @@ const OccurrenceSchema = z
     local_start: z.string().openapi({ example: "2026-10-04T22:00:00+11:00" }),
     local_end: z.string(),
     timezone: z.string(),
-    adjustments: z.array(z.string()).openapi({ description: "What a DST change did to this occurrence." }),
+    adjustments: z
+      .array(z.string())
+      .openapi({ ...(OPENAPI_DOCS && { description: "What a DST change did to this occurrence." }) }),
     holiday: HolidaySchema.nullable(),
     releases: z.array(
       z.object({
@@ -132,13 +141,19 @@ export const CalendarSchema = z
   .object({
     from: Timestamp,
     to: Timestamp,
-    timezone: z.string().openapi({ description: "The client's zone when scoped to one, else the agency's." }),
+    timezone: z.string().openapi({
+      ...(OPENAPI_DOCS && { description: "The client's zone when scoped to one, else the agency's." }),
+    }),
     holidays: z
       .object({ state: z.string(), timezone: z.string() })
       .nullable()
-      .openapi({ description: "Whose public holidays are freezes; null when switched off." }),
+      .openapi({
+        ...(OPENAPI_DOCS && { description: "Whose public holidays are freezes; null when switched off." }),
+      }),
     holiday_years_missing: z.array(z.number().int()).openapi({
-      description: "Years in range the holiday data does not cover yet: holidays there are not shown.",
+      ...(OPENAPI_DOCS && {
+        description: "Years in range the holiday data does not cover yet: holidays there are not shown.",
+      }),
     }),
     occurrences: z.array(OccurrenceSchema),
     releases: z.array(
@@ -163,13 +178,23 @@ export const CalendarSchema = z
 export const FeedTokenCreateSchema = z
   .strictObject({
     name: NameSchema,
-    client_id: z.uuid({ message: "client_id must be a UUID" }).optional().openapi({
-      description: "Bind the feed to this client's releases and windows (its holidays, its zone).",
-    }),
-    project_id: z.uuid({ message: "project_id must be a UUID" }).optional().openapi({
-      description:
-        "Bind the feed to this project's releases and windows. At most one of client_id and project_id.",
-    }),
+    client_id: z
+      .uuid({ message: "client_id must be a UUID" })
+      .optional()
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description: "Bind the feed to this client's releases and windows (its holidays, its zone).",
+        }),
+      }),
+    project_id: z
+      .uuid({ message: "project_id must be a UUID" })
+      .optional()
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description:
+            "Bind the feed to this project's releases and windows. At most one of client_id and project_id.",
+        }),
+      }),
   })
   .refine((body) => body.client_id === undefined || body.project_id === undefined, {
     message: "pass client_id or project_id, not both (a project already names its client)",
@@ -182,8 +207,10 @@ export const FeedTokenSchema = z
     id: z.uuid(),
     name: z.string(),
     scope: z.enum(["agency", "client", "project"]).openapi({
-      description:
-        "What the feed shows, bound when the token was issued; the feed URL can narrow it, never widen it.",
+      ...(OPENAPI_DOCS && {
+        description:
+          "What the feed shows, bound when the token was issued; the feed URL can narrow it, never widen it.",
+      }),
     }),
     client_id: z.uuid().nullable(),
     project_id: z.uuid().nullable(),
@@ -194,10 +221,14 @@ export const FeedTokenSchema = z
   .openapi("CalendarFeedToken");
 
 export const IssuedFeedTokenSchema = FeedTokenSchema.extend({
-  token: z.string().openapi({ description: "Shown once; only its SHA-256 is stored." }),
+  token: z
+    .string()
+    .openapi({ ...(OPENAPI_DOCS && { description: "Shown once; only its SHA-256 is stored." }) }),
   feed_url: z.string().openapi({
-    description:
-      "Subscribe to this URL (on PUBLIC_BASE_URL). Add `&kinds=maintenance,freeze,release` to leave business hours out, or `&project_id=…` to narrow an agency or client feed.",
+    ...(OPENAPI_DOCS && {
+      description:
+        "Subscribe to this URL (on PUBLIC_BASE_URL). Add `&kinds=maintenance,freeze,release` to leave business hours out, or `&project_id=…` to narrow an agency or client feed.",
+    }),
   }),
 }).openapi("IssuedCalendarFeedToken");
 

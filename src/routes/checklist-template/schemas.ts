@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Timestamp } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { complianceChecklistItems } from "../../domain/lifecycle/default-checklist";
 import { STAGES } from "../../domain/lifecycle/stages";
 
@@ -53,7 +54,9 @@ export const TemplatePutSchema = z
 
 export const TemplateSchema = z
   .object({
-    is_default: z.boolean().openapi({ description: "True when the agency has no template of its own." }),
+    is_default: z
+      .boolean()
+      .openapi({ ...(OPENAPI_DOCS && { description: "True when the agency has no template of its own." }) }),
     items: z.array(
       z.object({
         key: z.string(),

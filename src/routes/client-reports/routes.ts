@@ -151,7 +151,10 @@ export const showSharedReport = createRoute({
       token: z
         .string()
         .max(2000)
-        .openapi({ param: { name: "token", in: "path" }, description: "The signed link token." }),
+        .openapi({
+          param: { name: "token", in: "path" },
+          ...(OPENAPI_DOCS && { description: "The signed link token." }),
+        }),
     }),
   },
   responses: {

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { pageOf, Timestamp } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import type { ClientReportLinkRow } from "../../db/schema";
 import { REPORT_LINK_DEFAULT_DAYS, REPORT_LINK_MAX_DAYS } from "../../metrics/report-link-token";
 import { DoraMetricsSchema } from "../metrics/schemas";
@@ -11,14 +12,17 @@ export const MonthQuery = z.object({
     .optional()
     .openapi({
       param: { name: "month", in: "query" },
-      description: "The month, YYYY-MM, in the agency's zone. Default: the current month.",
+      ...(OPENAPI_DOCS && {
+        description: "The month, YYYY-MM, in the agency's zone. Default: the current month.",
+      }),
       example: "2026-11",
     }),
 });
 
-const LocalTime = z
-  .string()
-  .openapi({ description: "Local time with the zone's offset.", example: "2026-11-12T21:30:00+11:00" });
+const LocalTime = z.string().openapi({
+  ...(OPENAPI_DOCS && { description: "Local time with the zone's offset." }),
+  example: "2026-11-12T21:30:00+11:00",
+});
 
 export const ClientReportSchema = z
   .object({
@@ -35,9 +39,9 @@ export const ClientReportSchema = z
         attempt: z.int(),
         deployed_at: LocalTime,
         window: z.object({ starts_at: LocalTime, ends_at: LocalTime }).nullable(),
-        failed_change: z
-          .boolean()
-          .openapi({ description: "Rolled back, judged unstable, or its rollback failed." }),
+        failed_change: z.boolean().openapi({
+          ...(OPENAPI_DOCS && { description: "Rolled back, judged unstable, or its rollback failed." }),
+        }),
         lead_time_hours: z.number(),
       }),
     ),
@@ -48,17 +52,24 @@ export const ClientReportSchema = z
         version: z.string(),
         started_at: LocalTime,
         trigger: z.enum(["rollback_decision", "unstable_decision"]).nullable(),
-        reason: z.string().nullable().openapi({ description: "The release manager's recorded reason." }),
+        reason: z
+          .string()
+          .nullable()
+          .openapi({ ...(OPENAPI_DOCS && { description: "The release manager's recorded reason." }) }),
         outcome: z.enum(["completed", "failed", "in_progress"]),
         ended_at: LocalTime.nullable(),
       }),
     ),
-    windows_used: z.int().openapi({ description: "Distinct deployment slots the month's deployments used." }),
+    windows_used: z.int().openapi({
+      ...(OPENAPI_DOCS && { description: "Distinct deployment slots the month's deployments used." }),
+    }),
     dora: DoraMetricsSchema,
   })
   .openapi("ClientReport", {
-    description:
-      "A client's month: what shipped and in which window, rollbacks and why, and the client's DORA figures by week. Names no person.",
+    ...(OPENAPI_DOCS && {
+      description:
+        "A client's month: what shipped and in which window, rollbacks and why, and the client's DORA figures by week. Names no person.",
+    }),
   });
 
 export const ReportLinkCreateSchema = z
@@ -66,13 +77,20 @@ export const ReportLinkCreateSchema = z
     month: z
       .string()
       .regex(/^\d{4}-\d{2}$/, "must be a month, YYYY-MM")
-      .openapi({ description: "The month the link shows, YYYY-MM.", example: "2026-11" }),
+      .openapi({
+        ...(OPENAPI_DOCS && { description: "The month the link shows, YYYY-MM." }),
+        example: "2026-11",
+      }),
     expires_in_days: z
       .int()
       .min(1)
       .max(REPORT_LINK_MAX_DAYS)
       .default(REPORT_LINK_DEFAULT_DAYS)
-      .openapi({ description: `How long the link works, in days (at most ${REPORT_LINK_MAX_DAYS}).` }),
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description: `How long the link works, in days (at most ${REPORT_LINK_MAX_DAYS}).`,
+        }),
+      }),
   })
   .openapi("ClientReportLinkCreate");
 
@@ -89,8 +107,10 @@ export const ReportLinkSchema = z
 
 export const IssuedReportLinkSchema = ReportLinkSchema.extend({
   url: z.string().openapi({
-    description:
-      "The page for the client, on PUBLIC_BASE_URL. Shown once: it is not stored, and another one can be issued at any time.",
+    ...(OPENAPI_DOCS && {
+      description:
+        "The page for the client, on PUBLIC_BASE_URL. Shown once: it is not stored, and another one can be issued at any time.",
+    }),
     example: "https://api.example.com.au/s/eyJhbGciOiJIUzI1NiJ9…",
   }),
 }).openapi("IssuedClientReportLink");

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { pageOf, Timestamp } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import type { ClientRow } from "../../db/schema";
 import { AuStateSchema, NameSchema, TimeZoneSchema } from "../../lib/validation";
 
@@ -7,15 +8,23 @@ export const ClientSchema = z
   .object({
     id: z.uuid(),
     name: z.string(),
-    timezone: z.string().nullable().openapi({ description: "Null: the agency's time zone applies." }),
+    timezone: z
+      .string()
+      .nullable()
+      .openapi({ ...(OPENAPI_DOCS && { description: "Null: the agency's time zone applies." }) }),
     state: z
       .string()
       .nullable()
-      .openapi({ description: "Null: the agency's state's public holidays apply." }),
-    holidays_enabled: z.boolean().nullable().openapi({
-      description:
-        "Whether public holidays freeze this client's deployments; null follows the agency's setting.",
-    }),
+      .openapi({ ...(OPENAPI_DOCS && { description: "Null: the agency's state's public holidays apply." }) }),
+    holidays_enabled: z
+      .boolean()
+      .nullable()
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description:
+            "Whether public holidays freeze this client's deployments; null follows the agency's setting.",
+        }),
+      }),
     created_at: Timestamp,
     updated_at: Timestamp,
   })

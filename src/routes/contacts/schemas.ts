@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { pageOf, Timestamp } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import type { ContactRow } from "../../db/schema";
 import { maskEmail } from "../../domain/notifications";
 import { EmailSchema, NameSchema } from "../../lib/validation";
@@ -12,8 +13,10 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 export const ConsentInputSchema = z
   .strictObject({
     basis: z.enum(["express", "inferred"]).openapi({
-      description:
-        "Spam Act consent: express (the person agreed; record how) or inferred (an existing business relationship).",
+      ...(OPENAPI_DOCS && {
+        description:
+          "Spam Act consent: express (the person agreed; record how) or inferred (an existing business relationship).",
+      }),
     }),
     obtained_at: z.iso
       .datetime({ offset: true, message: "must be an RFC 3339 timestamp" })
@@ -23,16 +26,27 @@ export const ConsentInputSchema = z
       .refine((at) => Date.parse(at) <= Date.now() + CLOCK_SKEW_MS, {
         message: "must not be in the future: record when the person agreed",
       })
-      .openapi({ description: "When the person agreed: not in the future, not before 1990." }),
+      .openapi({
+        ...(OPENAPI_DOCS && { description: "When the person agreed: not in the future, not before 1990." }),
+      }),
     method: z
       .string()
       .trim()
       .min(1)
       .max(500)
       .openapi({ example: "Ticked the release-updates box on the kickoff form" }),
-    evidence: z.string().trim().min(1).max(2000).nullable().optional().openapi({
-      description: "Where the proof is kept (a link or a reference), not a copy of it.",
-    }),
+    evidence: z
+      .string()
+      .trim()
+      .min(1)
+      .max(2000)
+      .nullable()
+      .optional()
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description: "Where the proof is kept (a link or a reference), not a copy of it.",
+        }),
+      }),
   })
   .openapi("ConsentInput");
 
@@ -53,15 +67,19 @@ export const ContactSchema = z
     email: z
       .string()
       .nullable()
-      .openapi({ description: "Masked (`o***@h***.example`) for engineers and viewers." }),
+      .openapi({
+        ...(OPENAPI_DOCS && { description: "Masked (`o***@h***.example`) for engineers and viewers." }),
+      }),
     role: z.string().nullable(),
     consent: ConsentSchema,
-    purpose: z.string().openapi({ description: "Why the agency holds this person's details (APP 5)." }),
+    purpose: z.string().openapi({
+      ...(OPENAPI_DOCS && { description: "Why the agency holds this person's details (APP 5)." }),
+    }),
     unsubscribed_at: Timestamp.nullable(),
     suppressed_at: Timestamp.nullable(),
     suppression_reason: z.string().nullable(),
     erased_at: Timestamp.nullable().openapi({
-      description: "Set when erased: only this pseudonymous trace remains.",
+      ...(OPENAPI_DOCS && { description: "Set when erased: only this pseudonymous trace remains." }),
     }),
     created_at: Timestamp,
     updated_at: Timestamp,
@@ -76,9 +94,13 @@ export const ContactCreateSchema = z
     email: EmailSchema,
     role: z.string().trim().min(1).max(100).optional().openapi({ example: "Marketing manager" }),
     client_id: z.uuid().nullable().optional(),
-    consent: ConsentInputSchema.nullable().optional().openapi({
-      description: "Omit when none is recorded: the contact then receives factual messages only.",
-    }),
+    consent: ConsentInputSchema.nullable()
+      .optional()
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description: "Omit when none is recorded: the contact then receives factual messages only.",
+        }),
+      }),
     purpose: z.string().trim().min(1).max(500).optional(),
   })
   .openapi("ContactCreate");
@@ -89,10 +111,14 @@ export const ContactPatchSchema = z
     email: EmailSchema.optional(),
     role: z.string().trim().min(1).max(100).nullable().optional(),
     client_id: z.uuid().nullable().optional(),
-    consent: ConsentInputSchema.nullable().optional().openapi({
-      description:
-        "A new consent record; null withdraws consent. Express consent obtained after an unsubscribe re-subscribes.",
-    }),
+    consent: ConsentInputSchema.nullable()
+      .optional()
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description:
+            "A new consent record; null withdraws consent. Express consent obtained after an unsubscribe re-subscribes.",
+        }),
+      }),
     purpose: z.string().trim().min(1).max(500).optional(),
   })
   .openapi("ContactPatch");
@@ -101,7 +127,10 @@ export const ContactListQuery = z.object({
   client_id: z
     .uuid()
     .optional()
-    .openapi({ param: { name: "client_id", in: "query" }, description: "Only this client's contacts." }),
+    .openapi({
+      param: { name: "client_id", in: "query" },
+      ...(OPENAPI_DOCS && { description: "Only this client's contacts." }),
+    }),
 });
 
 export const ContactExportSchema = z
@@ -127,8 +156,10 @@ export const ContactExportSchema = z
     notes: z.array(z.string()),
   })
   .openapi("ContactExport", {
-    description:
-      "Everything the agency holds about the person (APP 12), including the messages sent to them.",
+    ...(OPENAPI_DOCS && {
+      description:
+        "Everything the agency holds about the person (APP 12), including the messages sent to them.",
+    }),
   });
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);

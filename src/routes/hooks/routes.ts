@@ -4,10 +4,14 @@ import { OPENAPI_DOCS } from "../../app/openapi-docs";
 
 export const WebhookReceiptSchema = z
   .object({
-    delivery_id: z.string().openapi({ description: "The provider's delivery id we deduplicate on." }),
+    delivery_id: z
+      .string()
+      .openapi({ ...(OPENAPI_DOCS && { description: "The provider's delivery id we deduplicate on." }) }),
     outcome: z.enum(["received", "ignored", "duplicate"]).openapi({
-      description:
-        "received: accepted, applied to the release right after this answer (see GET /v1/integrations/{id}/deliveries); ignored: an event or name we do not use; duplicate: already received, no effect.",
+      ...(OPENAPI_DOCS && {
+        description:
+          "received: accepted, applied to the release right after this answer (see GET /v1/integrations/{id}/deliveries); ignored: an event or name we do not use; duplicate: already received, no effect.",
+      }),
     }),
     reason: z.string().nullable(),
   })
@@ -35,9 +39,10 @@ export const receiveWebhook = createRoute({
   }),
   request: {
     params: z.object({
-      integration_id: z
-        .string()
-        .openapi({ param: { name: "integration_id", in: "path" }, description: "Integration id." }),
+      integration_id: z.string().openapi({
+        param: { name: "integration_id", in: "path" },
+        ...(OPENAPI_DOCS && { description: "Integration id." }),
+      }),
     }),
   },
   responses: {

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { pageOf, Timestamp } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import type { DeliveryRow, IntegrationWithProjects } from "../../db/repositories/integrations";
 import { STAGE_TARGETS } from "../../domain/ci-events";
 import { providerDeliveryId } from "../../integrations/delivery-keys";
@@ -9,7 +10,9 @@ import { WEBHOOK_PROVIDERS } from "../../lib/webhook-signatures";
 
 const ProviderSchema = z
   .enum(WEBHOOK_PROVIDERS, { message: `provider must be one of ${WEBHOOK_PROVIDERS.join(", ")}` })
-  .openapi({ description: "Which CI system sends the webhooks; decides the signature scheme." });
+  .openapi({
+    ...(OPENAPI_DOCS && { description: "Which CI system sends the webhooks; decides the signature scheme." }),
+  });
 
 export const StageMapSchema = z
   .record(
@@ -22,8 +25,10 @@ export const StageMapSchema = z
   )
   .refine((map) => Object.keys(map).length <= 100, "stage_map has at most 100 entries")
   .openapi({
-    description:
-      "Workflow, pipeline, job, check or environment name → test stage or `deployment`. Names are matched exactly, then case-insensitively; events whose name is not here are acknowledged and ignored.",
+    ...(OPENAPI_DOCS && {
+      description:
+        "Workflow, pipeline, job, check or environment name → test stage or `deployment`. Names are matched exactly, then case-insensitively; events whose name is not here are acknowledged and ignored.",
+    }),
     example: { "Staging tests": "staging", "Smoke tests": "smoke", production: "deployment" },
   });
 
@@ -32,7 +37,9 @@ const ProjectIdsSchema = z
   .min(1, "name at least one project")
   .max(50, "at most 50 projects")
   .openapi({
-    description: "Projects this CI source reports for; events are matched by each project's repository.",
+    ...(OPENAPI_DOCS && {
+      description: "Projects this CI source reports for; events are matched by each project's repository.",
+    }),
   });
 
 export const IntegrationCreateSchema = z
@@ -52,7 +59,11 @@ export const IntegrationPatchSchema = z
     enabled: z
       .boolean()
       .optional()
-      .openapi({ description: "false stops the receiver (404) without deleting the delivery history." }),
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description: "false stops the receiver (404) without deleting the delivery history.",
+        }),
+      }),
   })
   .openapi("IntegrationPatch");
 
@@ -64,8 +75,10 @@ export const RotateSecretSchema = z
       .max(168, "overlap_hours is 0 to 168")
       .default(24)
       .openapi({
-        description:
-          "How long the old secret stays accepted beside the new one (default 24, 0 retires it at once), so you can update the CI side without losing deliveries.",
+        ...(OPENAPI_DOCS && {
+          description:
+            "How long the old secret stays accepted beside the new one (default 24, 0 retires it at once), so you can update the CI side without losing deliveries.",
+        }),
       }),
   })
   .openapi("IntegrationRotateSecret");
@@ -77,10 +90,14 @@ export const IntegrationSchema = z
     name: z.string(),
     project_ids: z.array(z.uuid()),
     stage_map: z.record(z.string(), z.string()),
-    receiver_url: z.string().openapi({ description: "Where the CI system posts: POST /hooks/{id}." }),
+    receiver_url: z
+      .string()
+      .openapi({ ...(OPENAPI_DOCS && { description: "Where the CI system posts: POST /hooks/{id}." }) }),
     enabled: z.boolean(),
     previous_secret_expires_at: Timestamp.nullable().openapi({
-      description: "While set and in the future, the rotated-out secret is still accepted.",
+      ...(OPENAPI_DOCS && {
+        description: "While set and in the future, the rotated-out secret is still accepted.",
+      }),
     }),
     created_at: Timestamp,
     updated_at: Timestamp,
@@ -89,8 +106,10 @@ export const IntegrationSchema = z
 
 export const IntegrationWithSecretSchema = IntegrationSchema.extend({
   secret: z.string().openapi({
-    description:
-      "The webhook secret. Shown only in this response: store it in your CI provider's settings now.",
+    ...(OPENAPI_DOCS && {
+      description:
+        "The webhook secret. Shown only in this response: store it in your CI provider's settings now.",
+    }),
   }),
 }).openapi("IntegrationWithSecret");
 
@@ -113,11 +132,17 @@ export const DeliverySchema = z
     delivery_id: z
       .string()
       .nullable()
-      .openapi({ description: "The provider's delivery id (GitHub X-GitHub-Delivery, webhook-id…)." }),
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description: "The provider's delivery id (GitHub X-GitHub-Delivery, webhook-id…).",
+        }),
+      }),
     event_type: z.string().nullable(),
     outcome: z.enum(DELIVERY_OUTCOMES).openapi({
-      description:
-        "received (processing), applied, duplicate (a redelivery, no effect), ignored (not used, or already known), rejected (bad signature, or the release's rules refused it), malformed, unmatched (no release for the repository and commit), failed (our side; a redelivery retries it).",
+      ...(OPENAPI_DOCS && {
+        description:
+          "received (processing), applied, duplicate (a redelivery, no effect), ignored (not used, or already known), rejected (bad signature, or the release's rules refused it), malformed, unmatched (no release for the repository and commit), failed (our side; a redelivery retries it).",
+      }),
     }),
     reason: z.string().nullable(),
     release_id: z.uuid().nullable(),
@@ -130,9 +155,11 @@ export const DeliveryPageSchema = z
   .object({
     items: z.array(DeliverySchema),
     next_cursor: z.string().nullable(),
-    counts_last_7_days: z
-      .record(z.string(), z.number().int())
-      .openapi({ description: "Deliveries per outcome over the last 7 days, ignored ones included." }),
+    counts_last_7_days: z.record(z.string(), z.number().int()).openapi({
+      ...(OPENAPI_DOCS && {
+        description: "Deliveries per outcome over the last 7 days, ignored ones included.",
+      }),
+    }),
   })
   .openapi("WebhookDeliveryPage");
 

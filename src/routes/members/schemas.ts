@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { pageOf, Timestamp } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import type { MemberRow } from "../../db/schema";
 import { maskEmail } from "../../domain/notifications";
 import { ROLES } from "../../lib/auth/tokens";
@@ -8,18 +9,25 @@ import { EmailSchema, NameSchema } from "../../lib/validation";
 export const RoleSchema = z
   .enum(ROLES, { message: `role must be one of ${ROLES.join(", ")}` })
   .openapi("Role", {
-    description:
-      "owner: everything, may act as release manager. release_manager: plans releases and, when assigned to one, decides go/no-go, halt and rollback. engineer: reports test results and deployments. viewer: reads.",
+    ...(OPENAPI_DOCS && {
+      description:
+        "owner: everything, may act as release manager. release_manager: plans releases and, when assigned to one, decides go/no-go, halt and rollback. engineer: reports test results and deployments. viewer: reads.",
+    }),
   });
 
 export const MemberSchema = z
   .object({
     id: z.uuid(),
     name: z.string(),
-    email: z.string().nullable().openapi({
-      description:
-        "Shown in full to owners and to the member themselves; masked (a***@e***.com.au) for everyone else (Privacy Act APP 3: collect and show only what the role needs).",
-    }),
+    email: z
+      .string()
+      .nullable()
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description:
+            "Shown in full to owners and to the member themselves; masked (a***@e***.com.au) for everyone else (Privacy Act APP 3: collect and show only what the role needs).",
+        }),
+      }),
     role: RoleSchema,
     active: z.boolean(),
     created_at: Timestamp,

@@ -14,7 +14,7 @@ const JwkSchema = z
     alg: z.literal("ES256"),
     use: z.literal("sig"),
   })
-  .openapi("JWK", { description: "A public ES256 signing key (RFC 7517)." });
+  .openapi("JWK", { ...(OPENAPI_DOCS && { description: "A public ES256 signing key (RFC 7517)." }) });
 
 const JwksSchema = z.object({ keys: z.array(JwkSchema) }).openapi("JWKS");
 

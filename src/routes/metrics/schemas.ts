@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { DEFAULT_RANGE_DAYS, MAX_RANGE_DAYS, METRICS_INTERVALS } from "../../domain/metrics";
 
 const localDate = (name: "from" | "to", description: string) =>
@@ -16,7 +17,10 @@ const scopeId = (name: "client_id" | "project_id", what: string) =>
   z
     .uuid()
     .optional()
-    .openapi({ param: { name, in: "query" }, description: `Only ${what}. Not with the other scope.` });
+    .openapi({
+      param: { name, in: "query" },
+      ...(OPENAPI_DOCS && { description: `Only ${what}. Not with the other scope.` }),
+    });
 
 export const DoraQuery = z
   .object({
@@ -35,7 +39,10 @@ export const DoraQuery = z
       .default("week")
       .openapi({
         param: { name: "interval", in: "query" },
-        description: "Period of the series: ISO weeks from Monday, or calendar months, in the agency's zone.",
+        ...(OPENAPI_DOCS && {
+          description:
+            "Period of the series: ISO weeks from Monday, or calendar months, in the agency's zone.",
+        }),
       }),
   })
   .refine((query) => !(query.client_id && query.project_id), {
@@ -51,18 +58,23 @@ export const DoraScopeSchema = z
     id: z.uuid(),
     name: z.string().openapi({ example: "Bondi Surf Co" }),
   })
-  .openapi("DoraScope", { description: "What the figures cover." });
+  .openapi("DoraScope", { ...(OPENAPI_DOCS && { description: "What the figures cover." }) });
 
 export const DoraPeriodSchema = z
   .object({
-    period_start: z
-      .string()
-      .openapi({ description: "First day of the period, YYYY-MM-DD.", example: "2026-10-05" }),
+    period_start: z.string().openapi({
+      ...(OPENAPI_DOCS && { description: "First day of the period, YYYY-MM-DD." }),
+      example: "2026-10-05",
+    }),
     deployments: z.int(),
-    failures: z.int().openapi({ description: "Of those deployments, the failed changes." }),
+    failures: z
+      .int()
+      .openapi({ ...(OPENAPI_DOCS && { description: "Of those deployments, the failed changes." }) }),
     lead_time_p50_hours: hours("Median lead time of the period's deployments; null when none."),
   })
-  .openapi("DoraPeriod", { description: "One period of the series; every period in the range is present." });
+  .openapi("DoraPeriod", {
+    ...(OPENAPI_DOCS && { description: "One period of the series; every period in the range is present." }),
+  });
 
 export const DoraMetricsSchema = z
   .object({
@@ -72,9 +84,9 @@ export const DoraMetricsSchema = z
     interval: z.enum(METRICS_INTERVALS),
     scope: DoraScopeSchema,
     deployment_frequency: z.object({
-      deployments: z
-        .int()
-        .openapi({ description: "Release attempts whose production deployment completed." }),
+      deployments: z.int().openapi({
+        ...(OPENAPI_DOCS && { description: "Release attempts whose production deployment completed." }),
+      }),
       per_week: z.number().openapi({ example: 2.15 }),
     }),
     lead_time_for_changes: z.object({
@@ -85,14 +97,19 @@ export const DoraMetricsSchema = z
       samples: z.int(),
     }),
     change_failure_rate: z.object({
-      failed: z
-        .int()
-        .openapi({ description: "Deployments rolled back, judged unstable, or whose rollback failed." }),
+      failed: z.int().openapi({
+        ...(OPENAPI_DOCS && {
+          description: "Deployments rolled back, judged unstable, or whose rollback failed.",
+        }),
+      }),
       deployments: z.int(),
       rate: z
         .number()
         .nullable()
-        .openapi({ description: "failed ÷ deployments; null with no deployments.", example: 0.08 }),
+        .openapi({
+          ...(OPENAPI_DOCS && { description: "failed ÷ deployments; null with no deployments." }),
+          example: 0.08,
+        }),
     }),
     time_to_restore: z.object({
       p50_hours: hours(
@@ -103,6 +120,8 @@ export const DoraMetricsSchema = z
     series: z.array(DoraPeriodSchema),
   })
   .openapi("DoraMetrics", {
-    description:
-      "DORA's four keys for a range and scope. Definitions: a deployment is a release attempt whose production deployment completed; a failed change is a deployment followed by a rollback, an `unstable` decision or a failed rollback; lead time runs from the first CI report about the release (or its creation when no CI is linked) to deployment completed; time to restore runs from the failure being recorded to the rollback (or a fixing deployment) completing.",
+    ...(OPENAPI_DOCS && {
+      description:
+        "DORA's four keys for a range and scope. Definitions: a deployment is a release attempt whose production deployment completed; a failed change is a deployment followed by a rollback, an `unstable` decision or a failed rollback; lead time runs from the first CI report about the release (or its creation when no CI is linked) to deployment completed; time to restore runs from the failure being recorded to the rollback (or a fixing deployment) completing.",
+    }),
   });

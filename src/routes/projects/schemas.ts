@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { pageOf, Timestamp } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import type { ProjectRow } from "../../db/schema";
 import { HttpsUrlSchema, NameSchema, RepositorySchema, SlugSchema } from "../../lib/validation";
 
@@ -15,7 +16,9 @@ export const ProjectSchema = z
     repository: z
       .string()
       .nullable()
-      .openapi({ description: "owner/name; CI webhooks are matched to the project by it." }),
+      .openapi({
+        ...(OPENAPI_DOCS && { description: "owner/name; CI webhooks are matched to the project by it." }),
+      }),
     production_url: z.string().nullable(),
     created_at: Timestamp,
     updated_at: Timestamp,
@@ -31,8 +34,10 @@ export const ProjectCreateSchema = z
     client_id: z.uuid({ message: "client_id must be a UUID" }),
     name: NameSchema,
     slug: SlugSchema.optional().openapi({
-      description:
-        'Its part of public URLs (/r/{agency}/{project}/…). Default: from the name ("Harbour Café Website" → `harbour-cafe-website`), with -2, -3… added when another project has it.',
+      ...(OPENAPI_DOCS && {
+        description:
+          'Its part of public URLs (/r/{agency}/{project}/…). Default: from the name ("Harbour Café Website" → `harbour-cafe-website`), with -2, -3… added when another project has it.',
+      }),
     }),
     kind: KindSchema.default("website"),
     repository: RepositorySchema.optional(),

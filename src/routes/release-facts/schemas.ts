@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { pageOf, Timestamp } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { STAGES } from "../../domain/lifecycle/stages";
 import { HttpsUrlSchema, NameSchema } from "../../lib/validation";
 
@@ -22,12 +23,17 @@ export const ChecklistItemSchema = z
     guidance: z.string().nullable(),
     stage: z.enum(STAGES),
     category: z.enum(["general", "acl", "privacy", "spam"]).openapi({
-      description:
-        "general items come from the agency's template; acl, privacy and spam items are compliance sign-offs (owner or release manager only).",
+      ...(OPENAPI_DOCS && {
+        description:
+          "general items come from the agency's template; acl, privacy and spam items are compliance sign-offs (owner or release manager only).",
+      }),
     }),
     required: z.boolean(),
     status: z.enum(["open", "done", "n_a"]),
-    completed_by: z.uuid().nullable().openapi({ description: "The member who marked it done or n/a." }),
+    completed_by: z
+      .uuid()
+      .nullable()
+      .openapi({ ...(OPENAPI_DOCS && { description: "The member who marked it done or n/a." }) }),
     completed_at: Timestamp.nullable(),
     evidence_url: z.string().nullable(),
     updated_at: Timestamp,
@@ -45,10 +51,16 @@ export const ChecklistSchema = z
 /** What changes on a checklist item, one at a time or in bulk. */
 const checklistChange = {
   status: z.enum(["done", "n_a", "open"], { message: "status must be done, n_a or open" }),
-  evidence_url: HttpsUrlSchema.nullable().optional().openapi({
-    description: "A link to the evidence (test run, screenshot, ticket); null removes it.",
+  evidence_url: HttpsUrlSchema.nullable()
+    .optional()
+    .openapi({
+      ...(OPENAPI_DOCS && {
+        description: "A link to the evidence (test run, screenshot, ticket); null removes it.",
+      }),
+    }),
+  note: NoteSchema.optional().openapi({
+    ...(OPENAPI_DOCS && { description: "Kept in the release's audit trail." }),
   }),
-  note: NoteSchema.optional().openapi({ description: "Kept in the release's audit trail." }),
 };
 
 export const ChecklistItemPatchSchema = z.strictObject(checklistChange).openapi("ChecklistItemPatch");
@@ -58,14 +70,21 @@ const ChecklistBulkEntrySchema = z.union([
   z.strictObject({
     item_id: z
       .uuid({ message: "item_id must be a checklist item id" })
-      .openapi({ description: "The item's id." }),
+      .openapi({ ...(OPENAPI_DOCS && { description: "The item's id." }) }),
     ...checklistChange,
   }),
   z.strictObject({
-    key: z.string().trim().min(1).max(100).openapi({
-      description: "The item's stable key from the checklist template, so no GET is needed first.",
-      example: "backups_verified",
-    }),
+    key: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description: "The item's stable key from the checklist template, so no GET is needed first.",
+        }),
+        example: "backups_verified",
+      }),
     ...checklistChange,
   }),
 ]);
@@ -75,8 +94,10 @@ export const ChecklistBulkPatchSchema = z
     items: z.array(ChecklistBulkEntrySchema).min(1, "send at least one item").max(200),
   })
   .openapi("ChecklistBulkPatch", {
-    description:
-      "Several checklist items in one request, each named by `item_id` or by `key`: all are applied, or none (errors[] names each item at fault by index).",
+    ...(OPENAPI_DOCS && {
+      description:
+        "Several checklist items in one request, each named by `item_id` or by `key`: all are applied, or none (errors[] names each item at fault by index).",
+    }),
   });
 
 export const ChecklistBulkResultSchema = z
@@ -114,8 +135,10 @@ export const TestPlanSchema = z
     });
   })
   .openapi("TestPlan", {
-    description:
-      "Every planned suite of a stage needs a passing result before that stage's test gate holds; replaces the whole plan.",
+    ...(OPENAPI_DOCS && {
+      description:
+        "Every planned suite of a stage needs a passing result before that stage's test gate holds; replaces the whole plan.",
+    }),
   });
 
 export const RollbackProcedureSchema = z
@@ -130,7 +153,9 @@ export const RollbackProcedureSchema = z
       .max(100),
   })
   .openapi("RollbackProcedure", {
-    description: "The steps in the order a rollback runs them; they are numbered 1..n.",
+    ...(OPENAPI_DOCS && {
+      description: "The steps in the order a rollback runs them; they are numbered 1..n.",
+    }),
   });
 
 export const DashboardsSchema = z
@@ -140,13 +165,18 @@ export const DashboardsSchema = z
   .openapi("MonitoringDashboards");
 
 export const MonitoringConfirmationSchema = z
-  .strictObject({ note: NoteSchema.optional().openapi({ description: "Kept in the audit trail." }) })
+  .strictObject({
+    note: NoteSchema.optional().openapi({ ...(OPENAPI_DOCS && { description: "Kept in the audit trail." }) }),
+  })
   .openapi("MonitoringConfirmation");
 
 export const MonitoringSchema = z
   .object({
     dashboards: z.array(z.object({ name: z.string(), url: z.string() })),
-    confirmed_by: z.uuid().nullable().openapi({ description: "The member who confirmed the monitoring." }),
+    confirmed_by: z
+      .uuid()
+      .nullable()
+      .openapi({ ...(OPENAPI_DOCS && { description: "The member who confirmed the monitoring." }) }),
     confirmed_at: Timestamp.nullable(),
   })
   .openapi("Monitoring");
@@ -157,7 +187,9 @@ export const IssueCreateSchema = z
   .strictObject({
     severity: SeveritySchema,
     description: z.string().trim().min(1, "describe the issue").max(4000),
-    link: HttpsUrlSchema.optional().openapi({ description: "Ticket, alert or log link." }),
+    link: HttpsUrlSchema.optional().openapi({
+      ...(OPENAPI_DOCS && { description: "Ticket, alert or log link." }),
+    }),
   })
   .openapi("IssueReportCreate");
 
@@ -200,11 +232,20 @@ export const SignOffSchema = z
     signer_id: z
       .uuid()
       .nullable()
-      .openapi({ description: "The approver (a member); null when a client contact signed off by link." }),
-    contact_id: z.uuid().nullable().openapi({
-      description:
-        "The client contact who signed off through an approval link (`rejected` is their request for changes); null for a member.",
-    }),
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description: "The approver (a member); null when a client contact signed off by link.",
+        }),
+      }),
+    contact_id: z
+      .uuid()
+      .nullable()
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description:
+            "The client contact who signed off through an approval link (`rejected` is their request for changes); null for a member.",
+        }),
+      }),
     decision: z.enum(["approved", "rejected"]),
     note: z.string().nullable(),
     created_at: Timestamp,
@@ -229,7 +270,10 @@ export const CorrectiveActionSchema = z
 
 export const InvestigationSchema = z
   .object({
-    attempt: z.number().int().openapi({ description: "The failed attempt under investigation." }),
+    attempt: z
+      .number()
+      .int()
+      .openapi({ ...(OPENAPI_DOCS && { description: "The failed attempt under investigation." }) }),
     status: OpenClosedSchema,
     summary: z.string().nullable(),
     corrective_actions: z.array(CorrectiveActionSchema),
@@ -242,8 +286,10 @@ export const InvestigationPatchSchema = z
   .strictObject({
     summary: z.string().trim().min(1, "must not be empty").max(20_000).nullable().optional(),
     status: OpenClosedSchema.optional().openapi({
-      description:
-        "closed (owner or release manager) needs at least one corrective action and all of them closed.",
+      ...(OPENAPI_DOCS && {
+        description:
+          "closed (owner or release manager) needs at least one corrective action and all of them closed.",
+      }),
     }),
   })
   .refine(atLeastOne, { message: "send summary, status or both" })
@@ -281,6 +327,8 @@ export const AttemptQuery = z.object({
     .optional()
     .openapi({
       param: { name: "attempt", in: "query" },
-      description: "An earlier attempt's facts (history); defaults to the current attempt.",
+      ...(OPENAPI_DOCS && {
+        description: "An earlier attempt's facts (history); defaults to the current attempt.",
+      }),
     }),
 });

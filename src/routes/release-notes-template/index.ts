@@ -23,20 +23,30 @@ const TEMPLATE_WRITE_ROLES = ["owner", "release_manager"] as const satisfies rea
 
 const TemplateSchema = z
   .object({
-    markdown: z
-      .string()
-      .openapi({ description: "The template in effect (the built-in one when none is set)." }),
-    custom: z.boolean().openapi({ description: "False: the built-in template applies." }),
+    markdown: z.string().openapi({
+      ...(OPENAPI_DOCS && { description: "The template in effect (the built-in one when none is set)." }),
+    }),
+    custom: z
+      .boolean()
+      .openapi({ ...(OPENAPI_DOCS && { description: "False: the built-in template applies." }) }),
     placeholders: z.record(z.string(), z.string()),
   })
   .openapi("ReleaseNotesTemplate");
 
 const TemplatePutSchema = z
   .strictObject({
-    markdown: z.string().trim().min(1).max(20_000).nullable().openapi({
-      description: "Markdown with {{placeholders}}; null restores the built-in template.",
-      example: DEFAULT_NOTES_TEMPLATE,
-    }),
+    markdown: z
+      .string()
+      .trim()
+      .min(1)
+      .max(20_000)
+      .nullable()
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description: "Markdown with {{placeholders}}; null restores the built-in template.",
+        }),
+        example: DEFAULT_NOTES_TEMPLATE,
+      }),
   })
   .openapi("ReleaseNotesTemplatePut");
 

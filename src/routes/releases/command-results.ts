@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { STAGES, STATUSES } from "../../domain/lifecycle/stages";
 import { MonitoringSchema } from "../release-facts/schemas";
 import { ReleaseSchema } from "./schemas";
@@ -15,47 +16,69 @@ const LifecyclePositionSchema = z.object({
 
 const LifecycleOutcomeSchema = z
   .object({
-    rule: z
-      .string()
-      .openapi({ description: "The lifecycle rule that applied.", example: "go_inside_window" }),
+    rule: z.string().openapi({
+      ...(OPENAPI_DOCS && { description: "The lifecycle rule that applied." }),
+      example: "go_inside_window",
+    }),
     capacity: z.string().openapi({
-      description:
-        "In which capacity the caller acted: release_manager, owner_as_release_manager, reporter, ci, scheduler or policy.",
+      ...(OPENAPI_DOCS && {
+        description:
+          "In which capacity the caller acted: release_manager, owner_as_release_manager, reporter, ci, scheduler or policy.",
+      }),
       example: "release_manager",
     }),
-    next: LifecyclePositionSchema.openapi({ description: "Where the release is now." }),
-    events: z.array(z.string()).openapi({ description: "The audit events recorded, in order." }),
+    next: LifecyclePositionSchema.openapi({
+      ...(OPENAPI_DOCS && { description: "Where the release is now." }),
+    }),
+    events: z
+      .array(z.string())
+      .openapi({ ...(OPENAPI_DOCS && { description: "The audit events recorded, in order." }) }),
     failure_state: LifecyclePositionSchema.optional().openapi({
-      description:
-        "With `auto_rollback_on_failure`: where the failed deployment or smoke test left the release before the policy rolled it back.",
+      ...(OPENAPI_DOCS && {
+        description:
+          "With `auto_rollback_on_failure`: where the failed deployment or smoke test left the release before the policy rolled it back.",
+      }),
     }),
     auto_rollback: z
       .object({ rule: z.string(), capacity: z.string() })
       .optional()
-      .openapi({ description: "With `auto_rollback_on_failure`: the rollback the policy decided." }),
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description: "With `auto_rollback_on_failure`: the rollback the policy decided.",
+        }),
+      }),
   })
-  .openapi("LifecycleOutcome", { description: "What a transition, decision or report did." });
+  .openapi("LifecycleOutcome", {
+    ...(OPENAPI_DOCS && { description: "What a transition, decision or report did." }),
+  });
 
 const BookedSlotSchema = z
   .object({
     booked: z.object({
       starts_at: z.string().openapi({ format: "date-time" }),
       ends_at: z.string().openapi({ format: "date-time" }),
-      window_id: z.uuid().nullable().openapi({ description: "The stored window the slot starts in." }),
-      windows: z.array(z.string()).openapi({ description: "The names of the windows the slot lies in." }),
+      window_id: z
+        .uuid()
+        .nullable()
+        .openapi({ ...(OPENAPI_DOCS && { description: "The stored window the slot starts in." }) }),
+      windows: z
+        .array(z.string())
+        .openapi({ ...(OPENAPI_DOCS && { description: "The names of the windows the slot lies in." }) }),
       allowed_until: z.string().openapi({
         format: "date-time",
-        description: "Where the allowed stretch the slot was taken from ends.",
+        ...(OPENAPI_DOCS && { description: "Where the allowed stretch the slot was taken from ends." }),
       }),
     }),
   })
-  .openapi("BookedSlot", { description: "With `next_allowed`: the slot the policy chose." });
+  .openapi("BookedSlot", {
+    ...(OPENAPI_DOCS && { description: "With `next_allowed`: the slot the policy chose." }),
+  });
 
 // `result` carries no description of its own: on a named schema it would replace the
 // component's description (the response's description says what `result` is instead).
 const releaseAfter = <T extends z.ZodType>(name: string, result: T, description: string) =>
   ReleaseSchema.extend({ result }).openapi(name, {
-    description: `The release after the command; \`result\`: ${description}`,
+    ...(OPENAPI_DOCS && { description: `The release after the command; \`result\`: ${description}` }),
   });
 
 export const ReleaseAfterCommandSchema = releaseAfter(
@@ -86,8 +109,16 @@ export const ReleaseAfterRecipientsSchema = releaseAfter(
   "ReleaseAfterRecipients",
   z.object({
     release_id: z.uuid(),
-    contacts: z.number().int().min(0).openapi({ description: "How many contacts are on the list." }),
-    members: z.number().int().min(0).openapi({ description: "How many members are on the list." }),
+    contacts: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ ...(OPENAPI_DOCS && { description: "How many contacts are on the list." }) }),
+    members: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ ...(OPENAPI_DOCS && { description: "How many members are on the list." }) }),
   }),
   "The release after its communication list was replaced; `result` counts the list.",
 );
@@ -95,9 +126,9 @@ export const ReleaseAfterRecipientsSchema = releaseAfter(
 export const ReleaseAfterCancellationSchema = releaseAfter(
   "ReleaseAfterCancellation",
   z.object({
-    cancelled: z
-      .array(z.uuid())
-      .openapi({ description: "The ids of the messages cancelled (none if already sent)." }),
+    cancelled: z.array(z.uuid()).openapi({
+      ...(OPENAPI_DOCS && { description: "The ids of the messages cancelled (none if already sent)." }),
+    }),
   }),
   "The release after a cancellation; `result` lists the messages cancelled.",
 );

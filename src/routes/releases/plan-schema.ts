@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Timestamp } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { StageSchema, StatusSchema } from "./schemas";
 
 const Named = z.object({ id: z.uuid(), name: z.string() });
@@ -22,7 +23,9 @@ export const ReleasePlanSchema = z
     client: Named,
     project: Named,
     timezone: z.string().openapi({
-      description: "The zone of every local time in the plan: the client's, else the agency's.",
+      ...(OPENAPI_DOCS && {
+        description: "The zone of every local time in the plan: the client's, else the agency's.",
+      }),
       example: "Australia/Sydney",
     }),
     compliance: z.object({
@@ -39,7 +42,9 @@ export const ReleasePlanSchema = z
         summary: z.string(),
         kind: z.string().nullable(),
         reference: z.string().nullable(),
-        public: z.boolean().openapi({ description: "Shown to clients on the release notes page." }),
+        public: z
+          .boolean()
+          .openapi({ ...(OPENAPI_DOCS && { description: "Shown to clients on the release notes page." }) }),
       }),
     ),
     window: z
@@ -50,9 +55,11 @@ export const ReleasePlanSchema = z
         ends_local: z.string(),
         timezone: z.string(),
         confirmed: z.boolean(),
-        policy_ok: z
-          .boolean()
-          .openapi({ description: "The agency's window policy allows this slot for the release's risk." }),
+        policy_ok: z.boolean().openapi({
+          ...(OPENAPI_DOCS && {
+            description: "The agency's window policy allows this slot for the release's risk.",
+          }),
+        }),
       })
       .nullable(),
     team: z.object({
@@ -77,8 +84,10 @@ export const ReleasePlanSchema = z
         }),
       )
       .openapi({
-        description:
-          "Who hears about the release, by name and role (addresses: GET /v1/releases/{id}/recipients).",
+        ...(OPENAPI_DOCS && {
+          description:
+            "Who hears about the release, by name and role (addresses: GET /v1/releases/{id}/recipients).",
+        }),
       }),
     rollback_procedure: z.array(
       z.object({ position: z.number().int(), title: z.string(), details: z.string().nullable() }),
@@ -89,7 +98,9 @@ export const ReleasePlanSchema = z
         reasons: z.array(z.object({ code: z.string(), effect: z.string(), message: z.string() })),
       })
       .nullable()
-      .openapi({ description: "While the go/no-go decision is due; null otherwise." }),
+      .openapi({
+        ...(OPENAPI_DOCS && { description: "While the go/no-go decision is due; null otherwise." }),
+      }),
     test_plan: z.array(
       z.object({
         stage: z.enum(["staging", "smoke", "verification", "uat"]),

@@ -172,7 +172,10 @@ export const patchRelease = createRoute({
   request: {
     params: ReleaseParams,
     headers: z.object({
-      "if-match": z.string().optional().openapi({ description: "The ETag you read; 412 if it changed." }),
+      "if-match": z
+        .string()
+        .optional()
+        .openapi({ ...(OPENAPI_DOCS && { description: "The ETag you read; 412 if it changed." }) }),
     }),
     body: jsonBody(ReleasePatchSchema),
   },
@@ -368,7 +371,7 @@ export const listEvents = createRoute({
         .optional()
         .openapi({
           param: { name: "expand", in: "query" },
-          description: "`actor`: name and role of member actors.",
+          ...(OPENAPI_DOCS && { description: "`actor`: name and role of member actors." }),
         }),
     }),
   },

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { JsonObjectSchema } from "../../app/json-value-schema";
 import { pageOf, Timestamp } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import { GateSchema } from "../../app/problem-schema";
 import { STAGES, STATUSES } from "../../domain/lifecycle/stages";
 import { MAX_BOOKING_AHEAD_DAYS, MAX_SLOT_MINUTES } from "../../domain/windows";
@@ -14,11 +15,19 @@ const RiskSchema = z.enum(["low", "high"], { message: "risk must be low or high"
 export const ChangeLogEntrySchema = z.strictObject({
   summary: z.string().trim().min(1, "must not be empty").max(500),
   kind: z.string().trim().max(50).nullable().default(null).openapi({ example: "feature" }),
-  reference: HttpsUrlSchema.nullable().default(null).openapi({ description: "Ticket or pull-request link." }),
-  public: z.boolean().nullable().default(null).openapi({
-    description:
-      "Whether clients see it on the release notes page. null (the default): chore, refactor, ci, build, test, docs and style are internal, every other kind public. The release shows the decision.",
-  }),
+  reference: HttpsUrlSchema.nullable()
+    .default(null)
+    .openapi({ ...(OPENAPI_DOCS && { description: "Ticket or pull-request link." }) }),
+  public: z
+    .boolean()
+    .nullable()
+    .default(null)
+    .openapi({
+      ...(OPENAPI_DOCS && {
+        description:
+          "Whether clients see it on the release notes page. null (the default): chore, refactor, ci, build, test, docs and style are internal, every other kind public. The release shows the decision.",
+      }),
+    }),
 });
 
 export const ComplianceSchema = z
@@ -28,8 +37,10 @@ export const ComplianceSchema = z
     sends_commercial_email: z.boolean().default(false),
   })
   .openapi("ComplianceFlags", {
-    description:
-      "What the release touches. Pricing, promotions or claims add Australian Consumer Law sign-off items (s18, s29, s48); personal data adds Privacy Act items; commercial email adds Spam Act items. Each needs a named person's sign-off before go.",
+    ...(OPENAPI_DOCS && {
+      description:
+        "What the release touches. Pricing, promotions or claims add Australian Consumer Law sign-off items (s18, s29, s48); personal data adds Privacy Act items; commercial email adds Spam Act items. Each needs a named person's sign-off before go.",
+    }),
   });
 
 // No regex flags: the document publishes only the pattern's source, so `/…/i` would read `^…$/i`,
@@ -54,8 +65,10 @@ export const ReleaseCreateSchema = z
       .nullable()
       .optional()
       .openapi({
-        description:
-          "Who manages the release (a member with the owner or release_manager role). Omitted: the creator when they are a release manager, else nobody yet (PUT /v1/releases/{id}/team assigns one); null: nobody yet.",
+        ...(OPENAPI_DOCS && {
+          description:
+            "Who manages the release (a member with the owner or release_manager role). Omitted: the creator when they are a release manager, else nobody yet (PUT /v1/releases/{id}/team assigns one); null: nobody yet.",
+        }),
       }),
   })
   .openapi("ReleaseCreate");
@@ -72,8 +85,10 @@ export const ReleasePatchSchema = z
     compliance: ComplianceSchema.partial().optional(),
   })
   .openapi("ReleasePatch", {
-    description:
-      "version, scope, change_log, risk and compliance are frozen after planning; git_ref and commit_sha after pre-deployment verification.",
+    ...(OPENAPI_DOCS && {
+      description:
+        "version, scope, change_log, risk and compliance are frozen after planning; git_ref and commit_sha after pre-deployment verification.",
+    }),
   });
 
 const TeamMemberSchema = z.object({ member_id: z.uuid(), name: z.string(), role: z.string() });
@@ -102,7 +117,7 @@ export const ReleaseSchema = z
     row_version: z
       .number()
       .int()
-      .openapi({ description: "Also sent as the ETag; send it back in If-Match." }),
+      .openapi({ ...(OPENAPI_DOCS && { description: "Also sent as the ETag; send it back in If-Match." }) }),
     window: z
       .object({
         starts_at: Timestamp,
@@ -115,7 +130,11 @@ export const ReleaseSchema = z
         window_id: z
           .uuid()
           .nullable()
-          .openapi({ description: "The stored window whose occurrence was booked, if booked that way." }),
+          .openapi({
+            ...(OPENAPI_DOCS && {
+              description: "The stored window whose occurrence was booked, if booked that way.",
+            }),
+          }),
       })
       .nullable(),
     team: z.object({ release_manager_id: z.uuid().nullable(), members: z.array(TeamMemberSchema) }),
@@ -140,8 +159,10 @@ export const ReleaseSchema = z
       })
       .nullable()
       .openapi({
-        description:
-          "A failure waiting on the release manager: roll back (POST …/decisions {kind: rollback}) or fix and report the deployment again. The release manager and owners are emailed when it opens; with the agency's auto_rollback_on_failure policy the system rolls back at once instead.",
+        ...(OPENAPI_DOCS && {
+          description:
+            "A failure waiting on the release manager: roll back (POST …/decisions {kind: rollback}) or fix and report the deployment again. The release manager and owners are emailed when it opens; with the agency's auto_rollback_on_failure policy the system rolls back at once instead.",
+        }),
       }),
     recommendation: z
       .object({
@@ -150,8 +171,10 @@ export const ReleaseSchema = z
       })
       .nullable()
       .openapi({
-        description:
-          "Advice with its reasons: go/no-go while the release awaits that decision, rollback while a failure waits on one.",
+        ...(OPENAPI_DOCS && {
+          description:
+            "Advice with its reasons: go/no-go while the release awaits that decision, rollback while a failure waits on one.",
+        }),
       }),
     created_at: Timestamp,
     updated_at: Timestamp,
@@ -200,22 +223,33 @@ export const WindowBookingSchema = z
       .datetime({ offset: true, message: "starts_at must be an RFC 3339 timestamp" })
       .optional()
       .openapi({
-        description: `An explicit slot: its start (with ends_at). At most ${MAX_BOOKING_AHEAD_DAYS} days from now.`,
+        ...(OPENAPI_DOCS && {
+          description: `An explicit slot: its start (with ends_at). At most ${MAX_BOOKING_AHEAD_DAYS} days from now.`,
+        }),
       }),
     ends_at: z.iso
       .datetime({ offset: true, message: "ends_at must be an RFC 3339 timestamp" })
       .optional()
       .openapi({
-        description: `An explicit slot: its end (with starts_at). In the future, after starts_at and at most ${MAX_SLOT_MINUTES} minutes (7 days) after it.`,
+        ...(OPENAPI_DOCS && {
+          description: `An explicit slot: its end (with starts_at). In the future, after starts_at and at most ${MAX_SLOT_MINUTES} minutes (7 days) after it.`,
+        }),
       }),
-    window_id: z.uuid({ message: "window_id must be a UUID" }).optional().openapi({
-      description: "Or book an occurrence of a stored window: its id (with occurrence_starts_at).",
-    }),
+    window_id: z
+      .uuid({ message: "window_id must be a UUID" })
+      .optional()
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description: "Or book an occurrence of a stored window: its id (with occurrence_starts_at).",
+        }),
+      }),
     occurrence_starts_at: z.iso
       .datetime({ offset: true, message: "occurrence_starts_at must be an RFC 3339 timestamp" })
       .optional()
       .openapi({
-        description: `The occurrence's start, as GET /v1/calendar lists it (starts_at). At most ${MAX_BOOKING_AHEAD_DAYS} days from now.`,
+        ...(OPENAPI_DOCS && {
+          description: `The occurrence's start, as GET /v1/calendar lists it (starts_at). At most ${MAX_BOOKING_AHEAD_DAYS} days from now.`,
+        }),
       }),
     override_reason: z
       .string()
@@ -223,18 +257,37 @@ export const WindowBookingSchema = z
       .min(1)
       .max(1000)
       .optional()
-      .openapi({ description: "Owners only: book a slot the policy refuses, saying why (audited)." }),
-    next_allowed: z.literal(true, { message: "next_allowed must be true" }).optional().openapi({
-      description:
-        "Or book the earliest slot the policy allows (risk, windows, holidays, freezes), from `after` (default now), lasting `duration_minutes` (default 60). The result names the slot and the window it falls in.",
-    }),
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description: "Owners only: book a slot the policy refuses, saying why (audited).",
+        }),
+      }),
+    next_allowed: z
+      .literal(true, { message: "next_allowed must be true" })
+      .optional()
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description:
+            "Or book the earliest slot the policy allows (risk, windows, holidays, freezes), from `after` (default now), lasting `duration_minutes` (default 60). The result names the slot and the window it falls in.",
+        }),
+      }),
     after: z.iso
       .datetime({ offset: true, message: "after must be an RFC 3339 timestamp" })
       .optional()
-      .openapi({ description: "With next_allowed: the earliest start to consider." }),
-    duration_minutes: z.number().int().min(1).max(MAX_SLOT_MINUTES).optional().openapi({
-      description: "With next_allowed: how long the deployment needs (default 60).",
-    }),
+      .openapi({
+        ...(OPENAPI_DOCS && { description: "With next_allowed: the earliest start to consider." }),
+      }),
+    duration_minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_SLOT_MINUTES)
+      .optional()
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description: "With next_allowed: how long the deployment needs (default 60).",
+        }),
+      }),
   })
   .superRefine((body, ctx) => {
     const explicit = body.starts_at !== undefined || body.ends_at !== undefined;
@@ -266,8 +319,10 @@ export const WindowBookingSchema = z
     }
   })
   .openapi("WindowBooking", {
-    description:
-      'An explicit UTC range, one occurrence of a stored window (GET /v1/calendar lists them with window_id and starts_at), or `{"next_allowed": true}` for the earliest slot the policy allows.',
+    ...(OPENAPI_DOCS && {
+      description:
+        'An explicit UTC range, one occurrence of a stored window (GET /v1/calendar lists them with window_id and starts_at), or `{"next_allowed": true}` for the earliest slot the policy allows.',
+    }),
   });
 
 export const TransitionSchema = z
@@ -359,28 +414,38 @@ const EventActorSchema = z
       name: z
         .string()
         .optional()
-        .openapi({ description: "With `?expand=actor`: the member's current name." }),
+        .openapi({
+          ...(OPENAPI_DOCS && { description: "With `?expand=actor`: the member's current name." }),
+        }),
       role: z
         .string()
         .optional()
-        .openapi({ description: "With `?expand=actor`: the member's current role." }),
+        .openapi({
+          ...(OPENAPI_DOCS && { description: "With `?expand=actor`: the member's current role." }),
+        }),
       deactivated: z
         .boolean()
         .optional()
-        .openapi({ description: "With `?expand=actor`: removed from the agency since." }),
+        .openapi({
+          ...(OPENAPI_DOCS && { description: "With `?expand=actor`: removed from the agency since." }),
+        }),
     }),
     z.object({
       kind: z.literal("system"),
       name: z.enum(["scheduler", "ci", "policy"]).openapi({
-        description:
-          "scheduler: the cron; ci: a signed CI report; policy: an agency policy (e.g. auto_rollback_on_failure).",
+        ...(OPENAPI_DOCS && {
+          description:
+            "scheduler: the cron; ci: a signed CI report; policy: an agency policy (e.g. auto_rollback_on_failure).",
+        }),
       }),
     }),
     z.object({
       kind: z.literal("contact"),
       contact_id: z.uuid().openapi({
-        description:
-          "A client contact who answered an approval link (sign-off or UAT). Only the id: GET /v1/contacts/{id} for who it is.",
+        ...(OPENAPI_DOCS && {
+          description:
+            "A client contact who answered an approval link (sign-off or UAT). Only the id: GET /v1/contacts/{id} for who it is.",
+        }),
       }),
     }),
   ])
@@ -393,8 +458,10 @@ export const EventSchema = z
     attempt: z.number().int(),
     type: z.string(),
     actor: EventActorSchema.openapi({
-      description:
-        "Who acted. The stored trail holds ids only; `?expand=actor` adds the member's name and role as they are now.",
+      ...(OPENAPI_DOCS && {
+        description:
+          "Who acted. The stored trail holds ids only; `?expand=actor` adds the member's name and role as they are now.",
+      }),
     }),
     // What the event records; its fields depend on `type`.
     data: JsonObjectSchema,

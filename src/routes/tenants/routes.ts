@@ -10,7 +10,7 @@ export const TenantCreateSchema = z
   .strictObject({
     name: NameSchema,
     slug: SlugSchema.openapi({
-      description: "Used in public release-note URLs: /r/{slug}/…",
+      ...(OPENAPI_DOCS && { description: "Used in public release-note URLs: /r/{slug}/…" }),
       example: "acme-digital",
     }),
     timezone: TimeZoneSchema,
@@ -18,7 +18,11 @@ export const TenantCreateSchema = z
     owner: z
       .strictObject({ name: NameSchema, email: EmailSchema.optional() })
       .optional()
-      .openapi({ description: "The first owner. Defaults to a member named 'Owner' without an email." }),
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description: "The first owner. Defaults to a member named 'Owner' without an email.",
+        }),
+      }),
   })
   .openapi("TenantCreate");
 

@@ -32,7 +32,10 @@ export const listTokens = createRoute({
       member_id: z
         .uuid()
         .optional()
-        .openapi({ param: { name: "member_id", in: "query" }, description: "Only this member's tokens." }),
+        .openapi({
+          param: { name: "member_id", in: "query" },
+          ...(OPENAPI_DOCS && { description: "Only this member's tokens." }),
+        }),
     }),
   },
   responses: {

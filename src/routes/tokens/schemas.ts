@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { pageOf, Timestamp } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import type { ApiTokenRow } from "../../db/schema";
 import { NameSchema } from "../../lib/validation";
 
@@ -17,7 +18,9 @@ export const TokenSchema = z
 export const TokenPageSchema = pageOf(TokenSchema, "ApiTokenPage");
 
 export const IssuedTokenSchema = TokenSchema.extend({
-  token: z.string().openapi({ description: "The bearer token. Shown once: store it now." }),
+  token: z
+    .string()
+    .openapi({ ...(OPENAPI_DOCS && { description: "The bearer token. Shown once: store it now." }) }),
 }).openapi("IssuedApiToken");
 
 /** Owners issue long-lived tokens for CI; everyone else's tokens expire within a quarter. */
@@ -28,7 +31,7 @@ export const TokenCreateSchema = z
   .strictObject({
     member_id: z.uuid({ message: "member_id must be a UUID" }),
     name: NameSchema.optional().openapi({
-      description: "What the token is for, e.g. the tool that uses it.",
+      ...(OPENAPI_DOCS && { description: "What the token is for, e.g. the tool that uses it." }),
     }),
     expires_in_days: z
       .number()
@@ -37,7 +40,9 @@ export const TokenCreateSchema = z
       .max(MAX_OWNER_TOKEN_DAYS)
       .optional()
       .openapi({
-        description: `Lifetime in days (default TOKEN_TTL_DAYS, 90). Owners may issue up to ${MAX_OWNER_TOKEN_DAYS} days (long-lived CI tokens); other roles up to ${MAX_MEMBER_TOKEN_DAYS}.`,
+        ...(OPENAPI_DOCS && {
+          description: `Lifetime in days (default TOKEN_TTL_DAYS, 90). Owners may issue up to ${MAX_OWNER_TOKEN_DAYS} days (long-lived CI tokens); other roles up to ${MAX_MEMBER_TOKEN_DAYS}.`,
+        }),
       }),
   })
   .openapi("ApiTokenCreate");

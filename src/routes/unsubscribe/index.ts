@@ -23,7 +23,10 @@ const TokenParams = z.object({
   token: z
     .string()
     .max(2000)
-    .openapi({ param: { name: "token", in: "path" }, description: "The signed link token." }),
+    .openapi({
+      param: { name: "token", in: "path" },
+      ...(OPENAPI_DOCS && { description: "The signed link token." }),
+    }),
 });
 
 const html = (description: string) => ({ description, content: { "text/html": { schema: z.string() } } });

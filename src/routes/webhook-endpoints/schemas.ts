@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { pageOf, Timestamp } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import type { EndpointDeliveryRow, WebhookEndpointRow } from "../../db/schema";
 import { SUBSCRIBABLE_EVENT_TYPES } from "../../domain/webhooks";
 
@@ -13,22 +14,28 @@ const EventsSchema = z
   .max(SUBSCRIBABLE_EVENT_TYPES.length)
   .refine((events) => new Set(events).size === events.length, "each event is named once")
   .openapi({
-    description:
-      "The events sent to this endpoint. Their payloads are in this document's `webhooks`. `webhook.test` is sent by POST …/test whatever this says.",
+    ...(OPENAPI_DOCS && {
+      description:
+        "The events sent to this endpoint. Their payloads are in this document's `webhooks`. `webhook.test` is sent by POST …/test whatever this says.",
+    }),
   });
 
 const UrlSchema = z
   .url({ message: "url must be an absolute URL" })
   .max(2000, "url is at most 2,000 characters")
   .openapi({
-    description:
-      "Where events are POSTed: https only (http on a loopback address only where WEBHOOKS_ALLOW_LOOPBACK is set, for development). For `slack` and `teams`, the channel's incoming-webhook URL.",
+    ...(OPENAPI_DOCS && {
+      description:
+        "Where events are POSTed: https only (http on a loopback address only where WEBHOOKS_ALLOW_LOOPBACK is set, for development). For `slack` and `teams`, the channel's incoming-webhook URL.",
+    }),
     example: "https://hooks.slack.com/services/T000/B000/XXXX",
   });
 
 const FormatSchema = z.enum(["standard", "slack", "teams"]).openapi({
-  description:
-    "standard: the event as a Standard Webhooks JSON payload, signed. slack: a Block Kit message for an incoming webhook. teams: an Adaptive Card for a Teams incoming webhook. Every format carries the Standard Webhooks headers.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "standard: the event as a Standard Webhooks JSON payload, signed. slack: a Block Kit message for an incoming webhook. teams: an Adaptive Card for a Teams incoming webhook. Every format carries the Standard Webhooks headers.",
+  }),
 });
 
 const DescriptionSchema = z
@@ -37,7 +44,7 @@ const DescriptionSchema = z
   .max(500, "description is at most 500 characters")
   .optional()
   .openapi({
-    description: "What the endpoint is for, for the agency's own records.",
+    ...(OPENAPI_DOCS && { description: "What the endpoint is for, for the agency's own records." }),
     example: "#releases in Slack",
   });
 
@@ -46,7 +53,9 @@ export const EndpointCreateSchema = z
     url: UrlSchema,
     events: EventsSchema,
     description: DescriptionSchema,
-    format: FormatSchema.default("standard").openapi({ description: "Default when omitted: standard." }),
+    format: FormatSchema.default("standard").openapi({
+      ...(OPENAPI_DOCS && { description: "Default when omitted: standard." }),
+    }),
   })
   .openapi("WebhookEndpointCreate");
 
@@ -55,10 +64,15 @@ export const EndpointPatchSchema = z
     url: UrlSchema.optional(),
     events: EventsSchema.optional(),
     description: DescriptionSchema,
-    enabled: z.boolean().optional().openapi({
-      description:
-        "false stops deliveries (queued ones wait); true re-enables an endpoint the API disabled after three days of failures.",
-    }),
+    enabled: z
+      .boolean()
+      .optional()
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description:
+            "false stops deliveries (queued ones wait); true re-enables an endpoint the API disabled after three days of failures.",
+        }),
+      }),
   })
   .openapi("WebhookEndpointPatch");
 
@@ -66,20 +80,24 @@ export const EndpointSchema = z
   .object({
     id: z.uuid(),
     url: z.string().openapi({
-      description:
-        "Where events go. Shown whole only when the endpoint is created; afterwards as its origin and first path segment (a Slack or Teams webhook URL is a credential).",
+      ...(OPENAPI_DOCS && {
+        description:
+          "Where events go. Shown whole only when the endpoint is created; afterwards as its origin and first path segment (a Slack or Teams webhook URL is a credential).",
+      }),
     }),
     description: z.string().nullable(),
     format: z.enum(["standard", "slack", "teams"]),
     events: z.array(z.string()),
     enabled: z.boolean(),
     failing_since: Timestamp.nullable().openapi({
-      description: "Since when every attempt has failed; null while it delivers.",
+      ...(OPENAPI_DOCS && { description: "Since when every attempt has failed; null while it delivers." }),
     }),
     disabled_at: Timestamp.nullable(),
     disabled_reason: z.string().nullable(),
     previous_secret_expires_at: Timestamp.nullable().openapi({
-      description: "After a rotation, until when deliveries are also signed with the previous secret.",
+      ...(OPENAPI_DOCS && {
+        description: "After a rotation, until when deliveries are also signed with the previous secret.",
+      }),
     }),
     created_at: Timestamp,
     updated_at: Timestamp,
@@ -87,8 +105,10 @@ export const EndpointSchema = z
   .openapi("WebhookEndpoint");
 
 const Secret = z.string().openapi({
-  description:
-    "The signing secret (`whsec_…`, Standard Webhooks). Shown only in this response: store it with the receiver now.",
+  ...(OPENAPI_DOCS && {
+    description:
+      "The signing secret (`whsec_…`, Standard Webhooks). Shown only in this response: store it with the receiver now.",
+  }),
   example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
 });
 
@@ -105,19 +125,23 @@ export const EndpointPageSchema = pageOf(EndpointSchema, "WebhookEndpointPage");
 export const DeliverySchema = z
   .object({
     id: z.uuid().openapi({
-      description: "The `webhook-id` header: the same on every attempt, for receivers to drop duplicates.",
+      ...(OPENAPI_DOCS && {
+        description: "The `webhook-id` header: the same on every attempt, for receivers to drop duplicates.",
+      }),
     }),
     endpoint_id: z.uuid(),
     event_type: z.string(),
     status: z.enum(["pending", "retrying", "sending", "delivered", "failed"]).openapi({
-      description:
-        "sending: an attempt is under way (its answer settles it as delivered, retrying or failed).",
+      ...(OPENAPI_DOCS && {
+        description:
+          "sending: an attempt is under way (its answer settles it as delivered, retrying or failed).",
+      }),
     }),
     attempts: z.int(),
     last_response_code: z.int().nullable(),
     last_error: z.string().nullable(),
     next_attempt_at: Timestamp.nullable().openapi({
-      description: "When the next attempt is due; null once delivered or failed.",
+      ...(OPENAPI_DOCS && { description: "When the next attempt is due; null once delivered or failed." }),
     }),
     delivered_at: Timestamp.nullable(),
     created_at: Timestamp,

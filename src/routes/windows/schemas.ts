@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { pageOf, Timestamp } from "../../app/openapi";
+import { OPENAPI_DOCS } from "../../app/openapi-docs";
 import type { WindowRecord } from "../../db/repositories/windows";
 import { WEEKDAY_CODES, WINDOW_KINDS, type WindowProblem } from "../../domain/windows";
 import { NameSchema } from "../../lib/validation";
@@ -8,8 +9,10 @@ import { scopeOf } from "../../windows/stored-windows";
 export const WindowKindSchema = z
   .enum(WINDOW_KINDS, { message: `kind must be one of ${WINDOW_KINDS.join(", ")}` })
   .openapi({
-    description:
-      "maintenance: high- and low-risk releases may deploy; business_hours: low-risk only; freeze: nothing deploys.",
+    ...(OPENAPI_DOCS && {
+      description:
+        "maintenance: high- and low-risk releases may deploy; business_hours: low-risk only; freeze: nothing deploys.",
+    }),
   });
 
 const RecurrenceSchema = z
@@ -20,48 +23,76 @@ const RecurrenceSchema = z
       .max(7)
       .nullable()
       .optional()
-      .openapi({ description: "Weekly only: the weekdays (RFC 5545 BYDAY codes).", example: ["MO", "WE"] }),
-    until: z.string().max(10).nullable().optional().openapi({
-      description: "Local date of the last possible occurrence, inclusive.",
-      example: "2027-12-31",
-    }),
+      .openapi({
+        ...(OPENAPI_DOCS && { description: "Weekly only: the weekdays (RFC 5545 BYDAY codes)." }),
+        example: ["MO", "WE"],
+      }),
+    until: z
+      .string()
+      .max(10)
+      .nullable()
+      .optional()
+      .openapi({
+        ...(OPENAPI_DOCS && { description: "Local date of the last possible occurrence, inclusive." }),
+        example: "2027-12-31",
+      }),
   })
-  .openapi("WindowRecurrence", { description: "Modelled on RRULE: FREQ, BYDAY, UNTIL." });
+  .openapi("WindowRecurrence", {
+    ...(OPENAPI_DOCS && { description: "Modelled on RRULE: FREQ, BYDAY, UNTIL." }),
+  });
 
 const definitionFields = {
   kind: WindowKindSchema,
   name: NameSchema,
-  timezone: z.string().max(64).nullable().optional().openapi({
-    description:
-      "IANA zone. Left out or null: the client's zone for client and project windows, else the agency's (followed if they change).",
-    example: "Australia/Sydney",
-  }),
-  start: z.string().max(32).openapi({
-    description: "Local wall-clock start of the first occurrence, without offset (DTSTART with TZID).",
-    example: "2026-10-04T22:00",
-  }),
+  timezone: z
+    .string()
+    .max(64)
+    .nullable()
+    .optional()
+    .openapi({
+      ...(OPENAPI_DOCS && {
+        description:
+          "IANA zone. Left out or null: the client's zone for client and project windows, else the agency's (followed if they change).",
+      }),
+      example: "Australia/Sydney",
+    }),
+  start: z
+    .string()
+    .max(32)
+    .openapi({
+      ...(OPENAPI_DOCS && {
+        description: "Local wall-clock start of the first occurrence, without offset (DTSTART with TZID).",
+      }),
+      example: "2026-10-04T22:00",
+    }),
   // The bounds are documented here and checked by the domain, whose messages say what to do.
   duration_minutes: z.number().openapi({
     type: "integer",
     minimum: 1,
     maximum: 10080,
-    description: "Elapsed minutes, 1–10080.",
+    ...(OPENAPI_DOCS && { description: "Elapsed minutes, 1–10080." }),
     example: 120,
   }),
   recurrence: RecurrenceSchema.nullable()
     .optional()
-    .openapi({ description: "Left out or null: a one-off window." }),
+    .openapi({ ...(OPENAPI_DOCS && { description: "Left out or null: a one-off window." }) }),
 };
 
 export const WindowCreateSchema = z
   .strictObject({
     ...definitionFields,
-    client_id: z.uuid({ message: "client_id must be a UUID" }).optional().openapi({
-      description: "Scope the window to one client (its releases only).",
-    }),
-    project_id: z.uuid({ message: "project_id must be a UUID" }).optional().openapi({
-      description: "Scope the window to one project (implies its client).",
-    }),
+    client_id: z
+      .uuid({ message: "client_id must be a UUID" })
+      .optional()
+      .openapi({
+        ...(OPENAPI_DOCS && { description: "Scope the window to one client (its releases only)." }),
+      }),
+    project_id: z
+      .uuid({ message: "project_id must be a UUID" })
+      .optional()
+      .openapi({
+        ...(OPENAPI_DOCS && { description: "Scope the window to one project (implies its client)." }),
+      }),
   })
   .openapi("WindowCreate");
 
@@ -85,21 +116,35 @@ export const WindowSchema = z
     id: z.uuid(),
     kind: WindowKindSchema,
     name: z.string(),
-    timezone: z.string().nullable().openapi({ description: "As stored; null follows the client or agency." }),
-    effective_timezone: z.string().openapi({ description: "The zone occurrences are computed in." }),
+    timezone: z
+      .string()
+      .nullable()
+      .openapi({ ...(OPENAPI_DOCS && { description: "As stored; null follows the client or agency." }) }),
+    effective_timezone: z
+      .string()
+      .openapi({ ...(OPENAPI_DOCS && { description: "The zone occurrences are computed in." }) }),
     start: z.string(),
     duration_minutes: z.number().int(),
     recurrence: RecurrenceSchema.nullable(),
     scope: z.enum(["agency", "client", "project"]),
     client_id: z.uuid().nullable(),
     project_id: z.uuid().nullable(),
-    next_occurrence: z.object({ starts_at: Timestamp, ends_at: Timestamp }).nullable().openapi({
-      description: "The next occurrence not yet opened by the scheduler; null when none is left.",
-    }),
+    next_occurrence: z
+      .object({ starts_at: Timestamp, ends_at: Timestamp })
+      .nullable()
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description: "The next occurrence not yet opened by the scheduler; null when none is left.",
+        }),
+      }),
     warnings: z
       .array(ProblemItemSchema)
       .optional()
-      .openapi({ description: "On writes: accepted but worth knowing (a start in a DST gap, …)." }),
+      .openapi({
+        ...(OPENAPI_DOCS && {
+          description: "On writes: accepted but worth knowing (a start in a DST gap, …).",
+        }),
+      }),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
