@@ -74,6 +74,7 @@ export async function executeReleaseCommand(
           const actor = await actorChecked;
           const ctx: OperationContext = {
             tx,
+            statements: pipeline,
             tenantId: command.tenantId,
             actor,
             state,

@@ -1,4 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+import type { StatementQueue } from "../db/pipeline/statement-queue";
 import { releaseEvents, releases } from "../db/schema";
 import type { Tx } from "../db/scope";
 import type { Actor, LifecyclePolicy } from "../domain/lifecycle";
@@ -6,11 +8,13 @@ import type { ActorRef } from "../domain/lifecycle/events";
 import type { Stage, Status } from "../domain/lifecycle/stages";
 import { uuidv7 } from "../lib/ids";
 import { ApiError } from "../lib/problem";
-import { queueReleaseEvents, summaryOf } from "../webhooks/outbox";
+import { queueReleaseEventsStatement, summaryOf } from "../webhooks/outbox";
 import type { ReleaseState } from "./release-state";
 
 export interface OperationContext {
   tx: Tx;
+  /** The transaction's pipeline, when it has one: statements whose answer can wait travel ahead. */
+  statements?: StatementQueue;
   tenantId: string;
   actor: Actor;
   state: ReleaseState;
@@ -84,7 +88,7 @@ export async function recordEvent(
  */
 export async function recordEvents(ctx: OperationContext, entries: readonly AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await announceEvents(ctx, entries);
+  const announced = announceEvents(ctx, entries);
   await ctx.tx.insert(releaseEvents).values(
     entries.map((entry) => ({
       id: uuidv7(ctx.now.getTime()),
@@ -100,14 +104,18 @@ export async function recordEvents(ctx: OperationContext, entries: readonly Audi
       createdAt: ctx.now,
     })),
   );
+  ctx.queuedWebhooks = (ctx.queuedWebhooks ?? 0) + (await announced);
 }
+
+const dialect = new PgDialect();
 
 /**
  * The same entries as release events for the agency's webhook endpoints (Slack, Teams, its own
  * tools), queued in this transaction: what is audited is announced, exactly when it commits. The
- * release is described as the entries leave it.
+ * release is described as the entries leave it. With a pipeline the statement travels ahead of the
+ * audit insert, in its message; resolves to how many deliveries it queued.
  */
-async function announceEvents(ctx: OperationContext, entries: readonly AuditEntry[]): Promise<void> {
+function announceEvents(ctx: OperationContext, entries: readonly AuditEntry[]): Promise<number> {
   const last = entries.at(-1)?.after as { stage?: Stage; status?: Status; attempt?: number } | undefined;
   const release = summaryOf({
     ...ctx.state,
@@ -115,6 +123,16 @@ async function announceEvents(ctx: OperationContext, entries: readonly AuditEntr
     status: last?.status ?? ctx.state.status,
     attempt: last?.attempt ?? ctx.state.attempt,
   });
-  const queued = await queueReleaseEvents(ctx.tx, ctx.tenantId, release, entries, ctx.now);
-  ctx.queuedWebhooks = (ctx.queuedWebhooks ?? 0) + queued;
+  const statement = queueReleaseEventsStatement(ctx.tenantId, release, entries, ctx.now);
+  if (!statement) return Promise.resolve(0);
+  let queued: Promise<{ rows: unknown[] }>;
+  if (ctx.statements) {
+    const { sql: text, params } = dialect.sqlToQuery(statement);
+    queued = ctx.statements.sendAhead(text, params);
+  } else {
+    queued = ctx.tx.execute(statement);
+  }
+  // Its failure also fails the audit insert sent after it, which is what the caller sees first.
+  queued.catch(() => undefined);
+  return queued.then(({ rows }) => rows.length);
 }

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Tx } from "../db/scope";
 import {
   type AuditEntryFacts,
@@ -44,6 +44,22 @@ export function summaryOf(release: ReleaseForEvents): StoredReleaseSummary {
  * in the caller's transaction and in one statement (no read first: an agency without endpoints
  * pays a statement that inserts nothing). Returns how many deliveries were queued.
  */
+/**
+ * The statement that queues the release events `entries` announce, one delivery per subscribed
+ * endpoint, or undefined when they announce none. Returns the new deliveries' ids.
+ */
+export function queueReleaseEventsStatement(
+  tenantId: string,
+  release: StoredReleaseSummary,
+  entries: readonly AuditEntryFacts[],
+  now: Date,
+): SQL | undefined {
+  const events = outboundEventsOf(entries).map((event) =>
+    eventPayload(event.type, now, release as ReleaseSummary, event.detail),
+  );
+  return queueEventsStatement(tenantId, events, now);
+}
+
 export async function queueReleaseEvents(
   tx: Tx,
   tenantId: string,
@@ -51,10 +67,8 @@ export async function queueReleaseEvents(
   entries: readonly AuditEntryFacts[],
   now: Date,
 ): Promise<number> {
-  const events = outboundEventsOf(entries).map((event) =>
-    eventPayload(event.type, now, release as ReleaseSummary, event.detail),
-  );
-  return (await queueEvents(tx, tenantId, events, now)).length;
+  const statement = queueReleaseEventsStatement(tenantId, release, entries, now);
+  return statement ? (await tx.execute(statement)).rows.length : 0;
 }
 
 export async function queueEvents(
@@ -64,14 +78,25 @@ export async function queueEvents(
   now: Date,
   onlyEndpointId?: string,
 ): Promise<string[]> {
-  if (events.length === 0) return [];
-  const result = await tx.execute(sql`
+  const statement = queueEventsStatement(tenantId, events, now, onlyEndpointId);
+  if (!statement) return [];
+  const result = await tx.execute(statement);
+  return (result.rows as { id: string }[]).map((row) => row.id);
+}
+
+function queueEventsStatement(
+  tenantId: string,
+  events: readonly EventPayload[],
+  now: Date,
+  onlyEndpointId?: string,
+): SQL | undefined {
+  if (events.length === 0) return undefined;
+  return sql`
     insert into endpoint_deliveries (id, tenant_id, endpoint_id, event_type, payload, next_attempt_at, created_at, updated_at)
     select app_uuid_v7(), e.tenant_id, e.id, ev.payload->>'type', ev.payload, ${now}, ${now}, ${now}
     from jsonb_array_elements(${JSON.stringify(events)}::jsonb) with ordinality as ev(payload, position)
     join webhook_endpoints e on e.tenant_id = ${tenantId}
       and ${onlyEndpointId ? sql`e.id = ${onlyEndpointId}` : sql`e.enabled and (ev.payload->>'type') = any(e.events)`}
     order by ev.position, e.id
-    returning id`);
-  return (result.rows as { id: string }[]).map((row) => row.id);
+    returning id`;
 }
