@@ -28,7 +28,8 @@ export interface ScopeOptions {
 
 const TENANT_SETTINGS = "select set_config('role', 'app_user', true), set_config('app.tenant_id', $1, true)";
 const SYSTEM_SETTINGS = "select set_config('role', 'app_system', true)";
-const READ_ONLY = "select set_config('transaction_read_only', 'on', true)";
+/** Appended to the settings' select for a read: one statement sets the role, the tenant and read-only. */
+const AND_READ_ONLY = ", set_config('transaction_read_only', 'on', true)";
 
 /**
  * Runs `work` in one transaction as the non-owner role `app_user`, with
@@ -65,12 +66,8 @@ function inScope<T>(
   if (readOnly) {
     // A read never commits, rolls back or opens a savepoint, so the database serves as its `tx`.
     // Over DB_TRANSPORT=http the prefix opens each query's HTTP transaction instead of its message.
-    return database.withReadOnlyQueries(
-      [
-        { text: settings, values },
-        { text: READ_ONLY, values: [] },
-      ],
-      (db, queue) => work(db as unknown as Tx, queue),
+    return database.withReadOnlyQueries([{ text: settings + AND_READ_ONLY, values }], (db, queue) =>
+      work(db as unknown as Tx, queue),
     );
   }
   return database.withConnection((db, pipeline) => {

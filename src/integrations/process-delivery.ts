@@ -82,8 +82,12 @@ export async function applyDelivery(
   job: DeliveryJob,
 ): Promise<DeliveryResult> {
   const { event } = job;
-  const match = await inTenantScope(database, job.tenantId, (tx) =>
-    matchRelease(tx, job.tenantId, job.integrationId, event),
+  // One read, one message: no transaction held open across round trips while deliveries pour in.
+  const match = await inTenantScope(
+    database,
+    job.tenantId,
+    (tx) => matchRelease(tx, job.tenantId, job.integrationId, event),
+    { readOnly: true },
   );
   if (!match) {
     const ref = event.ref ? ` or ref '${event.ref}'` : "";
@@ -166,8 +170,11 @@ export async function processDelivery(
     result = { outcome: "failed", reason: "Processing failed on our side; a redelivery retries it." };
   }
   try {
-    await inTenantScope(database, job.tenantId, (tx) =>
-      finishDelivery(tx, job.tenantId, job.deliveryRowId, result),
+    await inTenantScope(
+      database,
+      job.tenantId,
+      (tx) => finishDelivery(tx, job.tenantId, job.deliveryRowId, result),
+      { autocommit: true },
     );
   } catch {
     // The outcome could not be written (database gone): offered again, the command replays its answer.
