@@ -157,6 +157,45 @@ describe("read-only scopes over DB_TRANSPORT=http", () => {
     expect(handedOut).toBe(false);
   });
 
+  it("still answer with the check's refusal when the query after it fails in Postgres", async () => {
+    const refusal = new Error("credential refused");
+    const read = onHandle({}, (handle) =>
+      inTenantScope(
+        handle,
+        agency.tenantId,
+        (_tx, queue) => {
+          const checked = queue.sendAhead("select 0 as members", [], () => {
+            throw refusal;
+          });
+          const client = queue as HttpTransactionClient;
+          return queue.afterCheck(checked, () => client.query("select 1 / $1::int as boom", [0]));
+        },
+        readOnly,
+      ),
+    );
+    await expect(read).rejects.toBe(refusal);
+  });
+
+  it("reject the query with the server's error when the check passed and the query failed", async () => {
+    let checkedRows: unknown;
+    const read = onHandle({}, (handle) =>
+      inTenantScope(
+        handle,
+        agency.tenantId,
+        (_tx, queue) => {
+          const checked = queue.sendAhead("select 1 as members", [], ({ rows }) => {
+            checkedRows = rows;
+          });
+          const client = queue as HttpTransactionClient;
+          return queue.afterCheck(checked, () => client.query("select 1 / $1::int as boom", [0]));
+        },
+        readOnly,
+      ),
+    );
+    await expect(read).rejects.toMatchObject({ code: "22012" });
+    expect(checkedRows).toEqual([{ members: 1 }]);
+  });
+
   it("send the statements ahead on their own when the work makes no query", async () => {
     let checkedRows: unknown;
     const answer = await onHandle({}, (handle) =>

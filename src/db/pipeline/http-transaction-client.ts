@@ -40,7 +40,8 @@ const NEON_FETCH_ENDPOINT = neonConfig.fetchEndpoint;
  * Same contract as PipeliningClient for a read: `sendAhead` statements travel with the next query,
  * their checks run on their answers before the query's rows are handed out, and a throwing check
  * withholds them. Neon answers a failed transaction with the one error and no results, so when the
- * server refuses any statement every statement of the request rejects with that error.
+ * server refuses any statement every statement of the request rejects with that error — except that
+ * statements with a check are asked again on their own first, so their verdict is never lost.
  */
 export class HttpTransactionClient implements StatementQueue {
   private ahead: PipelinedStatement[] = [];
@@ -112,14 +113,44 @@ export class HttpTransactionClient implements StatementQueue {
       neonConfig.fetchEndpoint = this.endpoint ?? NEON_FETCH_ENDPOINT;
       results = (await this.sql.transaction(queries, { readOnly: true })) as FullQueryResults<boolean>[];
     } catch (error) {
+      const lastChecked = batch.findLastIndex((statement) => statement.check !== undefined);
+      if (lastChecked >= 0 && lastChecked < batch.length - 1 && isServerRefusal(error)) {
+        await this.judgeChecksAlone(batch, lastChecked, error);
+        return;
+      }
       handOutInOrder(batch, () => NO_RESULT, 0, error);
       return;
     }
     handOutInOrder(batch, (index) => statementResult(results[index]), batch.length, undefined);
   }
+
+  /**
+   * Postgres refused a statement after a check, and Neon answers a failed transaction with its
+   * error alone, so the check's verdict was lost with it. Its statements are asked again on their
+   * own: a refused credential is still what the caller hears (as over the WebSocket, where the check
+   * is answered first); if the checks pass, what came after them rejects with the server's error.
+   */
+  private async judgeChecksAlone(batch: PipelinedStatement[], lastChecked: number, error: unknown) {
+    let refusal: unknown;
+    const checked = batch.slice(0, lastChecked + 1).map((statement) => ({
+      ...statement,
+      reject(reason: unknown) {
+        refusal ??= reason;
+        statement.reject(reason);
+      },
+    }));
+    await this.send(checked);
+    for (const statement of batch.slice(lastChecked + 1)) statement.reject(refusal ?? error);
+  }
 }
 
 const NO_RESULT: StatementResult = { command: "", rowCount: null, rows: [], fields: [] };
+
+/** Postgres refused a statement (an SQLSTATE), as opposed to the request not getting through. */
+function isServerRefusal(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) && !/^(08|57P0|53300)/.test(code);
+}
 
 function statementResult(result: FullQueryResults<boolean> | undefined): StatementResult {
   if (!result) return NO_RESULT;
