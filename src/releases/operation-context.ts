@@ -132,7 +132,9 @@ function announceEvents(ctx: OperationContext, entries: readonly AuditEntry[]): 
   } else {
     queued = ctx.tx.execute(statement);
   }
-  // Its failure also fails the audit insert sent after it, which is what the caller sees first.
-  queued.catch(() => undefined);
-  return queued.then(({ rows }) => rows.length);
+  const count = queued.then(({ rows }) => rows.length);
+  // Its failure also fails the audit insert sent after it, which is what the caller sees first and
+  // throws; nobody then awaits this, and an unheard rejection must not escape.
+  count.catch(() => undefined);
+  return count;
 }
