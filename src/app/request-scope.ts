@@ -34,8 +34,8 @@ async function claimsOf(c: AppContext) {
  * the tenant-scoped transaction, confirms the token is live and hands over the
  * actor. Throwing anywhere rolls the whole request back.
  *
- * A read (GET or HEAD) pays one round trip: BEGIN READ ONLY, the tenant settings and the token
- * check travel with the route's first query, and the check is answered first — when it fails, the
+ * A read (GET or HEAD) pays one round trip: the tenant and read-only settings and the token check
+ * travel with the route's first query, one implicit transaction, and the check is answered first — when it fails, the
  * query's rows are never handed to the route. The route runs with the role the token was issued
  * for; if the member's role has changed since, the read runs again with the role from Postgres.
  */

@@ -34,11 +34,21 @@ export async function runTick(env: Env, scheduledTime: number): Promise<TickRepo
     const windowOccurrences = await openWindowOccurrences(database, now);
     const scheduled = await startScheduledReleases(database, releaseCoordinator(env), now);
     const pruned = await inSystemScope(database, (tx) => pruneIdempotencyKeys(tx, now));
-    const requeued = await requeueWaiting(env, database, now);
     const email = await drainOutboxTick(database, config, now);
     // Release events to the agencies' endpoints (retries included), after email, so a slow receiver
     // never holds stakeholder messages back; an alert this queues goes out with the next tick.
     const webhooks = await deliverDue(database, deliverySettings(config), { now, budgetMs: 30_000 });
+    const requeued = await requeueWaiting(env, database, now).catch((error: unknown) => {
+      // The queue refusing a send must not cost the tick: the deliveries wait for the next one.
+      console.error(
+        JSON.stringify({
+          level: "error",
+          event: "ci_deliveries_requeue_failed",
+          error: error instanceof Error ? error.name : "unknown",
+        }),
+      );
+      return 0;
+    });
     return {
       scheduled_time: now.toISOString(),
       window_occurrences: windowOccurrences,

@@ -21,7 +21,8 @@ export interface ScopeOptions {
   /**
    * Every query is its own transaction, sent in one message behind the scope's settings and
    * committed at its Sync: one round trip for work whose every statement stands alone (a webhook's
-   * claim). Writes are allowed; nothing spans two queries.
+   * claim). Writes are allowed; nothing spans two queries. A statement sent ahead commits with the
+   * message it travels in before any check on it is judged, so send no credential check ahead here.
    */
   autocommit?: boolean;
 }

@@ -1,5 +1,5 @@
 import { describeError, errorFields } from "../app/errors";
-import { DatabaseHandle } from "../db/client";
+import { DatabaseHandle, databaseConfig } from "../db/client";
 import { type DeliveryOutcome, finishDelivery } from "../db/repositories/integrations";
 import { inTenantScope } from "../db/scope";
 import type { DeploymentEvent, TestResultEvent } from "../domain/ci-events";
@@ -20,6 +20,9 @@ export interface DeliveryResult {
   /** Release events the command queued for the agency's webhook endpoints, sent right after. */
   queuedWebhooks?: number;
 }
+
+/** What applying a delivery that was already processed gives: nothing to record. */
+const ALREADY_PROCESSED = "already_processed";
 
 /** Refusals that mean "already known", not "wrong": out-of-order and repeated reports. */
 const ALREADY_KNOWN = new Set(["stale_report", "duplicate_report"]);
@@ -80,15 +83,27 @@ export async function applyDelivery(
   database: DatabaseHandle,
   coordinator: ReleaseCoordinatorClient,
   job: DeliveryJob,
-): Promise<DeliveryResult> {
+): Promise<DeliveryResult | typeof ALREADY_PROCESSED> {
   const { event } = job;
-  // One read, one message: no transaction held open across round trips while deliveries pour in.
-  const match = await inTenantScope(
+  // One read, one message: whether the delivery still waits travels with the release match, and no
+  // transaction is held open across round trips while deliveries pour in.
+  const { waiting, match } = await inTenantScope(
     database,
     job.tenantId,
-    (tx) => matchRelease(tx, job.tenantId, job.integrationId, event),
+    async (tx, queue) => {
+      const stillWaiting = queue.sendAhead(
+        "select 1 from webhook_deliveries where tenant_id = $1 and id = $2 and pending_job is not null",
+        [job.tenantId, job.deliveryRowId],
+      );
+      // Should the match fail first (the connection lost), its error is the one thrown.
+      stillWaiting.catch(() => undefined);
+      const found = await matchRelease(tx, job.tenantId, job.integrationId, event);
+      return { waiting: (await stillWaiting).rows.length > 0, match: found };
+    },
     { readOnly: true },
   );
+  // Already processed (offered twice): its outcome stands and nothing is sent again.
+  if (!waiting) return ALREADY_PROCESSED;
   if (!match) {
     const ref = event.ref ? ` or ref '${event.ref}'` : "";
     return {
@@ -152,7 +167,9 @@ export async function processDelivery(
 ): Promise<"done" | "retry"> {
   let result: DeliveryResult;
   try {
-    result = await applyDelivery(database, releaseCoordinator(env), job);
+    const applied = await applyDelivery(database, releaseCoordinator(env), job);
+    if (applied === ALREADY_PROCESSED) return "done";
+    result = applied;
   } catch (error) {
     const retry = attempt < MAX_PROCESSING_ATTEMPTS;
     console.error(
@@ -176,9 +193,22 @@ export async function processDelivery(
       (tx) => finishDelivery(tx, job.tenantId, job.deliveryRowId, result),
       { autocommit: true },
     );
-  } catch {
-    // The outcome could not be written (database gone): offered again, the command replays its answer.
-    return attempt < MAX_PROCESSING_ATTEMPTS ? "retry" : "done";
+  } catch (error) {
+    // The outcome could not be written (database gone): offered again, the command replays its
+    // answer; after the last attempt the cron hands the still-waiting delivery over again.
+    const retry = attempt < MAX_PROCESSING_ATTEMPTS;
+    console.error(
+      JSON.stringify({
+        level: retry ? "warn" : "error",
+        event: "webhook_outcome_not_recorded",
+        integration_id: job.integrationId,
+        delivery: job.deliveryRowId,
+        request_id: job.requestId,
+        attempt,
+        ...errorFields(describeError(error)),
+      }),
+    );
+    return retry ? "retry" : "done";
   }
   // The events CI's report caused go out now rather than at the next tick.
   if (result.queuedWebhooks) {
@@ -192,8 +222,7 @@ export async function processDelivery(
 
 /** The queue's consumer: each message one delivery, all on one database handle for the batch. */
 export async function processDeliveryBatch(env: Env, batch: MessageBatch<DeliveryJob>): Promise<void> {
-  const config = runtimeConfig(env);
-  const database = new DatabaseHandle({ url: config.DATABASE_URL, wsProxy: config.DB_WS_PROXY });
+  const database = new DatabaseHandle(databaseConfig(runtimeConfig(env)));
   try {
     await Promise.all(
       batch.messages.map(async (message) => {

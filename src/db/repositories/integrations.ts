@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, lt, or, sql } from "drizzle-orm";
 import {
   type IntegrationRow,
   integrationProjects,
@@ -310,6 +310,10 @@ export async function recordRejectedDelivery(
     on conflict do nothing`);
 }
 
+/**
+ * Records the outcome of a delivery that is still waiting. One offered twice (a slow message and
+ * the cron's hand-over both arriving) keeps the outcome its first processing recorded.
+ */
 export async function finishDelivery(
   tx: Tx,
   tenantId: string,
@@ -326,7 +330,13 @@ export async function finishDelivery(
       pendingJob: null,
       queuedAt: null,
     })
-    .where(and(eq(webhookDeliveries.tenantId, tenantId), eq(webhookDeliveries.id, id)));
+    .where(
+      and(
+        eq(webhookDeliveries.tenantId, tenantId),
+        eq(webhookDeliveries.id, id),
+        isNotNull(webhookDeliveries.pendingJob),
+      ),
+    );
 }
 
 /** Newest first; the cursor is the last id of the previous page (ids are UUIDv7). */

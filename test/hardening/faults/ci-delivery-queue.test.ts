@@ -8,6 +8,7 @@ import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runTick } from "../../../src/cron/tick";
 import { REQUEUE_AFTER_MS } from "../../../src/integrations/delivery-queue";
+import { MAX_PROCESSING_ATTEMPTS } from "../../../src/integrations/process-delivery";
 import { type DeliveryJob, receiveDelivery } from "../../../src/integrations/receive-delivery";
 import worker from "../../../workers/index";
 import {
@@ -115,6 +116,18 @@ describe("faults: a CI delivery accepted just before its processor dies", () => 
     expect(await offer(job, 1)).toEqual({ acked: true, retried: false });
     expect(await ciResults(releaseId)).toHaveLength(1);
     expect((await deliveryRow(job.deliveryRowId))?.outcome).toBe("applied");
+
+    // Another chain's last attempt failing after this one applied it records nothing over that.
+    const { response: last, cut: cutAgain } = await withConnectionCut(sha, "after_answer", () =>
+      offer(job, MAX_PROCESSING_ATTEMPTS),
+    );
+    expect(cutAgain).toBe(true);
+    expect(last).toEqual({ acked: true, retried: false });
+    expect(await deliveryRow(job.deliveryRowId)).toEqual({
+      outcome: "applied",
+      waiting: false,
+      release_id: releaseId,
+    });
   });
 
   it("gone before the hand-over to the queue: the cron hands it over, it applies once", async () => {
