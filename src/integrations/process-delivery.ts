@@ -171,19 +171,7 @@ export async function processDelivery(
     if (applied === ALREADY_PROCESSED) return "done";
     result = applied;
   } catch (error) {
-    const retry = attempt < MAX_PROCESSING_ATTEMPTS;
-    console.error(
-      JSON.stringify({
-        level: retry ? "warn" : "error",
-        event: "webhook_processing_failed",
-        integration_id: job.integrationId,
-        delivery: job.deliveryRowId,
-        request_id: job.requestId,
-        attempt,
-        ...errorFields(describeError(error)),
-      }),
-    );
-    if (retry) return "retry";
+    if (logFailure("webhook_processing_failed", job, attempt, error)) return "retry";
     result = { outcome: "failed", reason: "Processing failed on our side; a redelivery retries it." };
   }
   try {
@@ -196,19 +184,7 @@ export async function processDelivery(
   } catch (error) {
     // The outcome could not be written (database gone): offered again, the command replays its
     // answer; after the last attempt the cron hands the still-waiting delivery over again.
-    const retry = attempt < MAX_PROCESSING_ATTEMPTS;
-    console.error(
-      JSON.stringify({
-        level: retry ? "warn" : "error",
-        event: "webhook_outcome_not_recorded",
-        integration_id: job.integrationId,
-        delivery: job.deliveryRowId,
-        request_id: job.requestId,
-        attempt,
-        ...errorFields(describeError(error)),
-      }),
-    );
-    return retry ? "retry" : "done";
+    return logFailure("webhook_outcome_not_recorded", job, attempt, error) ? "retry" : "done";
   }
   // The events CI's report caused go out now rather than at the next tick.
   if (result.queuedWebhooks) {
@@ -218,6 +194,23 @@ export async function processDelivery(
     }).catch(() => undefined);
   }
   return "done";
+}
+
+/** Logs a failure on our side (ids only); true when attempts remain and the queue should retry. */
+function logFailure(event: string, job: DeliveryJob, attempt: number, error: unknown): boolean {
+  const retry = attempt < MAX_PROCESSING_ATTEMPTS;
+  console.error(
+    JSON.stringify({
+      level: retry ? "warn" : "error",
+      event,
+      integration_id: job.integrationId,
+      delivery: job.deliveryRowId,
+      request_id: job.requestId,
+      attempt,
+      ...errorFields(describeError(error)),
+    }),
+  );
+  return retry;
 }
 
 /** The queue's consumer: each message one delivery, all on one database handle for the batch. */
