@@ -5,7 +5,7 @@ import {
   type StatementResult,
   type TypeParsers,
 } from "./pipelined-statements";
-import { runAfterCheck, type StatementQueue } from "./statement-queue";
+import { StatementsAhead } from "./statement-queue";
 import { toPostgresText } from "./statement-values";
 
 interface QueryConfig {
@@ -43,31 +43,15 @@ const NEON_FETCH_ENDPOINT = neonConfig.fetchEndpoint;
  * server refuses any statement every statement of the request rejects with that error — except that
  * statements with a check are asked again on their own first, so their verdict is never lost.
  */
-export class HttpTransactionClient implements StatementQueue {
-  private ahead: PipelinedStatement[] = [];
+export class HttpTransactionClient extends StatementsAhead {
   private readonly sql;
   private readonly endpoint: string | undefined;
-  private readonly prefix: HttpTransactionConfig["prefix"];
 
   constructor(config: HttpTransactionConfig) {
+    super();
     this.sql = neon<boolean, true>(config.url, { fullResults: true });
     this.endpoint = config.endpoint;
     this.prefix = config.prefix;
-  }
-
-  sendAhead(text: string, values: readonly unknown[], check?: (result: StatementResult) => void) {
-    return new Promise<StatementResult>((resolve, reject) => {
-      this.ahead.push({ text, values, resolve, reject, check });
-    });
-  }
-
-  async flush(): Promise<void> {
-    if (this.ahead.length === 0) return;
-    await this.send(this.take([]));
-  }
-
-  afterCheck<T>(check: Promise<unknown>, work: () => Promise<T>): Promise<T> {
-    return runAfterCheck(check, work, () => this.flush());
   }
 
   query<Row = Record<string, unknown>>(
@@ -85,15 +69,7 @@ export class HttpTransactionClient implements StatementQueue {
     }) as Promise<StatementResult<Row>>;
   }
 
-  private take(last: PipelinedStatement[]): PipelinedStatement[] {
-    // Nobody reads the prefix's answers; if it fails, the transaction fails and everything rejects.
-    const prefix = this.prefix.map(({ text, values }) => ({ text, values, resolve() {}, reject() {} }));
-    const batch = [...prefix, ...this.ahead, ...last];
-    this.ahead = [];
-    return batch;
-  }
-
-  private async send(batch: PipelinedStatement[]): Promise<void> {
+  protected async send(batch: PipelinedStatement[]): Promise<void> {
     let results: FullQueryResults<boolean>[];
     try {
       const queries = batch.map((statement) =>

@@ -5,7 +5,7 @@ import {
   type StatementResult,
   type TypeParsers,
 } from "./pipelined-statements";
-import { runAfterCheck, type StatementQueue } from "./statement-queue";
+import { StatementsAhead } from "./statement-queue";
 
 interface QueryConfig {
   text: string;
@@ -23,13 +23,12 @@ const ANSWERED_LOCALLY: StatementResult = { command: "", rowCount: null, rows: [
  * with its settings instead, so each query is a whole transaction in one round trip. Everything else
  * passes straight to the driver's client.
  */
-export class PipeliningClient implements StatementQueue {
-  private ahead: PipelinedStatement[] = [];
-  /** Statements that open every message (see `prefixEveryMessage`). */
-  private prefix: readonly { text: string; values: readonly unknown[] }[] = [];
+export class PipeliningClient extends StatementsAhead {
   private deferNextStatement = false;
 
-  constructor(private readonly client: PoolClient) {}
+  constructor(private readonly client: PoolClient) {
+    super();
+  }
 
   /**
    * Every message sent from now on starts with these statements. Outside an explicit transaction
@@ -45,31 +44,6 @@ export class PipeliningClient implements StatementQueue {
     this.deferNextStatement = true;
   }
 
-  /**
-   * Queues a statement to go with the next one sent. Its promise settles when the batch's answers
-   * arrive; a `check` that throws withholds every later statement's answer.
-   */
-  sendAhead(text: string, values: readonly unknown[], check?: (result: StatementResult) => void) {
-    return new Promise<StatementResult>((resolve, reject) => {
-      this.ahead.push({ text, values, resolve, reject, check });
-    });
-  }
-
-  /** Sends whatever waits ahead on its own (when the work made no query of its own). */
-  async flush(): Promise<void> {
-    if (this.ahead.length === 0) return;
-    await this.send(this.take([]));
-  }
-
-  /**
-   * Runs `work` while `check` (a statement sent ahead) is in flight. The check's failure wins over
-   * whatever the work answered or threw: work that made no query of its own, or failed before one,
-   * still has the check sent and answered before anything it says is believed.
-   */
-  afterCheck<T>(check: Promise<unknown>, work: () => Promise<T>): Promise<T> {
-    return runAfterCheck(check, work, () => this.flush());
-  }
-
   query<Row = Record<string, unknown>>(
     config: QueryConfig | string,
     values?: readonly unknown[],
@@ -83,10 +57,10 @@ export class PipeliningClient implements StatementQueue {
     if (this.deferNextStatement) {
       this.deferNextStatement = false;
       // Its failure still surfaces: Postgres then skips the statements sent with it, and they reject.
-      this.ahead.push({ text: query.text, values: params, resolve: () => {}, reject: () => {} });
+      void this.sendAhead(query.text, params).catch(() => undefined);
       return Promise.resolve(ANSWERED_LOCALLY);
     }
-    if (this.ahead.length === 0 && this.prefix.length === 0) {
+    if (this.nothingAhead) {
       return this.client.query(query as never, params as never) as unknown as Promise<StatementResult>;
     }
     return new Promise<StatementResult>((resolve, reject) => {
@@ -98,15 +72,7 @@ export class PipeliningClient implements StatementQueue {
     });
   }
 
-  private take(last: PipelinedStatement[]): PipelinedStatement[] {
-    // Nobody reads the prefix's answers; if it fails, Postgres skips the rest and they reject.
-    const prefix = this.prefix.map(({ text, values }) => ({ text, values, resolve() {}, reject() {} }));
-    const batch = [...prefix, ...this.ahead, ...last];
-    this.ahead = [];
-    return batch;
-  }
-
-  private send(batch: PipelinedStatement[]): Promise<void> {
+  protected send(batch: PipelinedStatement[]): Promise<void> {
     const settled = Promise.all(
       batch.map(
         (statement) =>

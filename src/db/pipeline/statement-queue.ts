@@ -1,4 +1,4 @@
-import type { StatementResult } from "./pipelined-statements";
+import type { PipelinedStatement, StatementResult } from "./pipelined-statements";
 
 /**
  * What a scope's work may do besides querying through drizzle: queue statements to travel with its
@@ -41,4 +41,55 @@ export async function runAfterCheck<T>(
   await check;
   if ("error" in outcome) throw outcome.error;
   return outcome.value;
+}
+
+/**
+ * What both transports share: statements queued to travel with the next one sent, behind the
+ * statements that open every message (a read's settings). Each transport says how a batch is sent.
+ */
+export abstract class StatementsAhead implements StatementQueue {
+  private ahead: PipelinedStatement[] = [];
+  /** Statements that open every message; nobody reads their answers. */
+  protected prefix: readonly { text: string; values: readonly unknown[] }[] = [];
+
+  /**
+   * Queues a statement to go with the next one sent. Its promise settles when the batch's answers
+   * arrive; a `check` that throws withholds every later statement's answer.
+   */
+  sendAhead(text: string, values: readonly unknown[], check?: (result: StatementResult) => void) {
+    return new Promise<StatementResult>((resolve, reject) => {
+      this.ahead.push({ text, values, resolve, reject, check });
+    });
+  }
+
+  /** Sends whatever waits ahead on its own (when the work made no query of its own). */
+  async flush(): Promise<void> {
+    if (this.ahead.length === 0) return;
+    await this.send(this.take([]));
+  }
+
+  /**
+   * Runs `work` while `check` (a statement sent ahead) is in flight. The check's failure wins over
+   * whatever the work answered or threw: work that made no query of its own, or failed before one,
+   * still has the check sent and answered before anything it says is believed.
+   */
+  afterCheck<T>(check: Promise<unknown>, work: () => Promise<T>): Promise<T> {
+    return runAfterCheck(check, work, () => this.flush());
+  }
+
+  /** True when the next statement would travel alone: nothing waits ahead and nothing opens it. */
+  protected get nothingAhead(): boolean {
+    return this.ahead.length === 0 && this.prefix.length === 0;
+  }
+
+  /** The next batch: the prefix, whatever waits ahead, then `last`. */
+  protected take(last: PipelinedStatement[]): PipelinedStatement[] {
+    // If the prefix fails, the server skips the rest and they reject with its error.
+    const prefix = this.prefix.map(({ text, values }) => ({ text, values, resolve() {}, reject() {} }));
+    const batch = [...prefix, ...this.ahead, ...last];
+    this.ahead = [];
+    return batch;
+  }
+
+  protected abstract send(batch: PipelinedStatement[]): Promise<void>;
 }
