@@ -174,6 +174,17 @@ const MEASUREMENTS: BenchMeasurement<BenchContext>[] = [
   },
 ];
 
+/**
+ * BENCH_ONLY picks measurements by a part of their name (comma-separated, any case), e.g.
+ * `BENCH_ONLY=latency,decisions` while working on one path; the reads always run, since the
+ * targets are ratios against the bare Worker's reads of the same run.
+ */
+function selected(measurement: BenchMeasurement<BenchContext>): boolean {
+  const only = process.env.BENCH_ONLY?.toLowerCase().split(",").filter(Boolean);
+  if (!only?.length || measurement.name === PROJECT_LATENCY) return true;
+  return only.some((part) => measurement.name.toLowerCase().includes(part.trim()));
+}
+
 const hardStop = setTimeout(() => {
   console.error(`bench: still running after ${RUN_LIMIT_MS / 60_000} minutes; giving up`);
   process.exit(1);
@@ -206,7 +217,7 @@ try {
       { name: "bare", url: `${env.bareUrl}/bare/tenants/${agency.tenantId}/projects/${agency.projectId}` },
     ],
   };
-  for (const measurement of MEASUREMENTS) {
+  for (const measurement of MEASUREMENTS.filter(selected)) {
     console.log(`bench: ${measurement.name}…`);
     try {
       rows.push(...(await measurement.run(context)));

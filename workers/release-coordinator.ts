@@ -2,49 +2,96 @@ import { DurableObject } from "cloudflare:workers";
 import { DatabaseHandle } from "../src/db/client";
 import { runtimeConfig } from "../src/env";
 import type { ReleaseCommand, ReleaseCommandOutcome } from "../src/releases/command";
-import { executeReleaseCommand } from "../src/releases/execute-command";
+import { executeReleaseCommands } from "../src/releases/execute-command";
 
 /** A connection no command has used for this long is closed; the next command opens another. */
 const IDLE_CONNECTION_MS = 10_000;
+/**
+ * At most this many waiting commands share one transaction. Each runs in a savepoint, and Postgres
+ * keeps the first 64 subtransactions of a transaction in shared memory; past that every snapshot
+ * of every session gets slower.
+ */
+const MAX_COMMANDS_PER_TRANSACTION = 32;
+
+interface WaitingCommand {
+  command: ReleaseCommand;
+  resolve(outcome: ReleaseCommandOutcome): void;
+  reject(error: unknown): void;
+}
 
 /**
- * One per release: the single serial writer for its state. A Durable Object
- * lets calls interleave while one awaits Postgres, so commands wait in an
- * explicit queue and run one at a time. Nothing is kept in storage: each
- * command commits in Postgres before it answers, so an eviction or reset
- * loses no accepted decision, and the Idempotency-Key stops a retried one
- * from applying twice. No personal data ever lives here.
+ * One per release: the single serial writer for its state. A Durable Object lets calls interleave
+ * while one awaits Postgres, so commands wait in an explicit queue and are applied in arrival order,
+ * never two transactions at once. The commands that arrived while one transaction ran are applied
+ * together in the next (group commit): one row lock, one BEGIN and one COMMIT for all of them, each
+ * command in its own savepoint with its own outcome (executeReleaseCommands). Nothing is kept in
+ * storage: every command is answered only after its transaction committed in Postgres, so an
+ * eviction or reset loses no accepted decision, and the Idempotency-Key stops a retried one from
+ * applying twice. No personal data ever lives here.
  *
- * The object keeps its Postgres connection between commands (a Durable Object, unlike a stateless
- * Worker, may use an I/O object across the requests it serves): a burst of decisions pays the
- * connection start-up once, not per command. A connection that fails is dropped by the handle and
- * the next command opens a new one; an idle one is closed after IDLE_CONNECTION_MS.
+ * The object keeps its Postgres connection between transactions (a Durable Object, unlike a
+ * stateless Worker, may use an I/O object across the requests it serves): a burst of decisions pays
+ * the connection start-up once, not per command. A connection that fails is dropped by the handle
+ * and the next transaction opens a new one; an idle one is closed after IDLE_CONNECTION_MS.
  */
 export class ReleaseCoordinator extends DurableObject<Env> {
-  private tail: Promise<unknown> = Promise.resolve();
-  private queued = 0;
+  private readonly waiting: WaitingCommand[] = [];
+  /** Commands in the transaction being applied. */
+  private applying = 0;
+  private draining = false;
   private database: DatabaseHandle | undefined;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
-  async execute(command: ReleaseCommand): Promise<ReleaseCommandOutcome> {
-    const run = this.tail.then(() => this.apply(command));
-    this.queued++;
-    this.tail = run.catch(() => undefined).finally(() => this.queued--);
-    return run;
+  execute(command: ReleaseCommand): Promise<ReleaseCommandOutcome> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ command, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
   }
 
-  /** How many commands are waiting or running; for tests and diagnostics. */
+  /** How many commands are waiting or being applied; for tests and diagnostics. */
   async queueLength(): Promise<number> {
-    return this.queued;
+    return this.waiting.length + this.applying;
   }
 
-  private async apply(command: ReleaseCommand): Promise<ReleaseCommandOutcome> {
+  private async drain(): Promise<void> {
+    this.draining = true;
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
     try {
-      return await executeReleaseCommand(this.connection(), command);
+      while (this.waiting.length > 0) {
+        const batch = this.nextBatch();
+        this.applying = batch.length;
+        try {
+          const outcomes = await executeReleaseCommands(
+            this.connection(),
+            batch.map(({ command }) => command),
+          );
+          batch.forEach((waiting, index) => waiting.resolve(outcomes[index] as ReleaseCommandOutcome));
+        } catch (error) {
+          for (const waiting of batch) waiting.reject(error);
+        } finally {
+          this.applying = 0;
+        }
+      }
     } finally {
+      this.draining = false;
       this.idleTimer = setTimeout(() => this.closeIdleConnection(), IDLE_CONNECTION_MS);
     }
+  }
+
+  /** The commands waiting at the head of the queue for the same release (always, by the object's name). */
+  private nextBatch(): WaitingCommand[] {
+    const [head] = this.waiting;
+    let count = 0;
+    while (
+      count < MAX_COMMANDS_PER_TRANSACTION &&
+      count < this.waiting.length &&
+      this.waiting[count]?.command.tenantId === head?.command.tenantId &&
+      this.waiting[count]?.command.releaseId === head?.command.releaseId
+    ) {
+      count++;
+    }
+    return this.waiting.splice(0, count);
   }
 
   private connection(): DatabaseHandle {
@@ -56,7 +103,7 @@ export class ReleaseCoordinator extends DurableObject<Env> {
   }
 
   private closeIdleConnection() {
-    if (this.queued > 0) return;
+    if (this.draining) return;
     const database = this.database;
     this.database = undefined;
     void database?.end();

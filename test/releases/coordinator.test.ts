@@ -10,7 +10,7 @@ import {
   coordinatorUnavailable,
   isCoordinatorUnavailability,
 } from "../../src/releases/coordinator-client";
-import { executeReleaseCommand } from "../../src/releases/execute-command";
+import { executeReleaseCommand, executeReleaseCommands } from "../../src/releases/execute-command";
 import type { ReleaseCoordinator } from "../../workers/release-coordinator";
 import { api } from "../support/api";
 import { type SeededAgency, seedAgency } from "../support/harness";
@@ -129,7 +129,7 @@ describe("an unexpected error inside a command", () => {
 });
 
 describe("ReleaseCoordinator", () => {
-  it("queues commands and applies them one at a time, in arrival order", async () => {
+  it("queues commands and applies them in arrival order, one transaction at a time", async () => {
     const releaseId = await createRelease(agency);
     await planAndVerify(agency, releaseId);
     const stub = env.RELEASE_COORDINATOR.get(
@@ -233,5 +233,150 @@ describe("ReleaseCoordinator", () => {
     const halted = events.body.items.find((e: { type: string }) => e.type === "release_halted");
     expect(halted.data.capacity).toBe("owner_as_release_manager");
     expect(halted.actor).toEqual({ kind: "member", member_id: agency.members.owner.id });
+  });
+});
+
+describe("commands waiting together (one transaction, a savepoint each)", () => {
+  async function withDatabase<T>(work: (database: DatabaseHandle) => Promise<T>): Promise<T> {
+    const database = new DatabaseHandle({ url: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY });
+    try {
+      return await work(database);
+    } finally {
+      await database.end();
+    }
+  }
+
+  async function ownerCommand(
+    releaseId: string,
+    operation: ReleaseCommand["operation"],
+  ): Promise<ReleaseCommand> {
+    return {
+      ...(await haltCommand(releaseId, "halt")),
+      principal: { kind: "token", claims: await claimsOf(agency.tokens.owner) },
+      operation,
+    };
+  }
+
+  it("gives each command its own outcome: a refused or failing one undoes only its own writes", async () => {
+    const releaseId = await createRelease(agency);
+    await planAndVerify(agency, releaseId);
+    const engineer = {
+      ...(await haltCommand(releaseId, "resume")),
+      principal: { kind: "token" as const, claims: await claimsOf(agency.tokens.engineer) },
+    };
+    const commands = [
+      await haltCommand(releaseId, "halt"),
+      await haltCommand(releaseId, "halt"), // already halted: refused by the rules
+      engineer, // not the release manager: 403
+      // Postgres refuses its statement (not a uuid), which aborts the transaction up to the savepoint.
+      // The route validates ids, so only a command sent straight to the object can carry one.
+      await ownerCommand(releaseId, {
+        name: "update_checklist_item",
+        input: { item_id: "not-a-uuid", status: "done" },
+      }),
+      await haltCommand(releaseId, "resume"),
+      await ownerCommand(releaseId, { name: "patch", input: { title: "Renamed in the same transaction" } }),
+    ];
+    const outcomes = await withDatabase((database) => executeReleaseCommands(database, commands));
+    expect(outcomes.map((o) => (o.ok ? o.status : o.problem.code))).toEqual([
+      200,
+      "conflict",
+      "forbidden",
+      "bad_request",
+      200,
+      200,
+    ]);
+    // Each answer shows the release as its own command left it.
+    const bodies = outcomes.map((o) => (o.ok ? (o.body as { status: string; row_version: number }) : null));
+    expect(bodies[0]?.status).toBe("halted");
+    expect(bodies[4]?.status).toBe("active");
+    expect(bodies[4]?.row_version).toBe((bodies[0]?.row_version ?? 0) + 1);
+    expect(bodies[5]?.row_version).toBe((bodies[4]?.row_version ?? 0) + 1);
+
+    const release = await api(`/v1/releases/${releaseId}`, { token: agency.tokens.viewer });
+    expect(release.body).toMatchObject({ status: "active", title: "Renamed in the same transaction" });
+    const decisions = (await eventTypes(releaseId)).filter(
+      (t) => t === "release_halted" || t === "release_resumed",
+    );
+    expect(decisions).toEqual(["release_halted", "release_resumed"]);
+  });
+
+  it("a token that is no longer valid is refused with 401 while the others apply", async () => {
+    const releaseId = await createRelease(agency);
+    await planAndVerify(agency, releaseId);
+    const halt = await haltCommand(releaseId, "halt");
+    const revoked: ReleaseCommand = {
+      ...halt,
+      principal: {
+        kind: "token",
+        claims: { ...(await claimsOf(agency.tokens.release_manager)), tokenId: crypto.randomUUID() },
+      },
+    };
+    // First in the transaction, its check travels with the release's locking read and withholds it.
+    const outcomes = await withDatabase((database) =>
+      executeReleaseCommands(database, [revoked, halt, { ...revoked, requestId: crypto.randomUUID() }]),
+    );
+    expect(outcomes.map((o) => (o.ok ? o.status : o.problem.code))).toEqual([
+      "unauthorized",
+      200,
+      "unauthorized",
+    ]);
+    expect((await eventTypes(releaseId)).filter((t) => t === "release_halted")).toHaveLength(1);
+  });
+
+  it("the same Idempotency-Key twice in one transaction applies once and answers the second as a replay", async () => {
+    const releaseId = await createRelease(agency);
+    await planAndVerify(agency, releaseId);
+    const idempotency = { key: crypto.randomUUID(), fingerprint: "same-request" };
+    const halt = { ...(await haltCommand(releaseId, "halt")), idempotency };
+    const outcomes = await withDatabase((database) =>
+      executeReleaseCommands(database, [halt, { ...halt, requestId: crypto.randomUUID() }]),
+    );
+    expect(outcomes).toMatchObject([
+      { ok: true, replayed: false },
+      { ok: true, replayed: true },
+    ]);
+    const [first, second] = outcomes as { body: unknown }[];
+    expect(second?.body).toEqual(first?.body);
+    expect((await eventTypes(releaseId)).filter((t) => t === "release_halted")).toHaveLength(1);
+  });
+
+  it("answers every command of the transaction with 503 when Postgres cannot be reached", async () => {
+    const releaseId = await createRelease(agency);
+    const unreachable = new DatabaseHandle({ url: env.DATABASE_URL, wsProxy: "127.0.0.1:9" });
+    const outcomes = await executeReleaseCommands(unreachable, [
+      await haltCommand(releaseId, "halt"),
+      await haltCommand(releaseId, "resume"),
+    ]);
+    expect(outcomes.map((o) => (o.ok ? o.status : o.problem.code))).toEqual([
+      "database_unavailable",
+      "database_unavailable",
+    ]);
+  });
+
+  it("the object applies the commands that waited while one ran in one transaction, in arrival order", async () => {
+    const releaseId = await createRelease(agency);
+    await planAndVerify(agency, releaseId);
+    const stub = env.RELEASE_COORDINATOR.get(
+      env.RELEASE_COORDINATOR.idFromName(coordinatorName(agency.tenantId, releaseId)),
+    );
+    const kinds = ["halt", "resume", "halt", "resume", "halt"] as const;
+    const commands = await Promise.all(kinds.map((kind) => haltCommand(releaseId, kind)));
+    const outcomes = await runInDurableObject(stub, (instance: ReleaseCoordinator) =>
+      Promise.all(commands.map((command) => instance.execute(command))),
+    );
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, true, true, true]);
+    const versions = outcomes.map((o) => (o.ok ? o.rowVersion : null));
+    expect(versions).toEqual([...versions].sort((a, b) => (a ?? 0) - (b ?? 0)));
+    const decisions = (await eventTypes(releaseId)).filter(
+      (t) => t === "release_halted" || t === "release_resumed",
+    );
+    expect(decisions).toEqual([
+      "release_halted",
+      "release_resumed",
+      "release_halted",
+      "release_resumed",
+      "release_halted",
+    ]);
   });
 });

@@ -29,6 +29,8 @@ export interface PipelinedStatement {
    * credential decides whether the query sent with it is ever seen.
    */
   check?: ((result: StatementResult) => void) | undefined;
+  /** Sent only with another statement, never alone (see StatementsAhead.sendWithNext). */
+  onlyWithOthers?: boolean | undefined;
 }
 
 interface ProtocolField {

@@ -15,6 +15,11 @@ export interface StatementQueue {
     values: readonly unknown[],
     check?: (result: StatementResult) => void,
   ): Promise<StatementResult>;
+  /**
+   * Queues a statement that only leaves with another one, never alone; the function returned takes
+   * it back if it has not left, and says whether it had.
+   */
+  sendWithNext(text: string, values: readonly unknown[]): () => boolean;
   /** Sends whatever waits ahead on its own (when the work made no query of its own). */
   flush(): Promise<void>;
   /**
@@ -62,9 +67,32 @@ export abstract class StatementsAhead implements StatementQueue {
     });
   }
 
+  /**
+   * Queues a statement that only leaves with another one (a flush of it alone sends nothing), such
+   * as a savepoint for work that may send nothing. The function returned takes it back if it has
+   * not left, and says whether it had.
+   */
+  sendWithNext(text: string, values: readonly unknown[]): () => boolean {
+    const statement: PipelinedStatement = {
+      text,
+      values,
+      onlyWithOthers: true,
+      // Nobody reads its answer; its failure rejects the statements sent after it.
+      resolve() {},
+      reject() {},
+    };
+    this.ahead.push(statement);
+    return () => {
+      const index = this.ahead.indexOf(statement);
+      if (index === -1) return true;
+      this.ahead.splice(index, 1);
+      return false;
+    };
+  }
+
   /** Sends whatever waits ahead on its own (when the work made no query of its own). */
   async flush(): Promise<void> {
-    if (this.ahead.length === 0) return;
+    if (this.ahead.every((statement) => statement.onlyWithOthers)) return;
     await this.send(this.take([]));
   }
 
