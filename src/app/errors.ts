@@ -36,6 +36,10 @@ function postgresErrorOf(error: unknown): PostgresError | undefined {
 /** Maps anything thrown while serving a request to an ApiError; unknown errors become 500. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  // A check on a statement sent ahead (a stale release version, a revoked token) rejects the query
+  // sent with it, which drizzle wraps; the check's own problem is the answer.
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  if (cause instanceof ApiError) return cause;
   if (error instanceof ConfigurationError) {
     return new ApiError("misconfigured", `The service is not configured: ${error.problems.join("; ")}.`);
   }

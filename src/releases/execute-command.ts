@@ -107,12 +107,14 @@ class CommandBatch {
           now,
           requestId: command.requestId,
           policy: state.policy,
+          announcements: [],
         };
         const result = await runOperation(ctx, command.operation);
-        counts.queuedMessages = ctx.queuedMessages ?? 0;
-        counts.queuedWebhooks = ctx.queuedWebhooks ?? 0;
+        // The writes sent ahead travel with this read, and it sees them.
         fresh = await loadReleaseState(this.tx, this.tenantId, this.releaseId);
         if (!fresh) throw notFound("The release");
+        counts.queuedMessages = ctx.queuedMessages ?? 0;
+        for (const queued of await Promise.all(ctx.announcements)) counts.queuedWebhooks += queued;
         return { status: 200, body: { ...presentRelease(fresh, now), result: result ?? null } };
       });
       settled = { ok: true, ...stored, counts };

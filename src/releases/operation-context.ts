@@ -13,8 +13,8 @@ import type { ReleaseState } from "./release-state";
 
 export interface OperationContext {
   tx: Tx;
-  /** The transaction's pipeline, when it has one: statements whose answer can wait travel ahead. */
-  statements?: StatementQueue;
+  /** The transaction's pipeline: statements whose answer can wait travel ahead of the next query. */
+  statements: StatementQueue;
   tenantId: string;
   actor: Actor;
   state: ReleaseState;
@@ -23,8 +23,12 @@ export interface OperationContext {
   policy: LifecyclePolicy;
   /** Stakeholder messages this command queued; the caller kicks the outbox when there are any. */
   queuedMessages?: number;
-  /** Deliveries to the agency's webhook endpoints this command queued; the caller kicks them too. */
-  queuedWebhooks?: number;
+  /**
+   * How many deliveries to the agency's webhook endpoints each batch of release events queued,
+   * answered once the statements sent ahead have travelled; the caller kicks them too. Shared by
+   * contexts spread from this one (the policy's automatic rollback).
+   */
+  announcements: Promise<number>[];
 }
 
 export function actorRefOf(actor: Actor): ActorRef {
@@ -36,14 +40,17 @@ export function memberIdOf(actor: Actor): string | null {
 }
 
 /**
- * Writes the release row with a compare-and-set on its version: even a writer
- * that skipped the Durable Object cannot apply a change based on a stale read.
+ * Writes the release row with a compare-and-set on its version: even a writer that skipped the
+ * Durable Object cannot apply a change based on a stale read. The update travels ahead with the
+ * command's next query (at the latest, the read of the state it answers with): inside the object
+ * the row is locked, so the version it sets is known here, and an update that matched no row
+ * withholds every later answer with a 409.
  */
 export async function writeRelease(
   ctx: OperationContext,
   changes: Partial<typeof releases.$inferInsert>,
 ): Promise<number> {
-  const [row] = await ctx.tx
+  const { sql: text, params } = ctx.tx
     .update(releases)
     .set({ ...changes, rowVersion: sql`${releases.rowVersion} + 1`, updatedAt: ctx.now })
     .where(
@@ -53,15 +60,21 @@ export async function writeRelease(
         eq(releases.rowVersion, ctx.state.row_version),
       ),
     )
-    .returning({ rowVersion: releases.rowVersion });
-  if (!row) {
-    throw new ApiError(
-      "conflict",
-      "The release changed while this request was being applied; read it again and retry.",
-    );
-  }
-  ctx.state = { ...ctx.state, row_version: row.rowVersion };
-  return row.rowVersion;
+    .toSQL();
+  ctx.statements
+    .sendAhead(text, params, ({ rowCount }) => {
+      if (rowCount !== 1) {
+        throw new ApiError(
+          "conflict",
+          "The release changed while this request was being applied; read it again and retry.",
+        );
+      }
+    })
+    // The statement sent with it rejects with the same error, and that is what the command sees.
+    .catch(() => undefined);
+  const rowVersion = ctx.state.row_version + 1;
+  ctx.state = { ...ctx.state, row_version: rowVersion };
+  return rowVersion;
 }
 
 export interface AuditEntry {
@@ -83,28 +96,32 @@ export async function recordEvent(
 }
 
 /**
- * Appends several entries in one statement (one round trip); their sequence
- * numbers follow the order given, so the trail replays in the order decided.
+ * Appends several entries in one statement, sent ahead with the command's next query; their
+ * sequence numbers follow the order given, so the trail replays in the order decided.
  */
 export async function recordEvents(ctx: OperationContext, entries: readonly AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  const announced = announceEvents(ctx, entries);
-  await ctx.tx.insert(releaseEvents).values(
-    entries.map((entry) => ({
-      id: uuidv7(ctx.now.getTime()),
-      tenantId: ctx.tenantId,
-      releaseId: ctx.state.id,
-      attempt: entry.attempt ?? ctx.state.attempt,
-      type: entry.type,
-      actor: actorRefOf(ctx.actor),
-      data: entry.data ?? {},
-      before: entry.before ?? null,
-      after: entry.after ?? null,
-      requestId: ctx.requestId,
-      createdAt: ctx.now,
-    })),
-  );
-  ctx.queuedWebhooks = (ctx.queuedWebhooks ?? 0) + (await announced);
+  ctx.announcements.push(announceEvents(ctx, entries));
+  const { sql: text, params } = ctx.tx
+    .insert(releaseEvents)
+    .values(
+      entries.map((entry) => ({
+        id: uuidv7(ctx.now.getTime()),
+        tenantId: ctx.tenantId,
+        releaseId: ctx.state.id,
+        attempt: entry.attempt ?? ctx.state.attempt,
+        type: entry.type,
+        actor: actorRefOf(ctx.actor),
+        data: entry.data ?? {},
+        before: entry.before ?? null,
+        after: entry.after ?? null,
+        requestId: ctx.requestId,
+        createdAt: ctx.now,
+      })),
+    )
+    .toSQL();
+  // Its failure rejects the query sent with it, which is what the command sees.
+  ctx.statements.sendAhead(text, params).catch(() => undefined);
 }
 
 const dialect = new PgDialect();
@@ -112,8 +129,8 @@ const dialect = new PgDialect();
 /**
  * The same entries as release events for the agency's webhook endpoints (Slack, Teams, its own
  * tools), queued in this transaction: what is audited is announced, exactly when it commits. The
- * release is described as the entries leave it. With a pipeline the statement travels ahead of the
- * audit insert, in its message; resolves to how many deliveries it queued.
+ * release is described as the entries leave it. The statement travels ahead of the audit insert,
+ * in its message; resolves to how many deliveries it queued.
  */
 function announceEvents(ctx: OperationContext, entries: readonly AuditEntry[]): Promise<number> {
   const last = entries.at(-1)?.after as { stage?: Stage; status?: Status; attempt?: number } | undefined;
@@ -125,15 +142,9 @@ function announceEvents(ctx: OperationContext, entries: readonly AuditEntry[]): 
   });
   const statement = queueReleaseEventsStatement(ctx.tenantId, release, entries, ctx.now);
   if (!statement) return Promise.resolve(0);
-  let queued: Promise<{ rows: unknown[] }>;
-  if (ctx.statements) {
-    const { sql: text, params } = dialect.sqlToQuery(statement);
-    queued = ctx.statements.sendAhead(text, params);
-  } else {
-    queued = ctx.tx.execute(statement);
-  }
-  const count = queued.then(({ rows }) => rows.length);
-  // Its failure also fails the audit insert sent after it, which is what the caller sees first and
+  const { sql: text, params } = dialect.sqlToQuery(statement);
+  const count = ctx.statements.sendAhead(text, params).then(({ rows }) => rows.length);
+  // Its failure also fails the statements sent after it, which is what the command sees first and
   // throws; nobody then awaits this, and an unheard rejection must not escape.
   count.catch(() => undefined);
   return count;

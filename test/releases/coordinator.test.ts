@@ -1,8 +1,9 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { describeError, logUnexpected } from "../../src/app/errors";
+import { describeError, logUnexpected, toApiError } from "../../src/app/errors";
 import { DatabaseHandle } from "../../src/db/client";
+import { inTenantScope } from "../../src/db/scope";
 import type { ReleaseCommand } from "../../src/releases/command";
 import {
   commandFailure,
@@ -11,6 +12,8 @@ import {
   isCoordinatorUnavailability,
 } from "../../src/releases/coordinator-client";
 import { executeReleaseCommand, executeReleaseCommands } from "../../src/releases/execute-command";
+import { writeRelease } from "../../src/releases/operation-context";
+import { loadReleaseState } from "../../src/releases/release-state";
 import type { ReleaseCoordinator } from "../../workers/release-coordinator";
 import { api } from "../support/api";
 import { type SeededAgency, seedAgency } from "../support/harness";
@@ -213,6 +216,39 @@ describe("ReleaseCoordinator", () => {
       await database.end();
     }
     expect((await eventTypes(releaseId)).filter((t) => t === "release_halted")).toHaveLength(1);
+  });
+
+  it("a release write sent ahead on a stale version withholds what was sent with it and answers 409", async () => {
+    const releaseId = await createRelease(agency);
+    const database = new DatabaseHandle({ url: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY });
+    try {
+      const failure = await inTenantScope(database, agency.tenantId, async (tx, statements) => {
+        const state = await loadReleaseState(tx, agency.tenantId, releaseId);
+        if (!state) throw new Error("no release");
+        const stale = { ...state, row_version: state.row_version - 1 };
+        const ctx = {
+          tx,
+          statements,
+          tenantId: agency.tenantId,
+          actor: { kind: "system" as const, name: "scheduler" as const },
+          state: stale,
+          now: new Date(),
+          requestId: crypto.randomUUID(),
+          policy: state.policy,
+          announcements: [],
+        };
+        await writeRelease(ctx, { title: "Written from a stale read" });
+        return loadReleaseState(tx, agency.tenantId, releaseId).then(
+          () => null,
+          (error: unknown) => error,
+        );
+      });
+      expect(toApiError(failure)).toMatchObject({ status: 409, code: "conflict" });
+    } finally {
+      await database.end();
+    }
+    const release = await api(`/v1/releases/${releaseId}`, { token: agency.tokens.viewer });
+    expect(release.body.title).not.toBe("Written from a stale read");
   });
 
   it("only the release manager (or an owner acting as one) decides; engineers and viewers get 403", async () => {

@@ -138,7 +138,6 @@ async function autoRollback(
   });
   ctx.state = policyCtx.state;
   ctx.queuedMessages = policyCtx.queuedMessages;
-  ctx.queuedWebhooks = policyCtx.queuedWebhooks;
   return {
     rule: failed.rule,
     capacity: failed.capacity,
