@@ -66,7 +66,9 @@ export class ReleaseCoordinator extends DurableObject<Env> {
             this.connection(),
             batch.map(({ command }) => command),
           );
-          batch.forEach((waiting, index) => waiting.resolve(outcomes[index] as ReleaseCommandOutcome));
+          for (const [index, waiting] of batch.entries()) {
+            waiting.resolve(outcomes[index] as ReleaseCommandOutcome);
+          }
         } catch (error) {
           for (const waiting of batch) waiting.reject(error);
         } finally {
