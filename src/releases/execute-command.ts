@@ -71,6 +71,8 @@ interface QueuedCounts {
 class CommandBatch {
   /** The release as the last applied command left it (locked); undefined until first needed. */
   private state: Promise<ReleaseState | undefined> | undefined;
+  /** The last command's clock time; each later one is at least a millisecond after it. */
+  private lastClock = 0;
   /** Each member token's liveness and role, asked once per transaction however many commands it sent. */
   private readonly tokenChecks = new Map<string, Promise<{ role: Role }>>();
 
@@ -82,8 +84,13 @@ class CommandBatch {
   ) {}
 
   async apply(command: ReleaseCommand, clock: Date): Promise<ReleaseCommandOutcome> {
+    // Commands one round trip apart can read the same millisecond (the Workers clock moves on I/O),
+    // and facts recorded at equal times (test results, sign-offs) would then order by chance.
+    this.lastClock = Math.max(clock.getTime(), this.lastClock + 1);
     const now =
-      command.principal.kind === "system" && command.scheduledAt ? new Date(command.scheduledAt) : clock;
+      command.principal.kind === "system" && command.scheduledAt
+        ? new Date(command.scheduledAt)
+        : new Date(this.lastClock);
     const takeBackSavepoint = this.pipeline.sendWithNext(`savepoint ${SAVEPOINT}`, []);
     const lockedBefore = this.state !== undefined;
     const actorChecked = this.checkActor(command);

@@ -44,7 +44,8 @@ export function memberIdOf(actor: Actor): string | null {
  * Durable Object cannot apply a change based on a stale read. The update travels ahead with the
  * command's next query (at the latest, the read of the state it answers with): inside the object
  * the row is locked, so the version it sets is known here, and an update that matched no row
- * withholds every later answer with a 409.
+ * withholds every later answer with a 409. Postgres still runs what was sent after it, so the 409
+ * must end the command: its savepoint (or transaction) is rolled back, never committed.
  */
 export async function writeRelease(
   ctx: OperationContext,

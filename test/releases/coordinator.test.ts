@@ -415,4 +415,26 @@ describe("commands waiting together (one transaction, a savepoint each)", () => 
       "release_halted",
     ]);
   });
+
+  it("gives the commands of one transaction strictly increasing times, even when the clock stands still", async () => {
+    const releaseId = await createRelease(agency);
+    await planAndVerify(agency, releaseId);
+    // The Workers clock moves only on I/O: commands one round trip apart may read the same millisecond.
+    const stoppedClock = () => new Date("2026-12-04T01:00:00.000Z");
+    const kinds = ["halt", "resume", "halt"] as const;
+    const commands = await Promise.all(kinds.map((kind) => haltCommand(releaseId, kind)));
+    const outcomes = await withDatabase((database) =>
+      executeReleaseCommands(database, commands, stoppedClock),
+    );
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, true]);
+    const res = await api(`/v1/releases/${releaseId}/events?limit=200`, { token: agency.tokens.viewer });
+    const times = res.body.items
+      .filter((e: { type: string }) => e.type === "release_halted" || e.type === "release_resumed")
+      .map((e: { created_at: string }) => e.created_at);
+    expect(times).toEqual([
+      "2026-12-04T01:00:00.000Z",
+      "2026-12-04T01:00:00.001Z",
+      "2026-12-04T01:00:00.002Z",
+    ]);
+  });
 });
