@@ -59,7 +59,8 @@ export class ReleaseCoordinator extends DurableObject<Env> {
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
     try {
       while (this.waiting.length > 0) {
-        const batch = this.nextBatch();
+        // Every command here is for this object's release: its name is the tenant and the release.
+        const batch = this.waiting.splice(0, MAX_COMMANDS_PER_TRANSACTION);
         this.applying = batch.length;
         try {
           const outcomes = await executeReleaseCommands(
@@ -79,21 +80,6 @@ export class ReleaseCoordinator extends DurableObject<Env> {
       this.draining = false;
       this.idleTimer = setTimeout(() => this.closeIdleConnection(), IDLE_CONNECTION_MS);
     }
-  }
-
-  /** The commands waiting at the head of the queue for the same release (always, by the object's name). */
-  private nextBatch(): WaitingCommand[] {
-    const [head] = this.waiting;
-    let count = 0;
-    while (
-      count < MAX_COMMANDS_PER_TRANSACTION &&
-      count < this.waiting.length &&
-      this.waiting[count]?.command.tenantId === head?.command.tenantId &&
-      this.waiting[count]?.command.releaseId === head?.command.releaseId
-    ) {
-      count++;
-    }
-    return this.waiting.splice(0, count);
   }
 
   private connection(): DatabaseHandle {

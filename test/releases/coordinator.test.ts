@@ -16,6 +16,7 @@ import { writeRelease } from "../../src/releases/operation-context";
 import { loadReleaseState } from "../../src/releases/release-state";
 import type { ReleaseCoordinator } from "../../workers/release-coordinator";
 import { api } from "../support/api";
+import { withDatabase } from "../support/database";
 import { type SeededAgency, seedAgency } from "../support/harness";
 import { createRelease, decide, planAndVerify } from "../support/releases";
 
@@ -46,6 +47,11 @@ async function haltCommand(releaseId: string, kind: "halt" | "resume"): Promise<
 async function eventTypes(releaseId: string): Promise<string[]> {
   const res = await api(`/v1/releases/${releaseId}/events?limit=200`, { token: agency.tokens.viewer });
   return res.body.items.map((e: { type: string }) => e.type);
+}
+
+/** The release's halts and resumes, in the order they were recorded. */
+async function haltsAndResumes(releaseId: string): Promise<string[]> {
+  return (await eventTypes(releaseId)).filter((t) => t === "release_halted" || t === "release_resumed");
 }
 
 describe("errors from a coordinator's stub", () => {
@@ -151,9 +157,7 @@ describe("ReleaseCoordinator", () => {
       return settled;
     });
     expect(outcomes.map((o) => o.ok)).toEqual([true, true, true]);
-    const decisions = (await eventTypes(releaseId)).filter(
-      (t) => t === "release_halted" || t === "release_resumed",
-    );
+    const decisions = await haltsAndResumes(releaseId);
     expect(decisions).toEqual(["release_halted", "release_resumed", "release_halted"]);
   });
 
@@ -220,9 +224,8 @@ describe("ReleaseCoordinator", () => {
 
   it("a release write sent ahead on a stale version withholds what was sent with it and answers 409", async () => {
     const releaseId = await createRelease(agency);
-    const database = new DatabaseHandle({ url: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY });
-    try {
-      const failure = await inTenantScope(database, agency.tenantId, async (tx, statements) => {
+    const failure = await withDatabase((database) =>
+      inTenantScope(database, agency.tenantId, async (tx, statements) => {
         const state = await loadReleaseState(tx, agency.tenantId, releaseId);
         if (!state) throw new Error("no release");
         const stale = { ...state, row_version: state.row_version - 1 };
@@ -242,11 +245,9 @@ describe("ReleaseCoordinator", () => {
           () => null,
           (error: unknown) => error,
         );
-      });
-      expect(toApiError(failure)).toMatchObject({ status: 409, code: "conflict" });
-    } finally {
-      await database.end();
-    }
+      }),
+    );
+    expect(toApiError(failure)).toMatchObject({ status: 409, code: "conflict" });
     const release = await api(`/v1/releases/${releaseId}`, { token: agency.tokens.viewer });
     expect(release.body.title).not.toBe("Written from a stale read");
   });
@@ -273,15 +274,6 @@ describe("ReleaseCoordinator", () => {
 });
 
 describe("commands waiting together (one transaction, a savepoint each)", () => {
-  async function withDatabase<T>(work: (database: DatabaseHandle) => Promise<T>): Promise<T> {
-    const database = new DatabaseHandle({ url: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY });
-    try {
-      return await work(database);
-    } finally {
-      await database.end();
-    }
-  }
-
   async function ownerCommand(
     releaseId: string,
     operation: ReleaseCommand["operation"],
@@ -331,9 +323,7 @@ describe("commands waiting together (one transaction, a savepoint each)", () => 
 
     const release = await api(`/v1/releases/${releaseId}`, { token: agency.tokens.viewer });
     expect(release.body).toMatchObject({ status: "active", title: "Renamed in the same transaction" });
-    const decisions = (await eventTypes(releaseId)).filter(
-      (t) => t === "release_halted" || t === "release_resumed",
-    );
+    const decisions = await haltsAndResumes(releaseId);
     expect(decisions).toEqual(["release_halted", "release_resumed"]);
   });
 
@@ -404,9 +394,7 @@ describe("commands waiting together (one transaction, a savepoint each)", () => 
     expect(outcomes.map((o) => o.ok)).toEqual([true, true, true, true, true]);
     const versions = outcomes.map((o) => (o.ok ? o.rowVersion : null));
     expect(versions).toEqual([...versions].sort((a, b) => (a ?? 0) - (b ?? 0)));
-    const decisions = (await eventTypes(releaseId)).filter(
-      (t) => t === "release_halted" || t === "release_resumed",
-    );
+    const decisions = await haltsAndResumes(releaseId);
     expect(decisions).toEqual([
       "release_halted",
       "release_resumed",
