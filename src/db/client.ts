@@ -1,10 +1,11 @@
 import { neonConfig, Pool, type PoolClient } from "@neondatabase/serverless";
-import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
+import type { NeonDatabase } from "drizzle-orm/neon-serverless";
 import { ApiError } from "../lib/problem";
+import { drizzleOver } from "./drizzle-over";
 import { HttpTransactionClient, isHttpConnectionFailure } from "./pipeline/http-transaction-client";
 import { PipeliningClient } from "./pipeline/pipelining-client";
 import type { StatementQueue } from "./pipeline/statement-queue";
-import * as schema from "./schema";
+import type * as schema from "./schema";
 
 export type Schema = typeof schema;
 export type Database = NeonDatabase<Schema>;
@@ -116,10 +117,7 @@ export class DatabaseHandle {
     client.on("error", onConnectionError);
     const pipeline = new PipeliningClient(client);
     try {
-      return await work(
-        drizzle({ client: pipeline as unknown as PoolClient, schema, casing: "snake_case" }),
-        pipeline,
-      );
+      return await work(drizzleOver(pipeline as unknown as PoolClient), pipeline);
     } catch (error) {
       const cause = (error as { cause?: unknown }).cause ?? error;
       if (!(error instanceof ApiError) && (connectionLost || isConnectionFailure(cause))) {
@@ -155,10 +153,7 @@ export class DatabaseHandle {
       prefix,
     });
     try {
-      return await work(
-        drizzle({ client: client as unknown as PoolClient, schema, casing: "snake_case" }),
-        client,
-      );
+      return await work(drizzleOver(client as unknown as PoolClient), client);
     } catch (error) {
       const cause = (error as { cause?: unknown }).cause ?? error;
       if (
