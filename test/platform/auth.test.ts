@@ -135,6 +135,30 @@ describe("token verification", () => {
     expect(res.status, res.text).toBe(200);
   });
 
+  it("a token verified once is still refused after it expires (the isolate's verified-token cache)", async () => {
+    const { verifyToken } = await import("../../src/lib/auth/tokens");
+    const { runtimeConfig } = await import("../../src/env");
+    const now = Date.now();
+    const token = await forge({ claims: { exp: Math.floor(now / 1000) + 2 } });
+    const claims = await verifyToken(runtimeConfig(env), token, now);
+    expect(claims.tenantId).toBe(agency.tenantId);
+    await expect(verifyToken(runtimeConfig(env), token, now + 1_000)).resolves.toEqual(claims);
+    await expect(verifyToken(runtimeConfig(env), token, now + 5_000)).rejects.toMatchObject({
+      detail: expect.stringMatching(/expired/),
+    });
+  });
+
+  it("a token verified with the previous key is refused once that key is dropped", async () => {
+    const { verifyToken } = await import("../../src/lib/auth/tokens");
+    const { runtimeConfig } = await import("../../src/env");
+    const previous = JSON.parse(inject("jwtPreviousPrivateKey")) as JWK;
+    const token = await forge({ jwk: previous });
+    const rotating = runtimeConfig(env);
+    await expect(verifyToken(rotating, token)).resolves.toMatchObject({ tenantId: agency.tenantId });
+    const rotated = { ...rotating, JWT_VERIFY_KEYS: undefined };
+    await expect(verifyToken(rotated, token)).rejects.toMatchObject({ code: "unauthorized" });
+  });
+
   it("publishes the current and previous public keys, never a private part", async () => {
     const res = await api("/.well-known/jwks.json");
     expect(res.status).toBe(200);
