@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, fillPlaceholders, gt, isNull, sql } from "drizzle-orm";
 import { apiTokens, members } from "../db/schema";
 import type { Tx } from "../db/scope";
 import { type Role, type TokenClaims, unauthorized } from "../lib/auth/tokens";
@@ -12,22 +12,43 @@ export interface Actor {
   role: Role;
 }
 
-/** The member's current role, if the token is live and its member active. */
-export function liveTokenRole(tx: Tx, claims: TokenClaims) {
+/** The member's current role, if the token is live and its member active; one row or none. */
+function liveTokenRoleSelect(tx: Tx) {
   return tx
     .select({ role: members.role })
     .from(apiTokens)
     .innerJoin(members, and(eq(members.tenantId, apiTokens.tenantId), eq(members.id, apiTokens.memberId)))
     .where(
       and(
-        eq(apiTokens.tenantId, claims.tenantId),
-        eq(apiTokens.id, claims.tokenId),
-        eq(apiTokens.memberId, claims.memberId),
+        eq(apiTokens.tenantId, sql.placeholder("tenantId")),
+        eq(apiTokens.id, sql.placeholder("tokenId")),
+        eq(apiTokens.memberId, sql.placeholder("memberId")),
         isNull(apiTokens.revokedAt),
-        gt(apiTokens.expiresAt, new Date()),
+        gt(apiTokens.expiresAt, sql.placeholder("now")),
         isNull(members.deactivatedAt),
       ),
     );
+}
+
+/**
+ * The statement's text and its placeholders, built once per isolate: every request checks its
+ * token, the query never changes shape, and building it through drizzle each time was a twentieth
+ * of an authenticated read's Worker CPU. Only the values are filled in per request.
+ */
+let liveTokenRoleStatement: { sql: string; params: unknown[] } | undefined;
+
+/** The live-token check as a statement to send ahead: `{ role }` in its one row, or no row. */
+export function liveTokenRole(tx: Tx, claims: TokenClaims): { text: string; values: unknown[] } {
+  liveTokenRoleStatement ??= liveTokenRoleSelect(tx).toSQL();
+  return {
+    text: liveTokenRoleStatement.sql,
+    values: fillPlaceholders(liveTokenRoleStatement.params, {
+      tenantId: claims.tenantId,
+      tokenId: claims.tokenId,
+      memberId: claims.memberId,
+      now: new Date(),
+    }),
+  };
 }
 
 export function tokenNoLongerValid(): ApiError {
@@ -40,7 +61,12 @@ export function actorOf(claims: TokenClaims, role: Role): Actor {
 
 /** Confirms inside the tenant transaction that the token is live and its member active. */
 export async function loadActor(tx: Tx, claims: TokenClaims): Promise<Actor> {
-  const [row] = await liveTokenRole(tx, claims);
+  const [row] = await liveTokenRoleSelect(tx).execute({
+    tenantId: claims.tenantId,
+    tokenId: claims.tokenId,
+    memberId: claims.memberId,
+    now: new Date(),
+  });
   if (!row) throw tokenNoLongerValid();
   return actorOf(claims, row.role as Role);
 }

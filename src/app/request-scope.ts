@@ -70,7 +70,7 @@ async function readAhead<T>(
   claims: TokenClaims,
   work: (scope: TenantScope) => Promise<T>,
 ): Promise<T> {
-  const { sql: text, params } = liveTokenRole(tx, claims).toSQL();
+  const { text, values: params } = liveTokenRole(tx, claims);
   const verified = pipeline.sendAhead(text, params, ({ rows }) => {
     const row = rows[0] as { role?: unknown } | undefined;
     if (!row) throw tokenNoLongerValid();

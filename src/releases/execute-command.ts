@@ -180,7 +180,7 @@ class CommandBatch {
     const key = tokenKey(principal);
     let check = this.tokenChecks.get(key);
     if (!check) {
-      const { sql: text, params } = liveTokenRole(this.tx, principal.claims).toSQL();
+      const { text, values: params } = liveTokenRole(this.tx, principal.claims);
       check = this.pipeline
         .sendAhead(text, params, ({ rows }) => {
           if (!rows[0]) throw tokenNoLongerValid();
