@@ -13,7 +13,7 @@ import { gzipSync } from "node:zlib";
 import { CRON_TICK_MEASUREMENT, measureCronTick } from "./lib/bench-cron-tick.ts";
 import { decisionMeasurement } from "./lib/bench-decisions.ts";
 import { type BenchEnvironment, startBenchEnvironment } from "./lib/bench-env.ts";
-import { runClosedLoop, runSequential } from "./lib/bench-load.ts";
+import { runInterleaved, runSequential } from "./lib/bench-load.ts";
 import { metricsMeasurement } from "./lib/bench-metrics.ts";
 import { type BenchMeasurement, type BenchReport, type BenchRow, renderTable } from "./lib/bench-report.ts";
 import { targetRows } from "./lib/bench-targets.ts";
@@ -26,6 +26,8 @@ const SETTINGS = {
   requests: envInt("BENCH_REQUESTS", 2_000),
   warmup: envInt("BENCH_WARMUP", 200),
   sequential: envInt("BENCH_SEQUENTIAL", 100),
+  /** The reads of the API and of the bare Worker alternate in this many rounds (runInterleaved). */
+  rounds: envInt("BENCH_ROUNDS", 4),
 };
 /**
  * Hard stop for the whole run, whatever hangs: ten minutes for the default settings, growing with
@@ -56,16 +58,18 @@ const MEASUREMENTS: BenchMeasurement<BenchContext>[] = [
     name: PROJECT_LATENCY,
     async run({ targets }) {
       const rows: BenchRow[] = [];
-      const results = new Map<string, Awaited<ReturnType<typeof runClosedLoop>>>();
-      for (const target of targets) {
-        const result = await runClosedLoop({
+      const results = await runInterleaved(
+        targets.map((target) => ({
+          name: target.name,
           url: target.url,
           ...(target.headers ? { headers: target.headers } : {}),
-          concurrency: SETTINGS.concurrency,
-          requests: SETTINGS.requests,
-          warmup: SETTINGS.warmup,
-        });
-        results.set(target.name, result);
+        })),
+        { concurrency: SETTINGS.concurrency, requests: SETTINGS.requests, warmup: SETTINGS.warmup },
+        SETTINGS.rounds,
+      );
+      for (const target of targets) {
+        const result = results.get(target.name);
+        if (!result) continue;
         const row = (metric: string, value: number, unit: string, note?: string): BenchRow => ({
           measurement: PROJECT_LATENCY,
           target: target.name,
@@ -78,7 +82,12 @@ const MEASUREMENTS: BenchMeasurement<BenchContext>[] = [
           row("p50", result.p50, "ms"),
           row("p95", result.p95, "ms"),
           row("p99", result.p99, "ms"),
-          row("throughput", result.requestsPerSecond, "req/s", `${SETTINGS.concurrency} closed loops`),
+          row(
+            "throughput",
+            result.requestsPerSecond,
+            "req/s",
+            `${SETTINGS.concurrency} closed loops, ${SETTINGS.rounds} rounds alternating with the other target`,
+          ),
           row(
             "errors",
             result.errors,

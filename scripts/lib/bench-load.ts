@@ -26,10 +26,59 @@ export interface LoadResult {
 
 export async function runClosedLoop(options: LoadOptions): Promise<LoadResult> {
   if (options.warmup > 0) await loop({ ...options, requests: options.warmup });
-  return loop(options);
+  return summarise(options.requests, [await loop(options)]);
 }
 
-async function loop(options: LoadOptions): Promise<LoadResult> {
+/**
+ * Loads several targets in turn, in `rounds` rounds of `requests / rounds` each, in the order
+ * A B, B A, A B… so that both meet the same machine. On a shared machine whose load drifts within a
+ * minute, one long run per target compares two different moments; alternating short runs compare
+ * like with like. Each target is warmed up first; its rounds are then merged.
+ */
+export async function runInterleaved(
+  targets: readonly (Omit<LoadOptions, "concurrency" | "requests" | "warmup"> & { name: string })[],
+  settings: Pick<LoadOptions, "concurrency" | "requests" | "warmup">,
+  rounds: number,
+): Promise<Map<string, LoadResult>> {
+  const runs = new Map<string, Run[]>(targets.map((target) => [target.name, []]));
+  for (const target of targets) {
+    if (settings.warmup > 0) await loop({ ...target, ...settings, requests: settings.warmup });
+  }
+  const perRound = Math.ceil(settings.requests / rounds);
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? targets : [...targets].reverse();
+    for (const target of order) {
+      runs.get(target.name)?.push(await loop({ ...target, ...settings, requests: perRound }));
+    }
+  }
+  return new Map([...runs].map(([name, done]) => [name, summarise(perRound * rounds, done)]));
+}
+
+interface Run {
+  latencies: number[];
+  errors: number;
+  firstError?: string;
+  durationMs: number;
+}
+
+function summarise(requests: number, runs: readonly Run[]): LoadResult {
+  const latencies = runs.flatMap((run) => run.latencies).sort((a, b) => a - b);
+  const durationMs = runs.reduce((sum, run) => sum + run.durationMs, 0);
+  const firstError = runs.find((run) => run.firstError)?.firstError;
+  return {
+    requests,
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+    durationMs,
+    requestsPerSecond: (latencies.length / durationMs) * 1000,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? Number.NaN,
+    ...(firstError ? { firstError } : {}),
+  };
+}
+
+async function loop(options: LoadOptions): Promise<Run> {
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
@@ -62,17 +111,10 @@ async function loop(options: LoadOptions): Promise<LoadResult> {
 
   const started = performance.now();
   await Promise.all(Array.from({ length: options.concurrency }, worker));
-  const durationMs = performance.now() - started;
-  latencies.sort((a, b) => a - b);
   return {
-    requests: options.requests,
+    latencies,
     errors,
-    durationMs,
-    requestsPerSecond: (latencies.length / durationMs) * 1000,
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    p99: percentile(latencies, 99),
-    max: latencies.at(-1) ?? Number.NaN,
+    durationMs: performance.now() - started,
     ...(firstError ? { firstError } : {}),
   };
 }
