@@ -1,6 +1,6 @@
 import { describeError, errorFields } from "../app/errors";
 import { DatabaseHandle, databaseConfig } from "../db/client";
-import { type DeliveryOutcome, finishDelivery } from "../db/repositories/integrations";
+import { type DeliveryOutcome, finishDeliveries } from "../db/repositories/integrations";
 import { inTenantScope } from "../db/scope";
 import type { DeploymentEvent, TestResultEvent } from "../domain/ci-events";
 import type { ExecutionReportCommand, TestResultCommand } from "../domain/lifecycle";
@@ -10,7 +10,7 @@ import type { ReleaseCoordinatorClient } from "../releases/coordinator-client";
 import { commandFailure, releaseCoordinator } from "../releases/coordinator-client";
 import { deliverDue } from "../webhooks/deliver";
 import { deliverySettings } from "../webhooks/kick";
-import { matchRelease } from "./match-release";
+import { type DeliveryMatch, type MatchedRelease, matchDeliveries } from "./match-release";
 import type { DeliveryJob } from "./receive-delivery";
 
 export interface DeliveryResult {
@@ -20,9 +20,6 @@ export interface DeliveryResult {
   /** Release events the command queued for the agency's webhook endpoints, sent right after. */
   queuedWebhooks?: number;
 }
-
-/** What applying a delivery that was already processed gives: nothing to record. */
-const ALREADY_PROCESSED = "already_processed";
 
 /** Refusals that mean "already known", not "wrong": out-of-order and repeated reports. */
 const ALREADY_KNOWN = new Set(["stale_report", "duplicate_report"]);
@@ -74,47 +71,29 @@ function describeApplied(event: TestResultEvent | DeploymentEvent): string {
   return `deployment ${event.phase} (${event.environment ?? "no environment"})`;
 }
 
+/** What became of one delivery of a batch. */
+type Processed =
+  | { kind: "outcome"; result: DeliveryResult }
+  /** Already given an outcome by another offer: nothing to record, nothing sent again. */
+  | { kind: "already_processed" }
+  /** Failed on our side with attempts left: the row stays waiting and the queue offers it again. */
+  | { kind: "retry" };
+
 /**
- * Matches the release and sends the command through the release's Durable Object as CI. The
- * command's idempotency key is the delivery row, so a delivery processed twice (a retry after a
- * crash) has one effect. A refusal by the release's rules is the delivery's outcome, not an error.
+ * Sends a matched delivery's command through the release's Durable Object as CI. The command's
+ * idempotency key is the delivery row, so a delivery processed twice (a retry after a crash) has
+ * one effect. A refusal by the release's rules is the delivery's outcome, not an error.
  */
-export async function applyDelivery(
-  database: DatabaseHandle,
+async function applyToRelease(
   coordinator: ReleaseCoordinatorClient,
   job: DeliveryJob,
-): Promise<DeliveryResult | typeof ALREADY_PROCESSED> {
+  release: MatchedRelease,
+): Promise<DeliveryResult> {
   const { event } = job;
-  // One read, one message: whether the delivery still waits travels with the release match, and no
-  // transaction is held open across round trips while deliveries pour in.
-  const { waiting, match } = await inTenantScope(
-    database,
-    job.tenantId,
-    async (tx, queue) => {
-      const stillWaiting = queue.sendAhead(
-        "select 1 from webhook_deliveries where tenant_id = $1 and id = $2 and pending_job is not null",
-        [job.tenantId, job.deliveryRowId],
-      );
-      // Should the match fail first (the connection lost), its error is the one thrown.
-      stillWaiting.catch(() => undefined);
-      const found = await matchRelease(tx, job.tenantId, job.integrationId, event);
-      return { waiting: (await stillWaiting).rows.length > 0, match: found };
-    },
-    { readOnly: true },
-  );
-  // Already processed (offered twice): its outcome stands and nothing is sent again.
-  if (!waiting) return ALREADY_PROCESSED;
-  if (!match) {
-    const ref = event.ref ? ` or ref '${event.ref}'` : "";
-    return {
-      outcome: "unmatched",
-      reason: `No open release of a linked project with repository '${event.repository}' is at commit ${event.sha.slice(0, 12)}${ref}.`,
-    };
-  }
   const command = commandFor(event);
   const outcome = await coordinator.execute({
     tenantId: job.tenantId,
-    releaseId: match.id,
+    releaseId: release.id,
     principal: { kind: "system", name: "ci" },
     requestId: job.requestId,
     idempotency: {
@@ -127,7 +106,7 @@ export async function applyDelivery(
     return {
       outcome: "applied",
       reason: describeApplied(event),
-      releaseId: match.id,
+      releaseId: release.id,
       ...(outcome.queuedWebhooks ? { queuedWebhooks: outcome.queuedWebhooks } : {}),
     };
   }
@@ -139,9 +118,17 @@ export async function applyDelivery(
   }
   const lifecycleCode = typeof extras.lifecycle_code === "string" ? extras.lifecycle_code : null;
   if (lifecycleCode !== null && ALREADY_KNOWN.has(lifecycleCode)) {
-    return { outcome: "ignored", reason: detail, releaseId: match.id };
+    return { outcome: "ignored", reason: detail, releaseId: release.id };
   }
-  return { outcome: "rejected", reason: `The release refused it: ${detail}`, releaseId: match.id };
+  return { outcome: "rejected", reason: `The release refused it: ${detail}`, releaseId: release.id };
+}
+
+function unmatched(event: TestResultEvent | DeploymentEvent): DeliveryResult {
+  const ref = event.ref ? ` or ref '${event.ref}'` : "";
+  return {
+    outcome: "unmatched",
+    reason: `No open release of a linked project with repository '${event.repository}' is at commit ${event.sha.slice(0, 12)}${ref}.`,
+  };
 }
 
 /** Attempts of one delivery before it is recorded as `failed` (a redelivery by the provider retries it). */
@@ -152,48 +139,108 @@ export function retryDelaySeconds(attempt: number): number {
   return 5 * 2 ** Math.max(0, Math.min(attempt - 1, 3));
 }
 
+const FAILED_ON_OUR_SIDE: DeliveryResult = {
+  outcome: "failed",
+  reason: "Processing failed on our side; a redelivery retries it.",
+};
+
+/** A failure on our side: offered again while attempts remain, else recorded as `failed`. */
+function failed(event: string, job: DeliveryJob, attempt: number, error: unknown): Processed {
+  return logFailure(event, job, attempt, error)
+    ? { kind: "retry" }
+    : { kind: "outcome", result: FAILED_ON_OUR_SIDE };
+}
+
 /**
- * Processes one delivery (a queue message): matches the release, sends the command through its
- * Durable Object, records the outcome. "retry" when it failed on our side and attempts remain (the
- * row stays `received` and the queue offers it again); after the last attempt the failure is
- * recorded as `failed`. The command's idempotency key is the delivery row, so however often a
- * delivery is offered it has one effect. Failures are logged with ids only.
+ * Processes one tenant's deliveries of a queue batch: one read matches them all (and says which
+ * still wait), each matched one's command goes through its release's Durable Object, and one write
+ * records every outcome. A delivery that failed on our side is offered again while attempts remain
+ * (its row stays `received`); after the last attempt the failure is recorded as `failed`. Each
+ * command's idempotency key is its delivery row, so however often a delivery is offered it has one
+ * effect. Failures are logged with ids only.
  */
-export async function processDelivery(
+async function processTenantDeliveries(
   env: Env,
   database: DatabaseHandle,
-  job: DeliveryJob,
-  attempt: number,
-): Promise<"done" | "retry"> {
-  let result: DeliveryResult;
+  messages: readonly Message<DeliveryJob>[],
+): Promise<Processed[]> {
+  const tenantId = (messages[0] as Message<DeliveryJob>).body.tenantId;
+  let matches: DeliveryMatch[];
   try {
-    const applied = await applyDelivery(database, releaseCoordinator(env), job);
-    if (applied === ALREADY_PROCESSED) return "done";
-    result = applied;
+    // One read, one message: no transaction is held open across round trips while deliveries pour in.
+    matches = await inTenantScope(
+      database,
+      tenantId,
+      (_tx, queue) =>
+        matchDeliveries(
+          queue,
+          tenantId,
+          messages.map(({ body }) => ({
+            deliveryRowId: body.deliveryRowId,
+            integrationId: body.integrationId,
+            subject: body.event,
+          })),
+        ),
+      { readOnly: true },
+    );
   } catch (error) {
-    if (logFailure("webhook_processing_failed", job, attempt, error)) return "retry";
-    result = { outcome: "failed", reason: "Processing failed on our side; a redelivery retries it." };
+    return messages.map(({ body, attempts }) => failed("webhook_processing_failed", body, attempts, error));
   }
+  const coordinator = releaseCoordinator(env);
+  const processed = await Promise.all(
+    messages.map(async ({ body: job, attempts }, index): Promise<Processed> => {
+      const match = matches[index];
+      if (!match?.waiting) return { kind: "already_processed" };
+      if (!match.release) return { kind: "outcome", result: unmatched(job.event) };
+      try {
+        return { kind: "outcome", result: await applyToRelease(coordinator, job, match.release) };
+      } catch (error) {
+        return failed("webhook_processing_failed", job, attempts, error);
+      }
+    }),
+  );
+  const finished = processed.flatMap((done, index) =>
+    done.kind === "outcome"
+      ? [{ message: messages[index] as Message<DeliveryJob>, result: done.result }]
+      : [],
+  );
+  if (finished.length === 0) return processed;
   try {
     await inTenantScope(
       database,
-      job.tenantId,
-      (tx) => finishDelivery(tx, job.tenantId, job.deliveryRowId, result),
+      tenantId,
+      (_tx, queue) =>
+        finishDeliveries(
+          queue,
+          tenantId,
+          finished.map(({ message, result }) => ({
+            deliveryRowId: message.body.deliveryRowId,
+            outcome: result.outcome,
+            reason: result.reason,
+            releaseId: result.releaseId ?? null,
+          })),
+          new Date(),
+        ),
       { autocommit: true },
     );
   } catch (error) {
-    // The outcome could not be written (database gone): offered again, the command replays its
+    // The outcomes could not be written (database gone): offered again, each command replays its
     // answer; after the last attempt the cron hands the still-waiting delivery over again.
-    return logFailure("webhook_outcome_not_recorded", job, attempt, error) ? "retry" : "done";
+    return processed.map((done, index) => {
+      if (done.kind !== "outcome") return done;
+      const { body, attempts } = messages[index] as Message<DeliveryJob>;
+      return logFailure("webhook_outcome_not_recorded", body, attempts, error)
+        ? { kind: "retry" }
+        : { kind: "already_processed" };
+    });
   }
-  // The events CI's report caused go out now rather than at the next tick.
-  if (result.queuedWebhooks) {
-    await deliverDue(database, deliverySettings(runtimeConfig(env)), {
-      now: new Date(),
-      tenantId: job.tenantId,
-    }).catch(() => undefined);
+  // The events CI's reports caused go out now rather than at the next tick.
+  if (finished.some(({ result }) => result.queuedWebhooks)) {
+    await deliverDue(database, deliverySettings(runtimeConfig(env)), { now: new Date(), tenantId }).catch(
+      () => undefined,
+    );
   }
-  return "done";
+  return processed;
 }
 
 /** Logs a failure on our side (ids only); true when attempts remain and the queue should retry. */
@@ -213,15 +260,27 @@ function logFailure(event: string, job: DeliveryJob, attempt: number, error: unk
   return retry;
 }
 
-/** The queue's consumer: each message one delivery, all on one database handle for the batch. */
+/**
+ * The queue's consumer: a batch's deliveries grouped by tenant, each tenant's processed together
+ * (processTenantDeliveries), all on one database handle for the batch.
+ */
 export async function processDeliveryBatch(env: Env, batch: MessageBatch<DeliveryJob>): Promise<void> {
   const database = new DatabaseHandle(databaseConfig(runtimeConfig(env)));
+  const byTenant = new Map<string, Message<DeliveryJob>[]>();
+  for (const message of batch.messages) {
+    const messages = byTenant.get(message.body.tenantId);
+    if (messages) messages.push(message);
+    else byTenant.set(message.body.tenantId, [message]);
+  }
   try {
     await Promise.all(
-      batch.messages.map(async (message) => {
-        const outcome = await processDelivery(env, database, message.body, message.attempts);
-        if (outcome === "retry") message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-        else message.ack();
+      [...byTenant.values()].map(async (messages) => {
+        const processed = await processTenantDeliveries(env, database, messages);
+        processed.forEach((done, index) => {
+          const message = messages[index] as Message<DeliveryJob>;
+          if (done.kind === "retry") message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+          else message.ack();
+        });
       }),
     );
   } finally {

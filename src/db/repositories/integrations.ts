@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
+import type { StatementQueue } from "../pipeline/statement-queue";
 import {
   type IntegrationRow,
   integrationProjects,
@@ -310,33 +311,43 @@ export async function recordRejectedDelivery(
     on conflict do nothing`);
 }
 
+/** A processed delivery's outcome, as `finishDeliveries` records it. */
+export interface DeliveryFinish {
+  deliveryRowId: string;
+  outcome: DeliveryOutcome;
+  reason: string | null;
+  releaseId: string | null;
+}
+
+const FINISH_DELIVERIES = `
+  update webhook_deliveries w
+  set outcome = f.outcome, reason = f.reason, release_id = f.release_id,
+      processed_at = $2, pending_job = null, queued_at = null
+  from unnest($3::uuid[], $4::text[], $5::text[], $6::uuid[]) as f(id, outcome, reason, release_id)
+  where w.tenant_id = $1 and w.id = f.id and w.pending_job is not null`;
+
 /**
- * Records the outcome of a delivery that is still waiting. One offered twice (a slow message and
- * the cron's hand-over both arriving) keeps the outcome its first processing recorded.
+ * Records the outcomes of one tenant's deliveries that are still waiting, in one statement. One
+ * offered twice (a slow message and the cron's hand-over both arriving) keeps the outcome its first
+ * processing recorded.
  */
-export async function finishDelivery(
-  tx: Tx,
+export async function finishDeliveries(
+  queue: StatementQueue,
   tenantId: string,
-  id: string,
-  result: { outcome: DeliveryOutcome; reason: string | null; releaseId?: string | null },
+  finished: readonly DeliveryFinish[],
+  now: Date,
 ): Promise<void> {
-  await tx
-    .update(webhookDeliveries)
-    .set({
-      outcome: result.outcome,
-      reason: result.reason,
-      releaseId: result.releaseId ?? null,
-      processedAt: new Date(),
-      pendingJob: null,
-      queuedAt: null,
-    })
-    .where(
-      and(
-        eq(webhookDeliveries.tenantId, tenantId),
-        eq(webhookDeliveries.id, id),
-        isNotNull(webhookDeliveries.pendingJob),
-      ),
-    );
+  const done = queue.sendAhead(FINISH_DELIVERIES, [
+    tenantId,
+    now.toISOString(),
+    finished.map((delivery) => delivery.deliveryRowId),
+    finished.map((delivery) => delivery.outcome),
+    finished.map((delivery) => delivery.reason),
+    finished.map((delivery) => delivery.releaseId),
+  ]);
+  done.catch(() => undefined);
+  await queue.flush();
+  await done;
 }
 
 /** Newest first; the cursor is the last id of the previous page (ids are UUIDv7). */

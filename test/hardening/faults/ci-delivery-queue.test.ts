@@ -2,15 +2,12 @@
 // Queue. Whatever stops the processor — its database connection cut mid-processing, or the isolate
 // gone between recording the delivery and handing it to the queue — the delivery is processed
 // later, and once: one test result on the release, one outcome on the delivery.
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runTick } from "../../../src/cron/tick";
 import { REQUEUE_AFTER_MS } from "../../../src/integrations/delivery-queue";
 import { MAX_PROCESSING_ATTEMPTS } from "../../../src/integrations/process-delivery";
-import { type DeliveryJob, receiveDelivery } from "../../../src/integrations/receive-delivery";
-import worker from "../../../workers/index";
 import {
   type CiAgency,
   type Hook,
@@ -19,10 +16,9 @@ import {
   releaseInVerification,
   settled,
   setUpCi,
-  signedDelivery,
   testMessage,
 } from "../../integrations/ci-driver";
-import { withDatabase } from "../../support/database";
+import { acceptWithoutHandOver, deliveryRow, offer } from "../../integrations/queue-driver";
 import { type SeededAgency, seedAgency } from "../../support/harness";
 import { systemQuery } from "../../windows/support";
 import { withConnectionCut } from "../support/faults";
@@ -35,49 +31,9 @@ beforeAll(async () => {
   ci = await setUpCi(agency);
 });
 
-/**
- * What the receiver does before its answer, on the real database: verified, normalised and
- * recorded. The hand-over to the queue, which the route does next, is left out — as if the isolate
- * went away right after the 202.
- */
-async function acceptWithoutHandOver(hook: Hook, sha: string) {
-  const message = testMessage("github", "Staging tests", "passed", sha);
-  const { body, headers } = await signedDelivery(hook, message);
-  const receipt = await withDatabase((handle) =>
-    receiveDelivery(handle, env.DATA_ENCRYPTION_KEY, {
-      integrationId: hook.id,
-      headers: new Headers(headers),
-      rawBody: body,
-      now: new Date(),
-      requestId: crypto.randomUUID(),
-    }),
-  );
-  expect(receipt.status).toBe(202);
-  expect(receipt.job).not.toBeNull();
-  return { receipt, job: receipt.job as DeliveryJob };
-}
-
-/** The queue offers `job` to the Worker's consumer as its `attempts`-th delivery. */
-async function offer(job: DeliveryJob, attempts: number) {
-  const id = crypto.randomUUID();
-  const batch = createMessageBatch<DeliveryJob>("release-pilot-ci-deliveries", [
-    { id, timestamp: new Date(), attempts, body: job },
-  ]);
-  const ctx = createExecutionContext();
-  await (worker as ExportedHandler<Env>).queue?.(batch, env, ctx);
-  const result = await getQueueResult(batch, ctx);
-  return {
-    acked: result.explicitAcks.includes(id),
-    retried: result.retryMessages.some((m) => m.msgId === id),
-  };
-}
-
-async function deliveryRow(rowId: string) {
-  const rows = await systemQuery<{ outcome: string; waiting: boolean; release_id: string | null }>(sql`
-    select outcome, pending_job is not null as waiting, release_id
-    from webhook_deliveries where id = ${rowId}`);
-  return rows[0];
-}
+/** A passing "Staging tests" result for `sha`, recorded by the receiver but never handed to the queue. */
+const acceptResultFor = (hook: Hook, sha: string) =>
+  acceptWithoutHandOver(hook, testMessage("github", "Staging tests", "passed", sha));
 
 async function handedOverAt(rowId: string) {
   const rows = await systemQuery<{ queued_at: string | null }>(sql`
@@ -95,7 +51,7 @@ describe("faults: a CI delivery accepted just before its processor dies", () => 
   it("its connection cut mid-processing: the queue offers it again, it applies once", async () => {
     const sha = randomSha();
     const releaseId = await releaseInVerification(agency, ci.projectOf.github, sha);
-    const { job } = await acceptWithoutHandOver(ci.hooks.github, sha);
+    const { job } = await acceptResultFor(ci.hooks.github, sha);
 
     // The first statement that carries the commit is the release match: the connection dies there.
     const { response: first, cut } = await withConnectionCut(sha, "after_answer", () => offer(job, 1));
@@ -133,7 +89,7 @@ describe("faults: a CI delivery accepted just before its processor dies", () => 
   it("gone before the hand-over to the queue: the cron hands it over, it applies once", async () => {
     const sha = randomSha();
     const releaseId = await releaseInVerification(agency, ci.projectOf.github, sha);
-    const { receipt, job } = await acceptWithoutHandOver(ci.hooks.github, sha);
+    const { receipt, job } = await acceptResultFor(ci.hooks.github, sha);
     const acceptedAt = Date.now();
 
     // Within the hand-over period the cron leaves it to the message that may still be on its way.
