@@ -5,10 +5,9 @@ import { drizzleOver } from "./drizzle-over";
 import { HttpTransactionClient, isHttpConnectionFailure } from "./pipeline/http-transaction-client";
 import { PipeliningClient } from "./pipeline/pipelining-client";
 import type { StatementQueue } from "./pipeline/statement-queue";
-import type * as schema from "./schema";
 
-export type Schema = typeof schema;
-export type Database = NeonDatabase<Schema>;
+/** drizzle over one connection; queries use the query builder, never the relational `db.query` API. */
+export type Database = NeonDatabase;
 
 export interface DatabaseConfig {
   url: string;

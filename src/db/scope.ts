@@ -1,9 +1,9 @@
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type { NeonTransaction } from "drizzle-orm/neon-serverless";
-import type { DatabaseHandle, Schema } from "./client";
+import type { DatabaseHandle } from "./client";
 import type { StatementQueue } from "./pipeline/statement-queue";
 
-export type Tx = NeonTransaction<Schema, ExtractTablesWithRelations<Schema>>;
+export type Tx = NeonTransaction<Record<string, never>, ExtractTablesWithRelations<Record<string, never>>>;
 
 /** The nil UUID scopes platform-level rows (the admin's idempotency keys). */
 export const PLATFORM_SCOPE = "00000000-0000-0000-0000-000000000000";
