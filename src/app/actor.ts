@@ -30,6 +30,11 @@ function liveTokenRoleSelect(tx: Tx) {
     );
 }
 
+/** The check's placeholders, for a token's claims now. */
+function liveTokenValues(claims: TokenClaims) {
+  return { tenantId: claims.tenantId, tokenId: claims.tokenId, memberId: claims.memberId, now: new Date() };
+}
+
 /**
  * The statement's text and its placeholders, built once per isolate: every request checks its
  * token, the query never changes shape, and building it through drizzle each time was a twentieth
@@ -42,12 +47,7 @@ export function liveTokenRole(tx: Tx, claims: TokenClaims): { text: string; valu
   liveTokenRoleStatement ??= liveTokenRoleSelect(tx).toSQL();
   return {
     text: liveTokenRoleStatement.sql,
-    values: fillPlaceholders(liveTokenRoleStatement.params, {
-      tenantId: claims.tenantId,
-      tokenId: claims.tokenId,
-      memberId: claims.memberId,
-      now: new Date(),
-    }),
+    values: fillPlaceholders(liveTokenRoleStatement.params, liveTokenValues(claims)),
   };
 }
 
@@ -61,12 +61,7 @@ export function actorOf(claims: TokenClaims, role: Role): Actor {
 
 /** Confirms inside the tenant transaction that the token is live and its member active. */
 export async function loadActor(tx: Tx, claims: TokenClaims): Promise<Actor> {
-  const [row] = await liveTokenRoleSelect(tx).execute({
-    tenantId: claims.tenantId,
-    tokenId: claims.tokenId,
-    memberId: claims.memberId,
-    now: new Date(),
-  });
+  const [row] = await liveTokenRoleSelect(tx).execute(liveTokenValues(claims));
   if (!row) throw tokenNoLongerValid();
   return actorOf(claims, row.role as Role);
 }

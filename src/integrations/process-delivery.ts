@@ -74,8 +74,11 @@ function describeApplied(event: TestResultEvent | DeploymentEvent): string {
 /** What became of one delivery of a batch. */
 type Processed =
   | { kind: "outcome"; result: DeliveryResult }
-  /** Already given an outcome by another offer: nothing to record, nothing sent again. */
-  | { kind: "already_processed" }
+  /**
+   * Nothing to record: already given an outcome by another offer (nothing is sent again), or its
+   * outcome could not be written on the last attempt (the cron hands it over again).
+   */
+  | { kind: "nothing_to_record" }
   /** Failed on our side with attempts left: the row stays waiting and the queue offers it again. */
   | { kind: "retry" };
 
@@ -190,7 +193,7 @@ async function processTenantDeliveries(
   const processed = await Promise.all(
     messages.map(async ({ body: job, attempts }, index): Promise<Processed> => {
       const match = matches[index];
-      if (!match?.waiting) return { kind: "already_processed" };
+      if (!match?.waiting) return { kind: "nothing_to_record" };
       if (!match.release) return { kind: "outcome", result: unmatched(job.event) };
       try {
         return { kind: "outcome", result: await applyToRelease(coordinator, job, match.release) };
@@ -231,7 +234,7 @@ async function processTenantDeliveries(
       const { body, attempts } = messages[index] as Message<DeliveryJob>;
       return logFailure("webhook_outcome_not_recorded", body, attempts, error)
         ? { kind: "retry" }
-        : { kind: "already_processed" };
+        : { kind: "nothing_to_record" };
     });
   }
   // The events CI's reports caused go out now rather than at the next tick.
