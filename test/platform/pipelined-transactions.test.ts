@@ -25,7 +25,8 @@ async function onHandle<T>(work: (handle: DatabaseHandle) => Promise<T>): Promis
 }
 
 const EVERY_KIND = `select $1::text[] as list, $2::timestamptz as at, $3::jsonb as doc, $4::bytea as bytes,
-  $5::int as number, $6::bool as flag, $7::text as nothing, $8::text as quoted, $9::int[] as numbers`;
+  $5::int as number, $6::bool as flag, $7::text as nothing, $8::text as quoted, $9::int[] as numbers,
+  $10::text as wide, $11::text as empty, 'Café ☕ 🚀' as "wide ✓ in the text"`;
 const EVERY_VALUE = [
   ["plain", 'with "quotes"', "back\\slash", "comma,brace}", null],
   new Date("2026-12-03T01:02:03.456Z"),
@@ -36,6 +37,9 @@ const EVERY_VALUE = [
   null,
   `it's "quoted"`,
   [1, 2, 3],
+  // Byte lengths differ from string lengths: two-, three- and four-byte characters, and a lone surrogate.
+  "Zoë · 東京 · 🚀 · \ud800",
+  "",
 ];
 
 describe("pipelined statements", () => {

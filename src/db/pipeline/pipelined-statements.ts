@@ -1,4 +1,5 @@
 import { types as defaultTypes } from "@neondatabase/serverless";
+import { extendedQueryMessages } from "./extended-query-messages";
 import { toPostgresText } from "./statement-values";
 
 type TypeParser = (text: string) => unknown;
@@ -39,11 +40,9 @@ interface ProtocolField {
   format?: "text" | "binary";
 }
 
+/** What the batch uses of node-postgres' connection: its socket, and the Sync that ends a turn. */
 interface WritableConnection {
-  parse(message: { text: string; name?: string; types?: number[] }): void;
-  bind(message: { portal?: string; statement?: string; values: (string | null)[] }): void;
-  describe(message: { type: "P"; name?: string }): void;
-  execute(message: { portal?: string; rows?: number }): void;
+  stream: { writable: boolean; write(bytes: Uint8Array): boolean };
   sync(): void;
 }
 
@@ -113,12 +112,12 @@ export class PipelinedStatements {
   }
 
   submit(connection: WritableConnection): Error | undefined {
-    for (const statement of this.statements) {
-      connection.parse({ text: statement.text });
-      connection.bind({ values: statement.values.map(toPostgresText) });
-      connection.describe({ type: "P" });
-      connection.execute({ rows: 0 });
-    }
+    const messages = extendedQueryMessages(
+      this.statements.map(({ text, values }) => ({ text, values: values.map(toPostgresText) })),
+    );
+    // As the driver's own writes: a socket that is no longer writable takes nothing, and the
+    // connection's error or end settles the batch.
+    if (connection.stream.writable) connection.stream.write(messages);
     connection.sync();
     return undefined;
   }
