@@ -3,6 +3,7 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import type { StatementQueue } from "../db/pipeline/statement-queue";
 import { releaseEvents, releases } from "../db/schema";
 import type { Tx } from "../db/scope";
+import { StatementCache } from "../db/statement-cache";
 import type { Actor, LifecyclePolicy } from "../domain/lifecycle";
 import type { ActorRef } from "../domain/lifecycle/events";
 import type { Stage, Status } from "../domain/lifecycle/stages";
@@ -51,17 +52,22 @@ export async function writeRelease(
   ctx: OperationContext,
   changes: Partial<typeof releases.$inferInsert>,
 ): Promise<number> {
-  const { sql: text, params } = ctx.tx
-    .update(releases)
-    .set({ ...changes, rowVersion: sql`${releases.rowVersion} + 1`, updatedAt: ctx.now })
-    .where(
-      and(
-        eq(releases.tenantId, ctx.tenantId),
-        eq(releases.id, ctx.state.id),
-        eq(releases.rowVersion, ctx.state.row_version),
-      ),
-    )
-    .toSQL();
+  // drizzle leaves undefined out of a SET; so does the statement's shape.
+  const columns = (Object.keys(changes) as (keyof typeof changes)[])
+    .filter((column) => changes[column] !== undefined)
+    .sort();
+  const values: Record<string, unknown> = {
+    tenantId: ctx.tenantId,
+    releaseId: ctx.state.id,
+    rowVersion: ctx.state.row_version,
+    updatedAt: ctx.now,
+  };
+  for (const column of columns) values[`set.${column}`] = changes[column];
+  const { text, values: params } = releaseUpdates.fill(
+    columns.join(","),
+    () => releaseUpdateSetting(ctx.tx, columns),
+    values,
+  );
   ctx.statements
     .sendAhead(text, params, ({ rowCount }) => {
       if (rowCount !== 1) {
@@ -77,6 +83,29 @@ export async function writeRelease(
   ctx.state = { ...ctx.state, row_version: rowVersion };
   return rowVersion;
 }
+
+/** The compare-and-set update of a release's `columns`, with a placeholder for every value. */
+function releaseUpdateSetting(tx: Tx, columns: readonly (keyof typeof releases.$inferInsert)[]) {
+  // drizzle binds a placeholder in a SET to its column, though its types only admit values.
+  const set: Record<string, unknown> = Object.fromEntries(
+    columns.map((column) => [column, sql.placeholder(`set.${column}`)]),
+  );
+  set.updatedAt = sql.placeholder("updatedAt");
+  return tx
+    .update(releases)
+    .set({ ...set, rowVersion: sql`${releases.rowVersion} + 1` })
+    .where(
+      and(
+        eq(releases.tenantId, sql.placeholder("tenantId")),
+        eq(releases.id, sql.placeholder("releaseId")),
+        eq(releases.rowVersion, sql.placeholder("rowVersion")),
+      ),
+    )
+    .toSQL();
+}
+
+/** A release's updates by the columns they set: a few dozen shapes in all (see the operations). */
+const releaseUpdates = new StatementCache(64);
 
 export interface AuditEntry {
   type: string;
@@ -103,27 +132,54 @@ export async function recordEvent(
 export async function recordEvents(ctx: OperationContext, entries: readonly AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   ctx.announcements.push(announceEvents(ctx, entries));
-  const { sql: text, params } = ctx.tx
-    .insert(releaseEvents)
-    .values(
-      entries.map((entry) => ({
-        id: uuidv7(ctx.now.getTime()),
-        tenantId: ctx.tenantId,
-        releaseId: ctx.state.id,
-        attempt: entry.attempt ?? ctx.state.attempt,
-        type: entry.type,
-        actor: actorRefOf(ctx.actor),
-        data: entry.data ?? {},
-        before: entry.before ?? null,
-        after: entry.after ?? null,
-        requestId: ctx.requestId,
-        createdAt: ctx.now,
-      })),
-    )
-    .toSQL();
+  const values: Record<string, unknown> = {};
+  entries.forEach((entry, index) => {
+    values[`${index}.id`] = uuidv7(ctx.now.getTime());
+    values[`${index}.attempt`] = entry.attempt ?? ctx.state.attempt;
+    values[`${index}.type`] = entry.type;
+    values[`${index}.data`] = entry.data ?? {};
+    values[`${index}.before`] = entry.before ?? null;
+    values[`${index}.after`] = entry.after ?? null;
+  });
+  Object.assign(values, {
+    tenantId: ctx.tenantId,
+    releaseId: ctx.state.id,
+    actor: actorRefOf(ctx.actor),
+    requestId: ctx.requestId,
+    createdAt: ctx.now,
+  });
+  const { text, values: params } = auditInserts.fill(
+    String(entries.length),
+    () => auditInsertOf(ctx.tx, entries.length),
+    values,
+  );
   // Its failure rejects the query sent with it, which is what the command sees.
   ctx.statements.sendAhead(text, params).catch(() => undefined);
 }
+
+/** The insert of `count` audit entries of one command, with a placeholder for every value. */
+function auditInsertOf(tx: Tx, count: number) {
+  const row = (index: number) => ({
+    id: sql.placeholder(`${index}.id`),
+    tenantId: sql.placeholder("tenantId"),
+    releaseId: sql.placeholder("releaseId"),
+    attempt: sql.placeholder(`${index}.attempt`),
+    type: sql.placeholder(`${index}.type`),
+    actor: sql.placeholder("actor"),
+    data: sql.placeholder(`${index}.data`),
+    before: sql.placeholder(`${index}.before`),
+    after: sql.placeholder(`${index}.after`),
+    requestId: sql.placeholder("requestId"),
+    createdAt: sql.placeholder("createdAt"),
+  });
+  return tx
+    .insert(releaseEvents)
+    .values(Array.from({ length: count }, (_, index) => row(index)))
+    .toSQL();
+}
+
+/** Audit inserts by how many entries one command records (a handful at most). */
+const auditInserts = new StatementCache(16);
 
 const dialect = new PgDialect();
 
