@@ -118,7 +118,7 @@ class CommandBatch {
         };
         const result = await runOperation(ctx, command.operation);
         // The writes sent ahead travel with this read, and it sees them.
-        fresh = await loadReleaseState(this.tx, this.tenantId, this.releaseId);
+        fresh = await loadReleaseState(this.tx, this.tenantId, this.releaseId, false, this.pipeline);
         if (!fresh) throw notFound("The release");
         counts.queuedMessages = ctx.queuedMessages ?? 0;
         for (const queued of await Promise.all(ctx.announcements)) counts.queuedWebhooks += queued;
@@ -147,7 +147,7 @@ class CommandBatch {
   }
 
   private currentState(): Promise<ReleaseState | undefined> {
-    this.state ??= loadReleaseState(this.tx, this.tenantId, this.releaseId, true);
+    this.state ??= loadReleaseState(this.tx, this.tenantId, this.releaseId, true, this.pipeline);
     return this.state;
   }
 

@@ -72,6 +72,39 @@ describe("pipelined statements", () => {
     );
   });
 
+  it("a prepared statement is parsed once per connection; later queries send only its values", async () => {
+    await onHandle((handle) =>
+      handle.withConnection(async (_db, pipeline) => {
+        const ECHO = "select $1::text as echoed";
+        const prepared = async () =>
+          (await pipeline.query("select prepare_time from pg_prepared_statements where name = 'echo'"))
+            .rows as { prepare_time: string }[];
+        expect((await pipeline.queryPrepared("echo", ECHO, ["first"])).rows).toEqual([{ echoed: "first" }]);
+        const [held] = await prepared();
+        expect(held).toBeDefined();
+        expect((await pipeline.queryPrepared("echo", ECHO, ["second"])).rows).toEqual([{ echoed: "second" }]);
+        // Parsed again, the statement would have a new prepare time.
+        expect(await prepared()).toEqual([held]);
+      }),
+    );
+  });
+
+  it("a prepared statement whose batch failed is prepared again, whether or not the server kept it", async () => {
+    await onHandle((handle) =>
+      handle.withConnection(async (_db, pipeline) => {
+        const DIVIDE = "select 10 / $1::int as quotient";
+        // Refused before its Parse: the server skipped it.
+        const before = pipeline.sendAhead("select 1 / 0", []);
+        await expect(pipeline.queryPrepared("divide", DIVIDE, [2])).rejects.toMatchObject({ code: "22012" });
+        await expect(before).rejects.toMatchObject({ code: "22012" });
+        // Parsed, then refused when it ran: the server holds it though it was never answered.
+        await expect(pipeline.queryPrepared("divide", DIVIDE, [0])).rejects.toMatchObject({ code: "22012" });
+        expect((await pipeline.queryPrepared("divide", DIVIDE, [5])).rows).toEqual([{ quotient: 2 }]);
+        expect((await pipeline.queryPrepared("divide", DIVIDE, [1])).rows).toEqual([{ quotient: 10 }]);
+      }),
+    );
+  });
+
   it("a check that throws withholds every later answer, even ones the server gave", async () => {
     await onHandle((handle) =>
       handle.withConnection(async (_db, pipeline) => {

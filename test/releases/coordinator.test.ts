@@ -222,6 +222,25 @@ describe("ReleaseCoordinator", () => {
     expect((await eventTypes(releaseId)).filter((t) => t === "release_halted")).toHaveLength(1);
   });
 
+  it("the release's state read as a prepared statement is the state drizzle reads, locked or not", async () => {
+    const releaseId = await createRelease(agency);
+    await planAndVerify(agency, releaseId);
+    await decide(agency, releaseId, { kind: "halt", rationale: "A prepared read is checked" });
+    const [plain, prepared, preparedLocked] = await withDatabase((database) =>
+      inTenantScope(database, agency.tenantId, async (tx, statements) =>
+        Promise.all([
+          loadReleaseState(tx, agency.tenantId, releaseId),
+          loadReleaseState(tx, agency.tenantId, releaseId, false, statements),
+          loadReleaseState(tx, agency.tenantId, releaseId, true, statements),
+        ]),
+      ),
+    );
+    expect(plain?.status).toBe("halted");
+    expect(plain?.checklist.length).toBeGreaterThan(0);
+    expect(prepared).toEqual(plain);
+    expect(preparedLocked).toEqual(plain);
+  });
+
   it("a release write sent ahead on a stale version withholds what was sent with it and answers 409", async () => {
     const releaseId = await createRelease(agency);
     const failure = await withDatabase((database) =>

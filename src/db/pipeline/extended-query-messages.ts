@@ -14,30 +14,49 @@ const encoder = new TextEncoder();
 export interface StatementMessage {
   text: string;
   values: readonly (string | null)[];
+  /**
+   * A prepared statement's name: bound by name, and parsed under it first unless `parsed` says the
+   * connection already holds it (then the text is not sent at all).
+   */
+  name?: string | undefined;
+  parsed?: boolean | undefined;
 }
 
 /** UTF-8 never takes more than three bytes for one UTF-16 code unit. */
 const MAX_UTF8_BYTES_PER_UNIT = 3;
-/** Each statement's fixed bytes: Parse 1+4+1+1+2, Bind 1+4+1+1+2+2+2, Describe 1+4+1+1, Execute 1+4+1+4. */
-const FIXED_BYTES_PER_STATEMENT = 9 + 13 + 7 + 10;
+/**
+ * Each statement's fixed bytes: Close 1+4+1+1, Parse 1+4+1+1+2, Bind 1+4+1+1+2+2+2,
+ * Describe 1+4+1+1, Execute 1+4+1+4 (a name adds its length to Close, Parse and Bind).
+ */
+const FIXED_BYTES_PER_STATEMENT = 7 + 9 + 13 + 7 + 10;
 
 export function extendedQueryMessages(statements: readonly StatementMessage[]): Uint8Array {
   let bound = 0;
-  for (const { text, values } of statements) {
-    bound += FIXED_BYTES_PER_STATEMENT + text.length * MAX_UTF8_BYTES_PER_UNIT;
+  for (const { text, values, name = "" } of statements) {
+    bound += FIXED_BYTES_PER_STATEMENT + (text.length + 3 * name.length) * MAX_UTF8_BYTES_PER_UNIT;
     for (const value of values) bound += 4 + (value === null ? 0 : value.length * MAX_UTF8_BYTES_PER_UNIT);
   }
   const writer = new MessageWriter(bound);
-  for (const { text, values } of statements) {
-    writer.begin(0x50); // Parse
-    writer.cString(""); // the unnamed statement
-    writer.cString(text);
-    writer.int16(0); // no parameter types: the server infers them
-    writer.end();
+  for (const { text, values, name = "", parsed = false } of statements) {
+    if (name === "" || !parsed) {
+      if (name !== "") {
+        // Closing a statement the connection does not hold is not an error; closing one it holds
+        // (parsed by a batch that failed after it, so never recorded) lets the Parse succeed.
+        writer.begin(0x43); // Close
+        writer.byte(0x53); // a statement
+        writer.cString(name);
+        writer.end();
+      }
+      writer.begin(0x50); // Parse
+      writer.cString(name); // "" is the unnamed statement
+      writer.cString(text);
+      writer.int16(0); // no parameter types: the server infers them
+      writer.end();
+    }
 
     writer.begin(0x42); // Bind
     writer.cString(""); // the unnamed portal
-    writer.cString("");
+    writer.cString(name);
     writer.int16(0); // every parameter in text format
     writer.int16(values.length);
     for (const value of values) writer.lengthPrefixed(value);

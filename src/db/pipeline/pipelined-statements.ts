@@ -32,6 +32,11 @@ export interface PipelinedStatement {
   check?: ((result: StatementResult) => void) | undefined;
   /** Sent only with another statement, never alone (see StatementsAhead.sendWithNext). */
   onlyWithOthers?: boolean | undefined;
+  /**
+   * A prepared statement's name (one name, one text): parsed once per connection, then only bound.
+   * Postgres plans such a statement once it has seen a few executions, not on every one.
+   */
+  name?: string | undefined;
 }
 
 interface ProtocolField {
@@ -40,10 +45,14 @@ interface ProtocolField {
   format?: "text" | "binary";
 }
 
-/** What the batch uses of node-postgres' connection: its socket, and the Sync that ends a turn. */
+/**
+ * What the batch uses of node-postgres' connection: its socket, the Sync that ends a turn, and its
+ * record of the prepared statements it holds (shared with the driver's own named queries).
+ */
 interface WritableConnection {
   stream: { writable: boolean; write(bytes: Uint8Array): boolean };
   sync(): void;
+  parsedStatements?: Record<string, string>;
 }
 
 class Answer {
@@ -106,14 +115,22 @@ export class PipelinedStatements {
   private readonly answers: Answer[];
   private completed = 0;
   private settled = false;
+  private connection: WritableConnection | undefined;
 
   constructor(private readonly statements: readonly PipelinedStatement[]) {
     this.answers = statements.map((statement) => new Answer(statement));
   }
 
   submit(connection: WritableConnection): Error | undefined {
+    this.connection = connection;
+    const held = connection.parsedStatements ?? {};
     const messages = extendedQueryMessages(
-      this.statements.map(({ text, values }) => ({ text, values: values.map(toPostgresText) })),
+      this.statements.map(({ text, values, name }) => ({
+        text,
+        values: values.map(toPostgresText),
+        name,
+        parsed: name !== undefined && held[name] === text,
+      })),
     );
     // As the driver's own writes: a socket that is no longer writable takes nothing, and the
     // connection's error or end settles the batch.
@@ -155,9 +172,23 @@ export class PipelinedStatements {
     this.deliver(error);
   }
 
+  /**
+   * Only a statement the server answered is known to be prepared: after an error Postgres skips
+   * the rest of the batch, its Parse included. One parsed but not recorded is closed and parsed
+   * again next time.
+   */
+  private recordPrepared(): void {
+    const held = this.connection?.parsedStatements;
+    if (!held) return;
+    this.statements.forEach(({ name, text }, index) => {
+      if (name !== undefined && index < this.completed) held[name] = text;
+    });
+  }
+
   private deliver(serverError: unknown): void {
     if (this.settled) return;
     this.settled = true;
+    this.recordPrepared();
     handOutInOrder(
       this.statements,
       (index) => this.answers[index]?.result() as StatementResult,

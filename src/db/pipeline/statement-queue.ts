@@ -23,6 +23,11 @@ export interface StatementQueue {
   /** Sends whatever waits ahead on its own (when the work made no query of its own). */
   flush(): Promise<void>;
   /**
+   * Sends a query now, with whatever waits ahead, as the prepared statement `name` (one name, one
+   * text): a connection that already holds it is sent only the values. Over HTTP, a plain query.
+   */
+  queryPrepared(name: string, text: string, values: readonly unknown[]): Promise<StatementResult>;
+  /**
    * Runs `work` while `check` (a statement sent ahead) is in flight. The check's failure wins over
    * whatever the work answered or threw.
    */
@@ -88,6 +93,12 @@ export abstract class StatementsAhead implements StatementQueue {
       this.ahead.splice(index, 1);
       return false;
     };
+  }
+
+  queryPrepared(name: string, text: string, values: readonly unknown[]): Promise<StatementResult> {
+    return new Promise<StatementResult>((resolve, reject) => {
+      void this.send(this.take([{ name, text, values, resolve, reject }]));
+    });
   }
 
   /** Sends whatever waits ahead on its own (when the work made no query of its own). */
