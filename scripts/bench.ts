@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
+import { addSpent, type CpuSpent, cpuRows, cpuSince, NO_CPU_SPENT } from "./lib/bench-cpu.ts";
 import { CRON_TICK_MEASUREMENT, measureCronTick } from "./lib/bench-cron-tick.ts";
 import { decisionMeasurement } from "./lib/bench-decisions.ts";
 import { type BenchEnvironment, startBenchEnvironment } from "./lib/bench-env.ts";
@@ -56,8 +57,9 @@ const PROJECT_ROUND_TRIPS = "GET /v1/projects/{id} DB round trips";
 const MEASUREMENTS: BenchMeasurement<BenchContext>[] = [
   {
     name: PROJECT_LATENCY,
-    async run({ targets }) {
+    async run({ env, targets }) {
       const rows: BenchRow[] = [];
+      const spent = new Map<string, CpuSpent>();
       const results = await runInterleaved(
         targets.map((target) => ({
           name: target.name,
@@ -66,6 +68,11 @@ const MEASUREMENTS: BenchMeasurement<BenchContext>[] = [
         })),
         { concurrency: SETTINGS.concurrency, requests: SETTINGS.requests, warmup: SETTINGS.warmup },
         SETTINGS.rounds,
+        (target) => {
+          const before = env.cpu.snapshot();
+          return () =>
+            spent.set(target, addSpent(spent.get(target) ?? NO_CPU_SPENT, cpuSince(env.cpu, before)));
+        },
       );
       for (const target of targets) {
         const result = results.get(target.name);
@@ -94,6 +101,12 @@ const MEASUREMENTS: BenchMeasurement<BenchContext>[] = [
             `of ${result.requests}`,
             result.firstError ? `first: ${result.firstError}` : undefined,
           ),
+          ...cpuRows(env.cpu, spent.get(target.name) ?? NO_CPU_SPENT, result.requests, {
+            measurement: PROJECT_LATENCY,
+            target: target.name,
+            per: "request",
+            worker: target.name,
+          }),
         );
       }
       const api = results.get("api");

@@ -2,6 +2,7 @@
 // conflicting halt/resume decisions on one release (one serial writer, so
 // this is the per-release ceiling) and the same burst spread over many
 // releases (objects run side by side, so this is the fan-out).
+import { cpuRows, cpuSince } from "./bench-cpu.ts";
 import type { BenchEnvironment } from "./bench-env.ts";
 import type { BenchMeasurement, BenchRow } from "./bench-report.ts";
 import { callApi, type SeededAgency } from "./seed-agency.ts";
@@ -89,6 +90,7 @@ export async function releaseReadyForDecisions(
 /** Sends `count` alternating halt/resume decisions to each release at once; returns elapsed ms and outcomes. */
 async function burst(env: BenchEnvironment, token: string, releaseIds: string[], count: number) {
   const before = { ...env.bridge.stats };
+  const cpuBefore = env.cpu.snapshot();
   const started = performance.now();
   const outcomes = await Promise.all(
     releaseIds.flatMap((id) =>
@@ -104,6 +106,7 @@ async function burst(env: BenchEnvironment, token: string, releaseIds: string[],
   return {
     ms,
     outcomes,
+    cpu: cpuSince(env.cpu, cpuBefore),
     frames: env.bridge.stats.framesToDatabase - before.framesToDatabase,
     connections: env.bridge.stats.connections - before.connections,
   };
@@ -169,6 +172,12 @@ export function decisionMeasurement(settings: DecisionBenchSettings): BenchMeasu
             unit: "conns",
             note: "the Durable Object keeps its connection between commands",
           },
+          ...cpuRows(env.cpu, result.cpu, result.outcomes.length, {
+            measurement: NAME,
+            target,
+            per: "decision",
+            worker: "api",
+          }),
         );
       };
       report(

@@ -39,6 +39,8 @@ export async function runInterleaved(
   targets: readonly (Omit<LoadOptions, "concurrency" | "requests" | "warmup"> & { name: string })[],
   settings: Pick<LoadOptions, "concurrency" | "requests" | "warmup">,
   rounds: number,
+  /** Called as each measured round of a target starts; what it returns, as the round ends. */
+  aroundRound: (target: string) => () => void = () => () => {},
 ): Promise<Map<string, LoadResult>> {
   const runs = new Map<string, Run[]>(targets.map((target) => [target.name, []]));
   for (const target of targets) {
@@ -48,7 +50,9 @@ export async function runInterleaved(
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? targets : [...targets].reverse();
     for (const target of order) {
+      const roundEnded = aroundRound(target.name);
       runs.get(target.name)?.push(await loop({ ...target, ...settings, requests: perRound }));
+      roundEnded();
     }
   }
   return new Map([...runs].map(([name, done]) => [name, summarise(perRound * rounds, done)]));

@@ -6,6 +6,7 @@
 // `unmatched`) and its delivery row updated. The processing shares the Worker with the load, as it
 // would in production.
 import { createHmac, randomUUID } from "node:crypto";
+import { cpuRows, cpuSince } from "./bench-cpu.ts";
 import type { BenchEnvironment } from "./bench-env.ts";
 import { percentile } from "./bench-load.ts";
 import type { BenchMeasurement, BenchRow } from "./bench-report.ts";
@@ -18,7 +19,7 @@ export interface WebhookBenchSettings {
 }
 
 interface WebhookBenchContext {
-  env: Pick<BenchEnvironment, "apiUrl" | "bridge">;
+  env: Pick<BenchEnvironment, "apiUrl" | "bridge" | "cpu">;
   agency: SeededAgency;
 }
 
@@ -185,7 +186,9 @@ export function webhookMeasurement(settings: WebhookBenchSettings): BenchMeasure
       const { url, secret } = integration;
 
       if (settings.warmup > 0) await load(url, secret, repository, settings.concurrency, settings.warmup);
+      const cpuBefore = env.cpu.snapshot();
       const result = await load(url, secret, repository, settings.concurrency, settings.requests);
+      const cpu = cpuSince(env.cpu, cpuBefore);
       const pending = await drain(env.apiUrl, agency.tokens.owner, integration.id, 60_000);
 
       // Round trips of one delivery, intake and processing together: sequential deliveries, each
@@ -240,6 +243,13 @@ export function webhookMeasurement(settings: WebhookBenchSettings): BenchMeasure
           "the receiver's, and the queue consumer's per batch",
         ),
         row("still unprocessed after 60 s", pending, "deliveries", "processed from the queue after the 202"),
+        // During the intake burst; the queue's processing that ran meanwhile is in it.
+        ...cpuRows(env.cpu, cpu, result.latencies.length, {
+          measurement: NAME,
+          target: "api",
+          per: "accepted delivery",
+          worker: "api",
+        }),
       ];
     },
   };
