@@ -1,6 +1,6 @@
 // CPU time spent by each process a measurement runs on, so the report can say where a request's time
-// went and which process bounds a ratio: the API's workerd (the Worker, its Durable Objects and the
-// local queue), the bare Worker's workerd, this bench process (PGlite when embedded, the WebSocket
+// went and which process bounds a ratio: the loaded Worker's workerd (for the API: the Worker, its
+// Durable Objects and the local queue), this bench process (PGlite when embedded, the WebSocket
 // bridge and the load generator), and a PostgreSQL server's processes when DATABASE_URL names one.
 // Read from /proc (Linux); elsewhere the figures are left out.
 import { readdirSync, readFileSync } from "node:fs";
@@ -9,17 +9,22 @@ import { readdirSync, readFileSync } from "node:fs";
 const TICKS_PER_SECOND = 100;
 
 export interface CpuSnapshot {
-  apiWorker: number;
-  bareWorker: number;
+  /** Each workerd process's CPU so far, by pid. */
+  workers: Map<number, number>;
   benchProcess: number;
   postgresServer: number;
 }
 
 /** Milliseconds of CPU (user + system) per process group between two snapshots. */
-export type CpuSpent = CpuSnapshot;
+export interface CpuSpent {
+  /** Every workerd this process started: only the Worker being measured is busy at a time. */
+  workers: number;
+  benchProcess: number;
+  postgresServer: number;
+}
 
 export interface CpuMeter {
-  /** False where /proc cannot be read; snapshots are then all zero. */
+  /** False where /proc cannot be read; nothing is then reported. */
   readonly available: boolean;
   /** Whether a PostgreSQL server on this machine is measured (DATABASE_URL, not PGlite). */
   readonly measuresPostgres: boolean;
@@ -62,14 +67,6 @@ function allProcesses(): ProcessStat[] {
     .filter((stat): stat is ProcessStat => stat !== undefined);
 }
 
-/** The workerd processes this bench process started (each local Worker runs in its own). */
-export function workerdChildren(): number[] {
-  if (!procReadable()) return [];
-  return allProcesses()
-    .filter((stat) => stat.name === "workerd" && stat.parent === process.pid)
-    .map((stat) => stat.pid);
-}
-
 function procReadable(): boolean {
   try {
     readFileSync("/proc/self/stat", "utf8");
@@ -79,28 +76,32 @@ function procReadable(): boolean {
   }
 }
 
-export function cpuMeter(options: {
-  apiPids: readonly number[];
-  barePids: readonly number[];
-  postgresServer: boolean;
-}): CpuMeter {
+/**
+ * Measures by process group. The Workers are told apart by time, not by process: wrangler runs each
+ * local Worker in workerd processes of its own (its proxy and the runtime, which it may restart), and
+ * every measurement loads one Worker at a time (the reads alternate), so the workerd time spent
+ * during a measurement is the loaded Worker's.
+ */
+export function cpuMeter(options: { postgresServer: boolean }): CpuMeter {
   const available = procReadable();
-  const sum = (pids: readonly number[]) =>
-    pids.reduce((total, pid) => total + (processStat(pid)?.cpuMs ?? 0), 0);
   return {
     available,
     measuresPostgres: available && options.postgresServer,
     snapshot() {
-      if (!available) return { apiWorker: 0, bareWorker: 0, benchProcess: 0, postgresServer: 0 };
+      if (!available) return { workers: new Map(), benchProcess: 0, postgresServer: 0 };
+      const processes = allProcesses();
       const own = process.cpuUsage();
       return {
-        apiWorker: sum(options.apiPids),
-        bareWorker: sum(options.barePids),
+        workers: new Map(
+          processes
+            .filter((stat) => stat.name === "workerd" && stat.parent === process.pid)
+            .map((stat) => [stat.pid, stat.cpuMs]),
+        ),
         benchProcess: (own.user + own.system) / 1000,
         // A backend lives as long as its connection; once it ends, the postmaster that reaped it
         // holds its time among its children's.
         postgresServer: options.postgresServer
-          ? allProcesses()
+          ? processes
               .filter((stat) => stat.name === "postgres")
               .reduce((total, stat) => total + stat.cpuMs + stat.reapedChildrenCpuMs, 0)
           : 0,
@@ -111,9 +112,11 @@ export function cpuMeter(options: {
 
 export function cpuSince(meter: CpuMeter, before: CpuSnapshot): CpuSpent {
   const now = meter.snapshot();
+  let workers = 0;
+  // A workerd started since counts from zero; one that ended since is lost with its time.
+  for (const [pid, cpuMs] of now.workers) workers += cpuMs - (before.workers.get(pid) ?? 0);
   return {
-    apiWorker: now.apiWorker - before.apiWorker,
-    bareWorker: now.bareWorker - before.bareWorker,
+    workers,
     benchProcess: now.benchProcess - before.benchProcess,
     postgresServer: now.postgresServer - before.postgresServer,
   };
@@ -121,14 +124,13 @@ export function cpuSince(meter: CpuMeter, before: CpuSnapshot): CpuSpent {
 
 export function addSpent(a: CpuSpent, b: CpuSpent): CpuSpent {
   return {
-    apiWorker: a.apiWorker + b.apiWorker,
-    bareWorker: a.bareWorker + b.bareWorker,
+    workers: a.workers + b.workers,
     benchProcess: a.benchProcess + b.benchProcess,
     postgresServer: a.postgresServer + b.postgresServer,
   };
 }
 
-export const NO_CPU_SPENT: CpuSpent = { apiWorker: 0, bareWorker: 0, benchProcess: 0, postgresServer: 0 };
+export const NO_CPU_SPENT: CpuSpent = { workers: 0, benchProcess: 0, postgresServer: 0 };
 
 /**
  * Report rows of CPU per operation for one target: the Worker process it ran on, this process
@@ -152,10 +154,10 @@ export function cpuRows(
   const rows = [
     row(
       `CPU / ${base.per}, Worker process`,
-      base.worker === "api" ? spent.apiWorker : spent.bareWorker,
+      spent.workers,
       base.worker === "api"
-        ? "the API's workerd: the Worker, its Durable Objects and the local queue, one JS thread"
-        : "the bare Worker's workerd",
+        ? "the API's workerd (wrangler's proxy in front included): the Worker, its Durable Objects, the local queue"
+        : "the bare Worker's workerd (wrangler's proxy in front included)",
     ),
     row(
       `CPU / ${base.per}, bench process`,

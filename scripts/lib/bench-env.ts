@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { exportJWK, generateKeyPair } from "jose";
 import { unstable_startWorker } from "wrangler";
-import { type CpuMeter, cpuMeter, workerdChildren } from "./bench-cpu.ts";
+import { type CpuMeter, cpuMeter } from "./bench-cpu.ts";
 import { connectScriptDatabase, databaseTarget } from "./database-connection.ts";
 import { startEmbeddedPostgres } from "./embedded-postgres.ts";
 import { applyMigrations } from "./migrate.ts";
@@ -27,7 +27,7 @@ export interface BenchEnvironment {
   apiUrl: string;
   /** Base URL of the bare Worker (bench/wrangler.toml); empty when started with `bareWorker: false`. */
   bareUrl: string;
-  /** CPU time per process: each Worker's workerd, this process, a PostgreSQL server's. */
+  /** CPU time per process group: the local Workers' workerd, this process, a PostgreSQL server's. */
   cpu: CpuMeter;
   close(): Promise<void>;
 }
@@ -87,15 +87,11 @@ export async function startBenchEnvironment(
       DATA_ENCRYPTION_KEY: secret(Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64")),
     });
     cleanups.push(() => api.dispose());
-    // Each local Worker runs in workerd processes of its own, started by this process.
-    const apiPids = workerdChildren();
-    let barePids: number[] = [];
     let bareUrl = "";
     if (options.bareWorker ?? true) {
       const bare = await startLocalWorker(join(projectRoot, "bench", "wrangler.toml"), shared);
       cleanups.push(() => bare.dispose());
       bareUrl = origin(await bare.url);
-      barePids = workerdChildren().filter((pid) => !apiPids.includes(pid));
     }
 
     return {
@@ -105,7 +101,7 @@ export async function startBenchEnvironment(
       adminToken,
       apiUrl: origin(await api.url),
       bareUrl,
-      cpu: cpuMeter({ apiPids, barePids, postgresServer: !embedded && isLocalServer(databaseUrl) }),
+      cpu: cpuMeter({ postgresServer: !embedded && isLocalServer(databaseUrl) }),
       close,
     };
   } catch (error) {
