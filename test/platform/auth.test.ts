@@ -159,6 +159,21 @@ describe("token verification", () => {
     await expect(verifyToken(rotated, token)).rejects.toMatchObject({ code: "unauthorized" });
   });
 
+  it("a token verified once is refused when the API's issuer or audience changes, keys unchanged", async () => {
+    const { verifyToken } = await import("../../src/lib/auth/tokens");
+    const { runtimeConfig } = await import("../../src/env");
+    const token = await forge();
+    const config = runtimeConfig(env);
+    await expect(verifyToken(config, token)).resolves.toMatchObject({ tenantId: agency.tenantId });
+    for (const changed of [
+      { ...config, JWT_ISSUER: "https://another-issuer.example" },
+      { ...config, JWT_AUDIENCE: "another-audience" },
+    ]) {
+      await expect(verifyToken(changed, token)).rejects.toMatchObject({ code: "unauthorized" });
+    }
+    await expect(verifyToken(config, token)).resolves.toMatchObject({ tenantId: agency.tenantId });
+  });
+
   it("publishes the current and previous public keys, never a private part", async () => {
     const res = await api("/.well-known/jwks.json");
     expect(res.status).toBe(200);

@@ -44,8 +44,9 @@ const unauthorized = (detail: string) =>
  * token expires, whichever is first. An API client sends the same token with every request, and
  * the ES256 signature check was a fifteenth of an authenticated read's Worker CPU. What is cached
  * is only what the signature check decides, which cannot change for one token string and one key
- * set; revocation and the member's current role are still asked of Postgres on every request. A
- * new key set (rotation) starts with an empty cache. Memory only, bounded.
+ * set under one issuer and audience; revocation and the member's current role are still asked of
+ * Postgres on every request. A new key set (rotation) starts with an empty cache, and a verdict is
+ * kept under the issuer and audience it was given for. Memory only, bounded.
  */
 const VERIFIED_TTL_MS = 60_000;
 const MAX_VERIFIED_TOKENS = 1_000;
@@ -92,7 +93,9 @@ export async function verifyToken(
   now = Date.now(),
 ): Promise<TokenClaims> {
   const keys = await signingKeys(config);
-  const recalled = recallVerified(keys, token, now);
+  // A verdict holds only for the issuer and audience it was checked against.
+  const remembered = `${config.JWT_ISSUER}\n${config.JWT_AUDIENCE}\n${token}`;
+  const recalled = recallVerified(keys, remembered, now);
   if (recalled) return recalled;
   let payload: Record<string, unknown>;
   try {
@@ -121,7 +124,7 @@ export async function verifyToken(
     throw unauthorized("The bearer token is not valid for this API.");
   }
   const claims: TokenClaims = { tokenId: jti, tenantId: tid, memberId: sub, role: role as Role };
-  rememberVerified(keys, token, { claims, until: Math.min(now + VERIFIED_TTL_MS, exp * 1000) });
+  rememberVerified(keys, remembered, { claims, until: Math.min(now + VERIFIED_TTL_MS, exp * 1000) });
   return claims;
 }
 
