@@ -241,6 +241,33 @@ describe("ReleaseCoordinator", () => {
     expect(preparedLocked).toEqual(plain);
   });
 
+  it("the prepared state read, planned once and reused on a connection, still sees only the scoped tenant's rows", async () => {
+    const releaseId = await createRelease(agency);
+    const other = await seedAgency();
+    const [own, elsewhere] = await withDatabase(async (database) => {
+      const read = (tenantId: string) =>
+        inTenantScope(database, tenantId, (tx, statements) =>
+          loadReleaseState(tx, agency.tenantId, releaseId, false, statements),
+        );
+      // Past the executions Postgres plans one by one, so the cached generic plan is what runs next.
+      const reads = [];
+      for (let i = 0; i < 7; i++) reads.push(await read(agency.tenantId));
+      const otherTenant = await read(other.tenantId);
+      const [plans] = await database.withConnection(async (_db, pipeline) =>
+        (
+          await pipeline.query(
+            "select generic_plans::int as generic from pg_prepared_statements where name = 'release_state'",
+          )
+        ).rows as { generic: number }[],
+      );
+      expect(plans?.generic).toBeGreaterThan(0);
+      return [reads.at(-1), otherTenant];
+    });
+    expect(own?.id).toBe(releaseId);
+    // The query names the first agency; row-level security under the other agency's scope hides it.
+    expect(elsewhere).toBeUndefined();
+  });
+
   it("a release write sent ahead on a stale version withholds what was sent with it and answers 409", async () => {
     const releaseId = await createRelease(agency);
     const failure = await withDatabase((database) =>
