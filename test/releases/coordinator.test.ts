@@ -253,12 +253,13 @@ describe("ReleaseCoordinator", () => {
       const reads = [];
       for (let i = 0; i < 7; i++) reads.push(await read(agency.tenantId));
       const otherTenant = await read(other.tenantId);
-      const [plans] = await database.withConnection(async (_db, pipeline) =>
-        (
-          await pipeline.query(
-            "select generic_plans::int as generic from pg_prepared_statements where name = 'release_state'",
-          )
-        ).rows as { generic: number }[],
+      const [plans] = await database.withConnection(
+        async (_db, pipeline) =>
+          (
+            await pipeline.query(
+              "select generic_plans::int as generic from pg_prepared_statements where name = 'release_state'",
+            )
+          ).rows as { generic: number }[],
       );
       expect(plans?.generic).toBeGreaterThan(0);
       return [reads.at(-1), otherTenant];
