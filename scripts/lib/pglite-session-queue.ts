@@ -31,8 +31,11 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-/** Message types that leave an extended-protocol batch open until a Sync ('S'). */
-const OPENS_BATCH = new Set(["P", "B", "D", "E", "C", "H"].map((type) => type.charCodeAt(0)));
+/**
+ * A Flush ('H') asks for a batch's answers so far and leaves it open until its Sync; the other
+ * messages of a batch never reach the session on their own (below).
+ */
+const FLUSH = "H".charCodeAt(0);
 /** Messages nobody awaits an answer to before the batch's Sync or Flush: they wait for it. */
 const WAITS_FOR_SYNC = new Set(["P", "B", "D", "E", "C"].map((type) => type.charCodeAt(0)));
 
@@ -113,7 +116,7 @@ export class SessionQueue {
           next.reject(error);
           continue;
         }
-        const batchOpen = OPENS_BATCH.has(next.lastType);
+        const batchOpen = next.lastType === FLUSH;
         this.holder = this.session.isInTransaction() || batchOpen ? next.handlerId : null;
         next.resolve(bytes);
       }

@@ -1,6 +1,7 @@
-import { and, eq, fillPlaceholders, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { apiTokens, members } from "../db/schema";
 import type { Tx } from "../db/scope";
+import { type FilledStatement, StatementCache } from "../db/statement-cache";
 import { type Role, type TokenClaims, unauthorized } from "../lib/auth/tokens";
 import { ApiError } from "../lib/problem";
 
@@ -40,15 +41,15 @@ function liveTokenValues(claims: TokenClaims) {
  * token, the query never changes shape, and building it through drizzle each time was a twentieth
  * of an authenticated read's Worker CPU. Only the values are filled in per request.
  */
-let liveTokenRoleStatement: { sql: string; params: unknown[] } | undefined;
+const liveTokenRoleStatement = new StatementCache(1);
 
 /** The live-token check as a statement to send ahead: `{ role }` in its one row, or no row. */
-export function liveTokenRole(tx: Tx, claims: TokenClaims): { text: string; values: unknown[] } {
-  liveTokenRoleStatement ??= liveTokenRoleSelect(tx).toSQL();
-  return {
-    text: liveTokenRoleStatement.sql,
-    values: fillPlaceholders(liveTokenRoleStatement.params, liveTokenValues(claims)),
-  };
+export function liveTokenRole(tx: Tx, claims: TokenClaims): FilledStatement {
+  return liveTokenRoleStatement.fill(
+    "live token role",
+    () => liveTokenRoleSelect(tx).toSQL(),
+    liveTokenValues(claims),
+  );
 }
 
 export function tokenNoLongerValid(): ApiError {
