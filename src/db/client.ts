@@ -14,9 +14,11 @@ export interface DatabaseConfig {
   /** `host:port` of the project's WebSocket bridge; unset in production, where the driver talks to Neon. */
   wsProxy?: string | undefined;
   /**
-   * How read-only scopes reach Postgres: `websocket` (default) sends each query as one message on
-   * the pool's connection; `http` sends it as one Neon HTTP SQL transaction, with no connection to
-   * open. Writes, Durable Object commands and the cron always use the WebSocket pool.
+   * How scopes whose every query is its own transaction (reads, and autocommit scopes such as a
+   * webhook's claim) reach Postgres: `websocket` (default) sends each query as one message on the
+   * pool's connection; `http` sends it as one Neon HTTP SQL transaction, with no connection to
+   * open. Transactions that span queries, Durable Object commands and the cron always use the
+   * WebSocket pool.
    */
   transport?: DatabaseTransport | undefined;
   /** The bridge's HTTP SQL endpoint (`http://host:port/sql`); unset in production, where the driver uses Neon's. */
@@ -131,13 +133,15 @@ export class DatabaseHandle {
   }
 
   /**
-   * Runs read-only `work` whose every query is a whole transaction opened by `prefix`, over the
-   * configured transport: on the WebSocket pool, each query's message starts with the prefix (see
-   * PipeliningClient.prefixEveryMessage); over HTTP, each query is one Neon `transaction` request.
-   * Connection failures become a 503 problem either way.
+   * Runs `work` whose every query is a whole transaction opened by `prefix` (a read, or an
+   * autocommit scope), over the configured transport: on the WebSocket pool, each query's message
+   * starts with the prefix and ends with its Sync (see PipeliningClient.prefixEveryMessage); over
+   * HTTP, each query is one Neon `transaction` request, READ ONLY when `readOnly`. Connection
+   * failures become a 503 problem either way.
    */
-  async withReadOnlyQueries<T>(
+  async withQueriesInOwnTransactions<T>(
     prefix: readonly PrefixStatement[],
+    { readOnly }: { readOnly: boolean },
     work: (db: Database, queue: StatementQueue) => Promise<T>,
   ): Promise<T> {
     if (this.config.transport !== "http") {
@@ -150,6 +154,7 @@ export class DatabaseHandle {
       url: this.config.url,
       endpoint: this.config.httpEndpoint,
       prefix,
+      readOnly,
     });
     try {
       return await work(drizzleOver(client as unknown as PoolClient), client);

@@ -23,6 +23,8 @@ export interface ScopeOptions {
    * committed at its Sync: one round trip for work whose every statement stands alone (a webhook's
    * claim). Writes are allowed; nothing spans two queries. A statement sent ahead commits with the
    * message it travels in before any check on it is judged, so send no credential check ahead here.
+   * With `DB_TRANSPORT=http` each query is instead one Neon HTTP `transaction` request (read-write)
+   * opened by the same settings: no connection to open for a one-statement write.
    */
   autocommit?: boolean;
 }
@@ -64,19 +66,15 @@ function inScope<T>(
   work: (tx: Tx, pipeline: StatementQueue) => Promise<T>,
   { readOnly = false, autocommit = false }: ScopeOptions,
 ) {
-  if (readOnly) {
-    // A read never commits, rolls back or opens a savepoint, so the database serves as its `tx`.
-    // Over DB_TRANSPORT=http the prefix opens each query's HTTP transaction instead of its message.
-    return database.withReadOnlyQueries([{ text: settings + AND_READ_ONLY, values }], (db, queue) =>
+  if (readOnly || autocommit) {
+    // Neither commits, rolls back nor opens a savepoint, so the database serves as their `tx`. Over
+    // DB_TRANSPORT=http the prefix opens each query's HTTP transaction instead of its message.
+    const prefix = [{ text: readOnly ? settings + AND_READ_ONLY : settings, values }];
+    return database.withQueriesInOwnTransactions(prefix, { readOnly }, (db, queue) =>
       work(db as unknown as Tx, queue),
     );
   }
   return database.withConnection((db, pipeline) => {
-    if (autocommit) {
-      // Each query its own transaction, committed at its message's Sync; nothing to commit after.
-      pipeline.prefixEveryMessage([{ text: settings, values }]);
-      return work(db as unknown as Tx, pipeline);
-    }
     pipeline.deferNext();
     return db.transaction(async (tx) => {
       // Nobody reads the settings' answer; if they fail, Postgres skips what was sent with them

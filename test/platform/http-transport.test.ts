@@ -6,14 +6,16 @@ import { type DatabaseConfig, DatabaseHandle } from "../../src/db/client";
 import { HttpTransactionClient } from "../../src/db/pipeline/http-transaction-client";
 import type { StatementResult } from "../../src/db/pipeline/pipelined-statements";
 import { clients } from "../../src/db/schema";
-import { inTenantScope } from "../../src/db/scope";
+import { inSystemScope, inTenantScope } from "../../src/db/scope";
 import { ApiError } from "../../src/lib/problem";
 import { buildApp } from "../../workers/build-app";
+import { createHook, randomSha, signedDelivery, testMessage } from "../integrations/ci-driver";
 import { type SeededAgency, seedAgency } from "../support/harness";
 
-// DB_TRANSPORT=http: read-only scopes send each query as one Neon HTTP SQL transaction (here to the
-// bridge's stand-in for Neon's endpoint, scripts/lib/http-sql.ts) instead of a message on a
-// WebSocket. These tests hold it to what the WebSocket read path gives, on the real database.
+// DB_TRANSPORT=http: read-only and autocommit scopes send each query as one Neon HTTP SQL
+// transaction (here to the bridge's stand-in for Neon's endpoint, scripts/lib/http-sql.ts) instead
+// of a message on a WebSocket. These tests hold it to what the WebSocket path gives, on the real
+// database.
 
 /** Where nothing listens: whatever is sent there fails to connect. */
 const NOWHERE = "127.0.0.1:9";
@@ -292,6 +294,78 @@ describe("read-only scopes over DB_TRANSPORT=http", () => {
   });
 });
 
+const autocommit = { autocommit: true };
+
+describe("autocommit scopes over DB_TRANSPORT=http", () => {
+  it("write as app_user with the tenant set, each query its own committed transaction, without a WebSocket", async () => {
+    const name = `Renamed over HTTP ${crypto.randomUUID()}`;
+    const seen = await onHandle({ wsProxy: NOWHERE }, (handle) =>
+      inTenantScope(
+        handle,
+        agency.tenantId,
+        async (tx) => {
+          const settings = await tx.execute(sql`select current_user as role,
+            current_setting('app.tenant_id') as tenant, current_setting('transaction_read_only') as ro`);
+          // No WHERE on the tenant: row-level security keeps the update to this agency's rows.
+          const renamed = await tx.execute(sql`update clients set name = ${name}
+            where id = ${agency.clientId} or tenant_id <> ${agency.tenantId} returning tenant_id`);
+          return { settings: settings.rows[0], renamed: renamed.rows };
+        },
+        autocommit,
+      ),
+    );
+    expect(seen.settings).toEqual({ role: "app_user", tenant: agency.tenantId, ro: "off" });
+    expect(seen.renamed).toEqual([{ tenant_id: agency.tenantId }]);
+    // Committed: another scope, on another transport, reads it.
+    const read = await onHandle({ transport: "websocket" }, (handle) =>
+      inTenantScope(handle, agency.tenantId, (tx) =>
+        tx.select({ name: clients.name }).from(clients).where(eq(clients.id, agency.clientId)),
+      ),
+    );
+    expect(read).toEqual([{ name }]);
+  });
+
+  it("run the system scope as app_system", async () => {
+    const role = await onHandle({ wsProxy: NOWHERE }, (handle) =>
+      inSystemScope(
+        handle,
+        async (tx) => (await tx.execute(sql`select current_user as role`)).rows[0],
+        autocommit,
+      ),
+    );
+    expect(role).toEqual({ role: "app_system" });
+  });
+
+  it("commit nothing of a query whose transaction fails, statements sent with it included", async () => {
+    const before = await clientName(agency.clientId);
+    await onHandle({}, async (handle) => {
+      const failed = inTenantScope(
+        handle,
+        agency.tenantId,
+        async (tx, queue) => {
+          const ahead = queue.sendAhead("update clients set name = 'never kept' where id = $1", [
+            agency.clientId,
+          ]);
+          ahead.catch(() => undefined);
+          await tx.execute(sql`select 1 / 0`);
+        },
+        autocommit,
+      );
+      await expect(failed).rejects.toMatchObject({ cause: expect.objectContaining({ code: "22012" }) });
+    });
+    expect(await clientName(agency.clientId)).toBe(before);
+  });
+});
+
+async function clientName(clientId: string) {
+  const rows = await onHandle({ transport: "websocket" }, (handle) =>
+    inTenantScope(handle, agency.tenantId, (tx) =>
+      tx.select({ name: clients.name }).from(clients).where(eq(clients.id, clientId)),
+    ),
+  );
+  return rows[0]?.name;
+}
+
 /** One request to the Worker with some settings changed, as production would configure it. */
 async function callWith(
   settings: Record<string, string>,
@@ -348,7 +422,7 @@ describe("the Worker with DB_TRANSPORT=http", () => {
     ).toBe(401);
   });
 
-  it("reads over HTTP only: an unreachable HTTP endpoint fails reads with 503 while writes still go over the WebSocket", async () => {
+  it("an unreachable HTTP endpoint fails reads with 503 while a write's transaction still goes over the WebSocket", async () => {
     const settings = { ...http, DB_HTTP_ENDPOINT: `http://${NOWHERE}/sql` };
     const read = await callWith(settings, "/v1/clients?limit=1", { token: agency.tokens.owner });
     expect(read.status, read.text).toBe(503);
@@ -361,6 +435,38 @@ describe("the Worker with DB_TRANSPORT=http", () => {
       body: JSON.stringify({ name: `Written over the WebSocket ${crypto.randomUUID()}` }),
     });
     expect(write.status, write.text).toBe(201);
+  });
+
+  it("claims a CI delivery over HTTP once the receiver holds its integration: one HTTPS request, no connection", async () => {
+    const hook = await createHook(agency, "github", [agency.projectId]);
+    const deliver = async (settings: Record<string, string>, deliveryId: string) => {
+      const message = testMessage("github", "Staging tests", "passed", randomSha());
+      const { body, headers } = await signedDelivery(hook, message, { deliveryId });
+      return callWith(settings, `/hooks/${hook.id}`, { method: "POST", body, headers });
+    };
+    const unreachable = { ...http, DB_HTTP_ENDPOINT: `http://${NOWHERE}/sql` };
+    // The first delivery reads the integration in a transaction (over the WebSocket) and leaves this
+    // isolate a copy; the next is one claim, which goes over HTTP.
+    const first = await deliver(unreachable, `first-${crypto.randomUUID()}`);
+    expect(first.status, first.text).toBe(202);
+    const lostId = `lost-${crypto.randomUUID()}`;
+    const lost = await deliver(unreachable, lostId);
+    expect(lost.status, lost.text).toBe(503);
+    expect(lost.body.code).toBe("database_unavailable");
+    const claimedId = `claimed-${crypto.randomUUID()}`;
+    const claimed = await deliver(http, claimedId);
+    expect(claimed.status, claimed.text).toBe(202);
+    expect(claimed.body).toMatchObject({ delivery_id: claimedId, outcome: "received" });
+
+    const recorded = await onHandle({ transport: "websocket" }, (handle) =>
+      inSystemScope(handle, async (tx) =>
+        (
+          await tx.execute(sql`select delivery_id from webhook_deliveries
+            where integration_id = ${hook.id} and delivery_id in (${lostId}, ${claimedId})`)
+        ).rows.map((row) => row.delivery_id),
+      ),
+    );
+    expect(recorded).toEqual([claimedId]);
   });
 
   it("refuses an unknown DB_TRANSPORT as misconfigured, naming the setting", async () => {

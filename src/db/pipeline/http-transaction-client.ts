@@ -23,19 +23,23 @@ export interface HttpTransactionConfig {
    * production, where the driver derives Neon's own endpoint from the URL's host.
    */
   endpoint?: string | undefined;
-  /** Statements that open every transaction (the scope's settings and `transaction_read_only`). */
+  /** Statements that open every transaction (the scope's settings, and `transaction_read_only` for a read). */
   prefix: readonly { text: string; values: readonly unknown[] }[];
+  /** Run each transaction READ ONLY (a read), or let it write (an autocommit scope); READ ONLY by default. */
+  readOnly?: boolean;
 }
 
 /** The driver's own endpoint for Neon hosts, so a handle without `endpoint` puts it back. */
 const NEON_FETCH_ENDPOINT = neonConfig.fetchEndpoint;
 
 /**
- * The connection as drizzle sees it for a read-only scope over Neon's HTTP SQL API: every query is
- * one HTTPS request carrying Neon's non-interactive `transaction` — the scope's settings, whatever
- * waits ahead (the token check), then the query — run READ ONLY and committed by the server. No
- * WebSocket is opened, so there is no connection start-up to pay; the price is that nothing can be
- * decided between statements (no interactive transaction), which a read never needs.
+ * The connection as drizzle sees it for a scope whose every query is its own transaction (a read,
+ * or an autocommit scope such as a webhook's claim) over Neon's HTTP SQL API: every query is one
+ * HTTPS request carrying Neon's non-interactive `transaction` — the scope's settings, whatever
+ * waits ahead (the token check), then the query — run READ ONLY for a read, and committed by the
+ * server. No WebSocket is opened, so there is no connection start-up to pay; the price is that
+ * nothing can be decided between statements (no interactive transaction), which such a scope never
+ * needs.
  *
  * Same contract as PipeliningClient for a read: `sendAhead` statements travel with the next query,
  * their checks run on their answers before the query's rows are handed out, and a throwing check
@@ -46,12 +50,14 @@ const NEON_FETCH_ENDPOINT = neonConfig.fetchEndpoint;
 export class HttpTransactionClient extends StatementsAhead {
   private readonly sql;
   private readonly endpoint: string | undefined;
+  private readonly readOnly: boolean;
 
   constructor(config: HttpTransactionConfig) {
     super();
     this.sql = neon<boolean, true>(config.url, { fullResults: true });
     this.endpoint = config.endpoint;
     this.prefix = config.prefix;
+    this.readOnly = config.readOnly ?? true;
   }
 
   query<Row = Record<string, unknown>>(
@@ -87,7 +93,9 @@ export class HttpTransactionClient extends StatementsAhead {
       // A driver-wide setting, read synchronously when the request starts (below, before any
       // await), so handles with different endpoints in one isolate cannot see each other's.
       neonConfig.fetchEndpoint = this.endpoint ?? NEON_FETCH_ENDPOINT;
-      results = (await this.sql.transaction(queries, { readOnly: true })) as FullQueryResults<boolean>[];
+      results = (await this.sql.transaction(queries, {
+        readOnly: this.readOnly,
+      })) as FullQueryResults<boolean>[];
     } catch (error) {
       const lastChecked = batch.findLastIndex((statement) => statement.check !== undefined);
       if (lastChecked >= 0 && lastChecked < batch.length - 1 && isServerRefusal(error)) {
