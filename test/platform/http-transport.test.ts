@@ -3,7 +3,10 @@ import { env } from "cloudflare:workers";
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseConfig, DatabaseHandle } from "../../src/db/client";
-import { HttpTransactionClient } from "../../src/db/pipeline/http-transaction-client";
+import {
+  HttpTransactionClient,
+  isHttpConnectionFailure,
+} from "../../src/db/pipeline/http-transaction-client";
 import type { StatementResult } from "../../src/db/pipeline/pipelined-statements";
 import { clients } from "../../src/db/schema";
 import { inSystemScope, inTenantScope } from "../../src/db/scope";
@@ -291,6 +294,23 @@ describe("read-only scopes over DB_TRANSPORT=http", () => {
     );
     await expect(read).rejects.toBeInstanceOf(ApiError);
     await expect(read).rejects.toMatchObject({ code: "database_unavailable", status: 503 });
+  });
+
+  it("give up on a request the endpoint has not answered in time, as a connection failure", async () => {
+    const client = new HttpTransactionClient({
+      url: env.DATABASE_URL,
+      endpoint: env.DB_HTTP_ENDPOINT,
+      prefix: [],
+      timeoutMs: 50,
+    });
+    const started = Date.now();
+    const error = await client.query("select pg_sleep(0.5)").then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(Date.now() - started).toBeLessThan(450);
+    expect(isHttpConnectionFailure(error)).toBe(true);
+    expect((error as { sourceError?: Error }).sourceError?.name).toBe("TimeoutError");
   });
 });
 

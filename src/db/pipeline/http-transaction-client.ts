@@ -27,7 +27,17 @@ export interface HttpTransactionConfig {
   prefix: readonly { text: string; values: readonly unknown[] }[];
   /** Run each transaction READ ONLY (a read), or let it write (an autocommit scope); READ ONLY by default. */
   readOnly?: boolean;
+  /** How long one request may take before it is given up as a connection failure (a 503). */
+  timeoutMs?: number;
 }
+
+/**
+ * A request to the HTTP SQL endpoint still unanswered after this long is abandoned, so a hung
+ * endpoint answers 503 with Retry-After rather than holding the caller (a CI provider gives up on a
+ * webhook after about 10 s and sends it again). Far above any one-shot transaction here: the
+ * heaviest read, a year of delivery metrics, takes about a second and a half on 10,000 releases.
+ */
+export const HTTP_REQUEST_TIMEOUT_MS = 10_000;
 
 /** The driver's own endpoint for Neon hosts, so a handle without `endpoint` puts it back. */
 const NEON_FETCH_ENDPOINT = neonConfig.fetchEndpoint;
@@ -51,6 +61,7 @@ export class HttpTransactionClient extends StatementsAhead {
   private readonly sql;
   private readonly endpoint: string | undefined;
   private readonly readOnly: boolean;
+  private readonly timeoutMs: number;
 
   constructor(config: HttpTransactionConfig) {
     super();
@@ -58,6 +69,7 @@ export class HttpTransactionClient extends StatementsAhead {
     this.endpoint = config.endpoint;
     this.prefix = config.prefix;
     this.readOnly = config.readOnly ?? true;
+    this.timeoutMs = config.timeoutMs ?? HTTP_REQUEST_TIMEOUT_MS;
   }
 
   query<Row = Record<string, unknown>>(
@@ -95,6 +107,8 @@ export class HttpTransactionClient extends StatementsAhead {
       neonConfig.fetchEndpoint = this.endpoint ?? NEON_FETCH_ENDPOINT;
       results = (await this.sql.transaction(queries, {
         readOnly: this.readOnly,
+        // A timed-out fetch rejects like an unreachable endpoint (a NeonDbError with its source).
+        fetchOptions: { signal: AbortSignal.timeout(this.timeoutMs) },
       })) as FullQueryResults<boolean>[];
     } catch (error) {
       const lastChecked = batch.findLastIndex((statement) => statement.check !== undefined);
