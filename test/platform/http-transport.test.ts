@@ -358,7 +358,7 @@ describe("autocommit scopes over DB_TRANSPORT=http", () => {
 
   it("commit nothing of a query whose transaction fails, statements sent with it included", async () => {
     const before = await clientName(agency.clientId);
-    await onHandle({}, async (handle) => {
+    await onHandle({ wsProxy: NOWHERE }, async (handle) => {
       const failed = inTenantScope(
         handle,
         agency.tenantId,
