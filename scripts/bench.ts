@@ -14,7 +14,7 @@ import { addSpent, type CpuSpent, cpuRows, cpuSince, NO_CPU_SPENT } from "./lib/
 import { CRON_TICK_MEASUREMENT, measureCronTick } from "./lib/bench-cron-tick.ts";
 import { decisionMeasurement } from "./lib/bench-decisions.ts";
 import { type BenchEnvironment, startBenchEnvironment } from "./lib/bench-env.ts";
-import { runInterleaved, runSequential } from "./lib/bench-load.ts";
+import { type LoadResult, runInterleaved, runSequential } from "./lib/bench-load.ts";
 import { metricsMeasurement } from "./lib/bench-metrics.ts";
 import { type BenchMeasurement, type BenchReport, type BenchRow, renderTable } from "./lib/bench-report.ts";
 import { targetRows } from "./lib/bench-targets.ts";
@@ -145,35 +145,28 @@ const MEASUREMENTS: BenchMeasurement<BenchContext>[] = [
       // Not targets: where the gap goes. The API makes one rate-limit call per request; locally the
       // binding is miniflare's simulator (a Durable Object request inside workerd), in production
       // Cloudflare's counter on the same machine.
+      /** p50 and throughput of `of` against `against`: not targets, only where the gap goes. */
+      const comparison = (target: string, of: LoadResult, against: LoadResult, note: string) => [
+        ratio(target, "p50 overhead", of.p50 / against.p50, note),
+        ratio(target, "throughput", of.requestsPerSecond / against.requestsPerSecond, ""),
+      ];
       if (limited && bare) {
         rows.push(
-          ratio(
+          ...comparison(
             "bare + limiter ÷ bare",
-            "p50 overhead",
-            limited.p50 / bare.p50,
+            limited,
+            bare,
             "one local rate-limit call (miniflare's simulator), no target",
-          ),
-          ratio(
-            "bare + limiter ÷ bare",
-            "throughput",
-            limited.requestsPerSecond / bare.requestsPerSecond,
-            "",
           ),
         );
       }
       if (api && limited) {
         rows.push(
-          ratio(
+          ...comparison(
             "api ÷ (bare + limiter)",
-            "p50 overhead",
-            api.p50 / limited.p50,
+            api,
+            limited,
             "the API's cost besides its limiter call, no target",
-          ),
-          ratio(
-            "api ÷ (bare + limiter)",
-            "throughput",
-            api.requestsPerSecond / limited.requestsPerSecond,
-            "",
           ),
         );
       }
