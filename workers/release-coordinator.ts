@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { DatabaseHandle } from "../src/db/client";
+import { WarmDatabase } from "../src/db/warm-database";
 import { runtimeConfig } from "../src/env";
 import type { ReleaseCommand, ReleaseCommandOutcome } from "../src/releases/command";
 import { executeReleaseCommands } from "../src/releases/execute-command";
@@ -29,18 +30,20 @@ interface WaitingCommand {
  * eviction or reset loses no accepted decision, and the Idempotency-Key stops a retried one from
  * applying twice. No personal data ever lives here.
  *
- * The object keeps its Postgres connection between transactions (a Durable Object, unlike a
- * stateless Worker, may use an I/O object across the requests it serves): a burst of decisions pays
- * the connection start-up once, not per command. A connection that fails is dropped by the handle
- * and the next transaction opens a new one; an idle one is closed after IDLE_CONNECTION_MS.
+ * The object keeps its Postgres connection between transactions (WarmDatabase): a burst of
+ * decisions pays the connection start-up once, not per command. A connection that fails is dropped
+ * by the handle and the next transaction opens a new one; an idle one is closed after
+ * IDLE_CONNECTION_MS.
  */
 export class ReleaseCoordinator extends DurableObject<Env> {
   private readonly waiting: WaitingCommand[] = [];
   /** Commands in the transaction being applied. */
   private applying = 0;
   private draining = false;
-  private database: DatabaseHandle | undefined;
-  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly database = new WarmDatabase(() => {
+    const config = runtimeConfig(this.env);
+    return new DatabaseHandle({ url: config.DATABASE_URL, wsProxy: config.DB_WS_PROXY });
+  }, IDLE_CONNECTION_MS);
 
   execute(command: ReleaseCommand): Promise<ReleaseCommandOutcome> {
     return new Promise((resolve, reject) => {
@@ -56,16 +59,17 @@ export class ReleaseCoordinator extends DurableObject<Env> {
 
   private async drain(): Promise<void> {
     this.draining = true;
-    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
     try {
       while (this.waiting.length > 0) {
         // Every command here is for this object's release: its name is the tenant and the release.
         const batch = this.waiting.splice(0, MAX_COMMANDS_PER_TRANSACTION);
         this.applying = batch.length;
         try {
-          const outcomes = await executeReleaseCommands(
-            this.connection(),
-            batch.map(({ command }) => command),
+          const outcomes = await this.database.use((database) =>
+            executeReleaseCommands(
+              database,
+              batch.map(({ command }) => command),
+            ),
           );
           for (const [index, waiting] of batch.entries()) {
             waiting.resolve(outcomes[index] as ReleaseCommandOutcome);
@@ -78,22 +82,6 @@ export class ReleaseCoordinator extends DurableObject<Env> {
       }
     } finally {
       this.draining = false;
-      this.idleTimer = setTimeout(() => this.closeIdleConnection(), IDLE_CONNECTION_MS);
     }
-  }
-
-  private connection(): DatabaseHandle {
-    if (!this.database) {
-      const config = runtimeConfig(this.env);
-      this.database = new DatabaseHandle({ url: config.DATABASE_URL, wsProxy: config.DB_WS_PROXY });
-    }
-    return this.database;
-  }
-
-  private closeIdleConnection() {
-    if (this.draining) return;
-    const database = this.database;
-    this.database = undefined;
-    void database?.end();
   }
 }

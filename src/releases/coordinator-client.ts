@@ -1,4 +1,5 @@
 import { RemoteFailure } from "../app/errors";
+import { isDurableObjectOverloaded, isDurableObjectUnavailability } from "../lib/durable-object-errors";
 import { ApiError } from "../lib/problem";
 import type { ReleaseCommand, ReleaseCommandOutcome, SerializedProblem } from "./command";
 
@@ -16,15 +17,6 @@ export const COORDINATOR_RETRY_AFTER_SECONDS = 1;
 /** An overloaded object needs its queue to drain first; retrying at once would add to it. */
 export const COORDINATOR_OVERLOADED_RETRY_AFTER_SECONDS = 5;
 
-/** The properties the Workers runtime sets on errors thrown through a Durable Object stub. */
-interface StubError {
-  /** The object was reset (a deploy, a crash, `ctx.abort()`) while the call was running or queued. */
-  durableObjectReset?: unknown;
-  /** A transient failure the platform says is safe to retry (e.g. the object could not be reached). */
-  retryable?: unknown;
-  overloaded?: unknown;
-}
-
 /** One object per release, named by tenant and release so another tenant's name can never reach it. */
 export function coordinatorName(tenantId: string, releaseId: string): string {
   return `${tenantId}:${releaseId}`;
@@ -39,7 +31,7 @@ export function coordinatorName(tenantId: string, releaseId: string): string {
  * retry safe either way.
  */
 export function coordinatorUnavailable(error: unknown): ApiError {
-  if ((error as StubError | null)?.overloaded === true) {
+  if (isDurableObjectOverloaded(error)) {
     return new ApiError(
       "coordinator_unavailable",
       "Too many changes to this release are waiting to be applied; nothing of this request was applied. Retry after the Retry-After interval.",
@@ -53,16 +45,6 @@ export function coordinatorUnavailable(error: unknown): ApiError {
     {},
     { "Retry-After": String(COORDINATOR_RETRY_AFTER_SECONDS) },
   );
-}
-
-/**
- * Whether the platform marked the error as the object being unavailable. Only
- * those become a 503; anything else (our own bug inside the object, a command
- * that cannot be serialised) surfaces as a logged 500, never as a retry loop.
- */
-export function isCoordinatorUnavailability(error: unknown): boolean {
-  const failure = error as StubError | null;
-  return failure?.durableObjectReset === true || failure?.retryable === true || failure?.overloaded === true;
 }
 
 /**
@@ -82,7 +64,9 @@ export function releaseCoordinator(env: Env): ReleaseCoordinatorClient {
       try {
         return await (stub as unknown as CoordinatorStub).execute(command);
       } catch (error) {
-        if (isCoordinatorUnavailability(error)) throw coordinatorUnavailable(error);
+        // Only the platform's marks become a 503; anything else (our own bug inside the object, a
+        // command that cannot be serialised) surfaces as a logged 500, never as a retry loop.
+        if (isDurableObjectUnavailability(error)) throw coordinatorUnavailable(error);
         throw error;
       }
     },

@@ -4,12 +4,12 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { describeError, logUnexpected, toApiError } from "../../src/app/errors";
 import { DatabaseHandle } from "../../src/db/client";
 import { inTenantScope } from "../../src/db/scope";
+import { isDurableObjectUnavailability } from "../../src/lib/durable-object-errors";
 import type { ReleaseCommand } from "../../src/releases/command";
 import {
   commandFailure,
   coordinatorName,
   coordinatorUnavailable,
-  isCoordinatorUnavailability,
 } from "../../src/releases/coordinator-client";
 import { executeReleaseCommand, executeReleaseCommands } from "../../src/releases/execute-command";
 import { writeRelease } from "../../src/releases/operation-context";
@@ -62,7 +62,7 @@ describe("errors from a coordinator's stub", () => {
     const unreachable = Object.assign(new Error("Network connection lost."), { retryable: true });
     const overloaded = Object.assign(new Error("Durable Object is overloaded."), { overloaded: true });
     for (const error of [reset, unreachable, overloaded])
-      expect(isCoordinatorUnavailability(error)).toBe(true);
+      expect(isDurableObjectUnavailability(error)).toBe(true);
     expect(coordinatorUnavailable(reset)).toMatchObject({ status: 503, headers: { "Retry-After": "1" } });
     expect(coordinatorUnavailable(overloaded)).toMatchObject({
       status: 503,
@@ -73,7 +73,7 @@ describe("errors from a coordinator's stub", () => {
     const ourBug = Object.assign(new TypeError("cannot read properties of undefined"), { remote: true });
     const notSerialisable = new DOMException("could not be cloned", "DataCloneError");
     for (const error of [ourBug, notSerialisable, new Error("plain")]) {
-      expect(isCoordinatorUnavailability(error)).toBe(false);
+      expect(isDurableObjectUnavailability(error)).toBe(false);
     }
   });
 });
