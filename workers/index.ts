@@ -6,6 +6,7 @@ import { processDeliveryBatch } from "../src/integrations/process-delivery";
 import type { DeliveryJob } from "../src/integrations/receive-delivery";
 import { buildApp } from "./build-app";
 
+export { DeliveryIntake } from "./delivery-intake";
 export { ReleaseCoordinator } from "./release-coordinator";
 
 const app = buildApp();

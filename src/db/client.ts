@@ -98,6 +98,11 @@ export class DatabaseHandle {
 
   constructor(private readonly config: DatabaseConfig) {}
 
+  /** How scopes whose every query is its own transaction reach Postgres (DatabaseConfig.transport). */
+  get transport(): DatabaseTransport {
+    return this.config.transport ?? "websocket";
+  }
+
   /** Runs `work` on one connection; connection failures become a 503 problem. */
   async withConnection<T>(work: (db: Database, pipeline: PipeliningClient) => Promise<T>): Promise<T> {
     let client: PoolClient;

@@ -1,10 +1,10 @@
 import type { DatabaseHandle } from "../db/client";
 import {
   claimDelivery,
-  claimDeliveryIfCurrent,
   findDelivery,
   findDeliveryByPayload,
   findIntegrationForReceiver,
+  type ReceiverSnapshot,
   reclaimDelivery,
   recordRejectedDelivery,
 } from "../db/repositories/integrations";
@@ -22,6 +22,7 @@ import { uuidv7 } from "../lib/ids";
 import { ApiError } from "../lib/problem";
 import { rejectionHttpStatus, verifyDelivery } from "../lib/webhook-signatures";
 import { parseJsonBody } from "../lib/webhook-signatures/json-body";
+import { type CachedClaim, claimWith } from "./cached-claim";
 import { safeProviderId, syntheticDeliveryKey } from "./delivery-keys";
 import {
   type CachedReceiver,
@@ -99,24 +100,27 @@ const FIELD_HINT: Record<string, string> = {
  * to the processing queue after the response.
  *
  * With the integration cached in this isolate, that is one statement in one round trip (the claim,
- * which holds only if the integration is unchanged); otherwise, and for everything but a first
- * claim (refusals, redeliveries), one system-scope transaction that reads the integration afresh.
+ * which holds only if the integration is unchanged), made by `claimCached` (by default on this
+ * request's connection; the receiver's route sends it to the integration's intake object);
+ * otherwise, and for everything but a first claim (refusals, redeliveries), one system-scope
+ * transaction that reads the integration afresh.
  */
 export async function receiveDelivery(
   database: DatabaseHandle,
   encryptionKey: string,
   incoming: IncomingDelivery,
+  claimCached: CachedClaim = claimWith(database),
 ): Promise<Receipt> {
   const cached = cachedReceiver(incoming.integrationId, incoming.now.getTime());
   if (cached) {
-    const receipt = await receiveWithCachedIntegration(database, cached, incoming);
+    const receipt = await receiveWithCachedIntegration(claimCached, cached, incoming);
     if (receipt) return receipt;
   }
   return receiveReadingIntegration(database, encryptionKey, incoming);
 }
 
 async function receiveWithCachedIntegration(
-  database: DatabaseHandle,
+  claimCached: CachedClaim,
   cached: CachedReceiver,
   incoming: IncomingDelivery,
 ): Promise<Receipt | undefined> {
@@ -142,25 +146,26 @@ async function receiveWithCachedIntegration(
   const ignored = event.kind === "ignored";
   const pendingJob: PendingJob | null = ignored ? null : { provider, event, requestId };
   const tenantId = cached.tenantId;
-  const claimedId = await inSystemScope(
-    database,
-    async (tx) =>
-      claimDeliveryIfCurrent(
-        tx,
-        {
-          id: uuidv7(now.getTime()),
-          tenantId,
-          deliveryId: verified.deliveryId,
-          payloadSha256: provider === "standard" ? null : await sha256Hex(rawBody),
-          eventType: verified.eventType.slice(0, MAX_EVENT_TYPE_LENGTH),
-          outcome: ignored ? "ignored" : "received",
-          reason: ignored ? event.reason : null,
-          receivedAt: now,
-          pendingJob,
-        },
-        cached,
-      ),
-    { autocommit: true },
+  const snapshot: ReceiverSnapshot = {
+    integrationId: cached.integrationId,
+    secretCiphertext: cached.secretCiphertext,
+    previousSecretCiphertext: cached.previousSecretCiphertext,
+    stageMap: cached.stageMap,
+  };
+  const claimedId = await claimCached(
+    {
+      id: uuidv7(now.getTime()),
+      tenantId,
+      deliveryId: verified.deliveryId,
+      payloadSha256: provider === "standard" ? null : await sha256Hex(rawBody),
+      eventType: verified.eventType.slice(0, MAX_EVENT_TYPE_LENGTH),
+      outcome: ignored ? "ignored" : "received",
+      reason: ignored ? event.reason : null,
+      receivedAt: now,
+      pendingJob,
+    },
+    // Only what the claim checks: the decrypted secrets never leave this isolate.
+    snapshot,
   );
   // Claimed before (a redelivery or a replayed body), or the integration changed: the full path.
   if (claimedId === undefined) return undefined;

@@ -443,6 +443,11 @@ export async function listOf(
   return res.body.items as Payload[];
 }
 
+/** The test results CI reported on the release (not those engineers recorded). */
+export async function ciTestResults(agency: SeededAgency, releaseId: string) {
+  return (await listOf(agency, releaseId, "test-results")).filter((r) => r.source === "ci");
+}
+
 export function gate(release: { gates: { id: string; ok: boolean; detail: string }[] }, id: string) {
   const found = release.gates.find((g) => g.id === id);
   if (!found) throw new Error(`no gate ${id}`);

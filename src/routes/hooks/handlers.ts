@@ -1,4 +1,5 @@
 import type { AppRouteHandler } from "../../app/context";
+import { claimOnIntakeObject } from "../../integrations/cached-claim";
 import { enqueueDelivery } from "../../integrations/delivery-queue";
 import { receiveDelivery } from "../../integrations/receive-delivery";
 import { isUuid } from "../../lib/ids";
@@ -12,20 +13,29 @@ export const receiveWebhookHandler: AppRouteHandler<typeof receiveWebhook> = asy
   }
   // The raw bytes, exactly as signed; nothing parses them before the signature holds.
   const rawBody = new Uint8Array(await c.req.arrayBuffer());
-  const receipt = await receiveDelivery(c.get("database"), c.get("config").DATA_ENCRYPTION_KEY, {
-    integrationId: integrationId.toLowerCase(),
-    headers: c.req.raw.headers,
-    rawBody,
-    now: new Date(),
-    requestId: c.get("requestId"),
-  });
+  const database = c.get("database");
+  const requestId = c.get("requestId");
+  const receipt = await receiveDelivery(
+    database,
+    c.get("config").DATA_ENCRYPTION_KEY,
+    {
+      integrationId: integrationId.toLowerCase(),
+      headers: c.req.raw.headers,
+      rawBody,
+      now: new Date(),
+      requestId,
+    },
+    // Over DB_TRANSPORT=http the claim is one HTTPS request with no connection to open; over the
+    // WebSocket, the integration's intake object makes it on a connection it keeps open.
+    database.transport === "http" ? undefined : claimOnIntakeObject(c.env.DELIVERY_INTAKE, requestId),
+  );
   console.info(
     JSON.stringify({
       level: "info",
       event: "webhook_received",
       integration_id: integrationId,
       outcome: receipt.body.outcome,
-      request_id: c.get("requestId"),
+      request_id: requestId,
     }),
   );
   // Providers wait seconds at most (GitHub 10 s, CircleCI 5 s): answer now, change the release after,

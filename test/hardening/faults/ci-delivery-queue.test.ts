@@ -10,8 +10,8 @@ import { REQUEUE_AFTER_MS } from "../../../src/integrations/delivery-queue";
 import { MAX_PROCESSING_ATTEMPTS } from "../../../src/integrations/process-delivery";
 import {
   type CiAgency,
+  ciTestResults,
   type Hook,
-  listOf,
   randomSha,
   releaseInVerification,
   settled,
@@ -44,8 +44,7 @@ async function handedOverAt(rowId: string) {
 /** The Worker's cron tick at a chosen instant, with its report. */
 const runTickAt = (at: Date) => runTick(env, at.getTime());
 
-const ciResults = async (releaseId: string) =>
-  (await listOf(agency, releaseId, "test-results")).filter((r) => r.source === "ci");
+const ciResults = (releaseId: string) => ciTestResults(agency, releaseId);
 
 describe("faults: a CI delivery accepted just before its processor dies", () => {
   it("its connection cut mid-processing: the queue offers it again, it applies once", async () => {

@@ -1,0 +1,99 @@
+// A CI delivery verified with the receiver's cached integration is claimed by the integration's
+// DeliveryIntake object on the connection it keeps open. That connection cut under the claim —
+// before the statement reaches Postgres, or after Postgres committed it but before the answer came
+// back — answers the CI system a retryable 503, never a 500; the delivery is then recorded and
+// applied exactly once, whether by the provider's redelivery or by the cron's hand-over.
+import { env } from "cloudflare:workers";
+import { sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runTick } from "../../../src/cron/tick";
+import { REQUEUE_AFTER_MS } from "../../../src/integrations/delivery-queue";
+import {
+  type CiAgency,
+  ciTestResults,
+  randomSha,
+  releaseInVerification,
+  send,
+  settled,
+  setUpCi,
+  testMessage,
+} from "../../integrations/ci-driver";
+import { type SeededAgency, seedAgency } from "../../support/harness";
+import { systemQuery } from "../../windows/support";
+import { expectRetryableProblem, uniqueMarker, withConnectionCut } from "../support/faults";
+
+let agency: SeededAgency;
+let ci: CiAgency;
+
+beforeAll(async () => {
+  agency = await seedAgency();
+  ci = await setUpCi(agency);
+  // The receiver reads the integration once and keeps a copy: the deliveries below go to its intake.
+  const warm = await send(ci.hooks.github, testMessage("github", "Staging tests", "passed", randomSha()));
+  expect(warm.status, warm.text).toBe(202);
+});
+
+const ciResults = (releaseId: string) => ciTestResults(agency, releaseId);
+
+async function rowsOf(deliveryId: string) {
+  return systemQuery<{ outcome: string }>(sql`
+    select outcome from webhook_deliveries
+    where integration_id = ${ci.hooks.github.id} and delivery_id = ${deliveryId}`);
+}
+
+describe.skipIf(env.DB_TRANSPORT === "http")(
+  "faults: the intake object's connection cut under a claim",
+  () => {
+    it("before the claim reaches Postgres: 503 with nothing recorded; the redelivery is claimed and applies once", async () => {
+      const sha = randomSha();
+      const releaseId = await releaseInVerification(agency, ci.projectOf.github, sha);
+      const message = testMessage("github", "Staging tests", "passed", sha);
+      const deliveryId = uniqueMarker("intake-cut-before");
+
+      const { response, cut } = await withConnectionCut(deliveryId, "before_forwarding", () =>
+        send(ci.hooks.github, message, { deliveryId }),
+      );
+      expect(cut, "the bridge never saw the claim").toBe(true);
+      expectRetryableProblem(response, "database_unavailable");
+      expect(await rowsOf(deliveryId)).toEqual([]);
+
+      const redelivered = await send(ci.hooks.github, message, { deliveryId });
+      expect(redelivered.status, redelivered.text).toBe(202);
+      expect(await settled(agency, ci.hooks.github, deliveryId)).toMatchObject({
+        outcome: "applied",
+        release_id: releaseId,
+      });
+      expect(await rowsOf(deliveryId)).toEqual([{ outcome: "applied" }]);
+      expect(await ciResults(releaseId)).toHaveLength(1);
+    });
+
+    it("after Postgres committed the claim: 503; the redelivery is not applied again, the cron hands the delivery over, it applies once", async () => {
+      const sha = randomSha();
+      const releaseId = await releaseInVerification(agency, ci.projectOf.github, sha);
+      const message = testMessage("github", "Staging tests", "passed", sha);
+      const deliveryId = uniqueMarker("intake-cut-after");
+      const sentAt = Date.now();
+
+      const { response, cut, statementRan } = await withConnectionCut(deliveryId, "after_answer", () =>
+        send(ci.hooks.github, message, { deliveryId }),
+      );
+      expect(cut, "the bridge never saw the claim").toBe(true);
+      expect(statementRan).toBe(true);
+      expectRetryableProblem(response, "database_unavailable");
+      // The claim is one statement in its own transaction: Postgres committed it at its Sync.
+      expect(await rowsOf(deliveryId)).toEqual([{ outcome: "received" }]);
+
+      const redelivered = await send(ci.hooks.github, message, { deliveryId });
+      expect(redelivered.status, redelivered.text).toBe(200);
+      expect(redelivered.body.outcome).toBe("duplicate");
+
+      const tick = await runTick(env, sentAt + REQUEUE_AFTER_MS + 60_000);
+      expect(tick.ci_deliveries_requeued).toBeGreaterThanOrEqual(1);
+      expect(await settled(agency, ci.hooks.github, deliveryId)).toMatchObject({
+        outcome: "applied",
+        release_id: releaseId,
+      });
+      expect(await ciResults(releaseId)).toHaveLength(1);
+    });
+  },
+);
