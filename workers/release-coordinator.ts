@@ -1,7 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { DatabaseHandle } from "../src/db/client";
-import { WarmDatabase } from "../src/db/warm-database";
-import { runtimeConfig } from "../src/env";
+import { keptDatabaseHandle, WarmDatabase } from "../src/db/warm-database";
 import type { ReleaseCommand, ReleaseCommandOutcome } from "../src/releases/command";
 import { executeReleaseCommands } from "../src/releases/execute-command";
 
@@ -40,10 +38,9 @@ export class ReleaseCoordinator extends DurableObject<Env> {
   /** Commands in the transaction being applied. */
   private applying = 0;
   private draining = false;
-  private readonly database = new WarmDatabase(() => {
-    const config = runtimeConfig(this.env);
-    return new DatabaseHandle({ url: config.DATABASE_URL, wsProxy: config.DB_WS_PROXY });
-  }, IDLE_CONNECTION_MS);
+  private readonly database = new WarmDatabase(() => keptDatabaseHandle(this.env, 2), {
+    idleMs: IDLE_CONNECTION_MS,
+  });
 
   execute(command: ReleaseCommand): Promise<ReleaseCommandOutcome> {
     return new Promise((resolve, reject) => {

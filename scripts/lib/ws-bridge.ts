@@ -20,8 +20,12 @@
 //                                          (up to ReadyForQuery) is held back, then the cut: the
 //                                          statement ran inside the open transaction, which
 //                                          never commits
+//          when = "stall"                  the frame and every later one of that connection are
+//                                          swallowed, and the connection stays open: a database
+//                                          that stopped answering, until the driver gives up
 //   GET    /__faults/drops/{id}            the rule, with `triggered` once it has cut (and
-//                                          `answered` when the database had answered first)
+//                                          `answered` when the database had answered first;
+//                                          `closed` once the driver closed a stalled connection)
 //   DELETE /__faults/drops/{id}            disarm (a test cleaning up after a failure)
 //
 // There is deliberately no "cut everything": it would fail whatever else is running.
@@ -82,7 +86,7 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-export type CutMoment = "before_forwarding" | "after_answer";
+export type CutMoment = "before_forwarding" | "after_answer" | "stall";
 
 interface DropRule {
   id: string;
@@ -92,6 +96,8 @@ interface DropRule {
   triggered: boolean;
   /** With `after_answer`: the database answered the marked frame completely before the cut. */
   answered: boolean;
+  /** With `stall`: the driver has since closed the stalled connection. */
+  closed: boolean;
 }
 
 /** Markers shorter than this could match unrelated traffic of other tests. */
@@ -147,10 +153,17 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
           error: `marker must be a string of ${MIN_MARKER_BYTES}–${MAX_MARKER_BYTES} bytes`,
         });
       }
-      if (when !== "before_forwarding" && when !== "after_answer") {
-        return reply(response, 400, { error: "when must be 'before_forwarding' or 'after_answer'" });
+      if (when !== "before_forwarding" && when !== "after_answer" && when !== "stall") {
+        return reply(response, 400, { error: "when must be 'before_forwarding', 'after_answer' or 'stall'" });
       }
-      const rule: DropRule = { id: randomUUID(), marker: bytes, when, triggered: false, answered: false };
+      const rule: DropRule = {
+        id: randomUUID(),
+        marker: bytes,
+        when,
+        triggered: false,
+        answered: false,
+        closed: false,
+      };
       rules.set(rule.id, rule);
       if (rules.size > MAX_RULES) rules.delete(rules.keys().next().value as string);
       return reply(response, 201, present(rule));
@@ -182,6 +195,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     let tcpReady = false;
     /** Set by an `after_answer` rule: the database's answer is held back until it is complete, then the cut. */
     let answerToCut: { rule: DropRule; answer: PostgresMessageStream } | undefined;
+    /** Set by a `stall` rule: nothing more of the driver's reaches the database. */
+    let stalledBy: DropRule | undefined;
     /** The end of the previous frame (while rules are armed), so a marker split across two frames is still seen. */
     let tail = Buffer.alloc(0);
 
@@ -221,6 +236,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
       const chunk = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       stats.framesToDatabase++;
+      if (stalledBy) return;
       const candidates = options.faultControl ? armed() : [];
       if (candidates.length > 0) {
         const seen = Buffer.concat([tail, chunk]);
@@ -230,6 +246,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
           rule.triggered = true;
           if (rule.when === "before_forwarding") {
             cut();
+            return;
+          }
+          if (rule.when === "stall") {
+            stalledBy = rule;
             return;
           }
           // The driver waits for each answer before it sends the next statement, so the
@@ -245,7 +265,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         else tcp.once("connect", () => tcp.end());
       }
     });
-    ws.on("close", () => tcp.end());
+    ws.on("close", () => {
+      if (stalledBy) stalledBy.closed = true;
+      tcp.end();
+    });
     ws.on("error", () => tcp.destroy());
   });
 
@@ -279,8 +302,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 }
 
 function present(rule: DropRule) {
-  const { id, when, triggered, answered } = rule;
-  return { id, marker: rule.marker.toString("utf8"), when, triggered, answered };
+  const { id, when, triggered, answered, closed } = rule;
+  return { id, marker: rule.marker.toString("utf8"), when, triggered, answered, closed };
 }
 
 function reply(response: ServerResponse, status: number, body: unknown): void {

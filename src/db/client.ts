@@ -23,6 +23,12 @@ export interface DatabaseConfig {
   transport?: DatabaseTransport | undefined;
   /** The bridge's HTTP SQL endpoint (`http://host:port/sql`); unset in production, where the driver uses Neon's. */
   httpEndpoint?: string | undefined;
+  /**
+   * The pool of a Durable Object's kept handle (WarmDatabase): how many connections it may hold,
+   * and that idle ones stay open, since the object closes the handle itself once idle. Unset for a
+   * request's handle: two connections, which the request ends with it.
+   */
+  pool?: { size: number; keepIdleConnections: boolean } | undefined;
 }
 
 export type DatabaseTransport = "websocket" | "http";
@@ -89,12 +95,24 @@ function isConnectionFailure(error: unknown): boolean {
 }
 
 /**
+ * Closes a client's WebSocket under it, whatever it is doing; the query in flight then fails as a
+ * lost connection. Not `client.end()`: that writes Terminate, which the driver buffers and sends on
+ * a timer after it has closed the socket, and a send after close throws in workerd.
+ */
+function closeSocket(client: PoolClient): void {
+  const { connection } = client as unknown as { connection?: { stream?: { destroy(): void } } };
+  connection?.stream?.destroy();
+}
+
+/**
  * A connection handle for one request or one Durable Object command. The pool
  * is created on first use and never outlives the request: Workers forbid
  * sharing I/O objects between requests, and Neon recommends a pool per request.
  */
 export class DatabaseHandle {
   private pool: Pool | undefined;
+  /** Clients checked out of the pool now, so that terminate() can close them mid-query. */
+  private readonly checkedOut = new Set<PoolClient>();
 
   constructor(private readonly config: DatabaseConfig) {}
 
@@ -121,6 +139,7 @@ export class DatabaseHandle {
       connectionLost = true;
     };
     client.on("error", onConnectionError);
+    this.checkedOut.add(client);
     const pipeline = new PipeliningClient(client);
     try {
       return await work(drizzleOver(pipeline as unknown as PoolClient), pipeline);
@@ -132,6 +151,7 @@ export class DatabaseHandle {
       }
       throw error;
     } finally {
+      this.checkedOut.delete(client);
       client.off("error", onConnectionError);
       client.release(broken || connectionLost);
     }
@@ -182,10 +202,26 @@ export class DatabaseHandle {
     if (pool) await pool.end().catch(() => undefined);
   }
 
+  /**
+   * Closes every connection now, the ones in use too: their queries fail as a lost connection (a
+   * 503). For a connection that stopped answering, which `end()` would wait on forever.
+   */
+  terminate(): void {
+    for (const client of this.checkedOut) closeSocket(client);
+    this.checkedOut.clear();
+    void this.end();
+  }
+
   private getPool(): Pool {
     if (!this.pool) {
       configureDriver(this.config);
-      const pool = new Pool({ connectionString: this.config.url, max: 2, connectionTimeoutMillis: 5_000 });
+      const pool = new Pool({
+        connectionString: this.config.url,
+        max: this.config.pool?.size ?? 2,
+        connectionTimeoutMillis: 5_000,
+        // 0: never closed for idleness by the pool (the default closes them after 10 s).
+        idleTimeoutMillis: this.config.pool?.keepIdleConnections ? 0 : 10_000,
+      });
       // An idle client losing its socket must not crash the isolate; the next
       // query reconnects or fails with a 503.
       pool.on("error", () => undefined);

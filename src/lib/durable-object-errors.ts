@@ -16,6 +16,14 @@ export function isDurableObjectUnavailability(error: unknown): boolean {
   return failure?.durableObjectReset === true || failure?.retryable === true || failure?.overloaded === true;
 }
 
+/** Which of the platform's failures it was, for logs: `reset`, `overloaded` or `unreachable`. */
+export function durableObjectUnavailabilityKind(error: unknown): "reset" | "overloaded" | "unreachable" {
+  const failure = error as StubError | null;
+  if (failure?.durableObjectReset === true) return "reset";
+  if (failure?.overloaded === true) return "overloaded";
+  return "unreachable";
+}
+
 export function isDurableObjectOverloaded(error: unknown): boolean {
   return (error as StubError | null)?.overloaded === true;
 }

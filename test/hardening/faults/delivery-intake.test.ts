@@ -2,7 +2,10 @@
 // DeliveryIntake object on the connection it keeps open. That connection cut under the claim —
 // before the statement reaches Postgres, or after Postgres committed it but before the answer came
 // back — answers the CI system a retryable 503, never a 500; the delivery is then recorded and
-// applied exactly once, whether by the provider's redelivery or by the cron's hand-over.
+// applied exactly once, whether by the provider's redelivery or by the cron's hand-over. A
+// connection that stops answering costs the CI system a 503 before its own timeout, and the object
+// takes the next delivery on a new one; a burst larger than the object's connections serve goes to
+// the receiver's own connection.
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -20,7 +23,14 @@ import {
 } from "../../integrations/ci-driver";
 import { type SeededAgency, seedAgency } from "../../support/harness";
 import { systemQuery } from "../../windows/support";
-import { expectRetryableProblem, uniqueMarker, withConnectionCut } from "../support/faults";
+import {
+  armFault,
+  disarmFault,
+  expectRetryableProblem,
+  faultState,
+  uniqueMarker,
+  withConnectionCut,
+} from "../support/faults";
 
 let agency: SeededAgency;
 let ci: CiAgency;
@@ -34,6 +44,8 @@ beforeAll(async () => {
 });
 
 const ciResults = (releaseId: string) => ciTestResults(agency, releaseId);
+
+const intake = () => env.DELIVERY_INTAKE.get(env.DELIVERY_INTAKE.idFromName(ci.hooks.github.id));
 
 async function rowsOf(deliveryId: string) {
   return systemQuery<{ outcome: string }>(sql`
@@ -94,6 +106,74 @@ describe.skipIf(env.DB_TRANSPORT === "http")(
         release_id: releaseId,
       });
       expect(await ciResults(releaseId)).toHaveLength(1);
+    });
+
+    it("a connection that stops answering: 503 before the provider gives up, and the next delivery is claimed on a new one", async () => {
+      const sha = randomSha();
+      const releaseId = await releaseInVerification(agency, ci.projectOf.github, sha);
+      const message = testMessage("github", "Staging tests", "passed", sha);
+      const deliveryId = uniqueMarker("intake-stall");
+      const rule = await armFault(deliveryId, "stall");
+      try {
+        const stalled = await send(ci.hooks.github, message, { deliveryId });
+        expect((await faultState(rule)).triggered, "the bridge never saw the claim").toBe(true);
+        expectRetryableProblem(stalled, "database_unavailable");
+        // The object closed the connection that stopped answering rather than keep it.
+        const deadline = Date.now() + 5_000;
+        while (!(await faultState(rule)).closed && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        expect((await faultState(rule)).closed, "the stalled connection is still open").toBe(true);
+      } finally {
+        await disarmFault(rule);
+      }
+      expect(await rowsOf(deliveryId)).toEqual([]);
+
+      // The provider's redelivery: claimed by the object on a connection it opened anew.
+      const redelivered = await send(ci.hooks.github, message, { deliveryId });
+      expect(redelivered.status, redelivered.text).toBe(202);
+      expect(await intake().holdsConnection()).toBe(true);
+      expect(await settled(agency, ci.hooks.github, deliveryId)).toMatchObject({
+        outcome: "applied",
+        release_id: releaseId,
+      });
+      expect(await ciResults(releaseId)).toHaveLength(1);
+    });
+
+    it("more claims in progress than it takes: the next delivery is claimed on the receiver's own connection", async () => {
+      // Sixteen claims stall: four on the object's connections, twelve waiting for one.
+      const stalledIds = Array.from({ length: 16 }, (_, i) => uniqueMarker(`intake-busy-${i}`));
+      const rules = await Promise.all(stalledIds.map((id) => armFault(id, "stall")));
+      try {
+        const stalled = stalledIds.map((deliveryId) =>
+          send(ci.hooks.github, testMessage("github", "Staging tests", "passed", randomSha()), {
+            deliveryId,
+          }),
+        );
+        const deadline = Date.now() + 5_000;
+        while ((await intake().claimsInProgress()) < 16 && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(await intake().claimsInProgress()).toBe(16);
+
+        const sha = randomSha();
+        const releaseId = await releaseInVerification(agency, ci.projectOf.github, sha);
+        const deliveryId = uniqueMarker("intake-busy-next");
+        const next = await send(ci.hooks.github, testMessage("github", "Staging tests", "passed", sha), {
+          deliveryId,
+        });
+        expect(next.status, next.text).toBe(202);
+        expect(await rowsOf(deliveryId)).toHaveLength(1);
+        // Answered while the object's claims were all still waiting.
+        expect(await intake().claimsInProgress()).toBe(16);
+
+        for (const response of await Promise.all(stalled))
+          expectRetryableProblem(response, "database_unavailable");
+        expect(await settled(agency, ci.hooks.github, deliveryId)).toMatchObject({
+          outcome: "applied",
+          release_id: releaseId,
+        });
+      } finally {
+        await Promise.all(rules.map(disarmFault));
+      }
     });
   },
 );

@@ -17,6 +17,8 @@ import { systemQuery } from "../../windows/support";
 
 /** When a marked connection is cut: before its frame reaches Postgres, or once Postgres has run it. */
 export type CutMoment = "before_forwarding" | "after_answer";
+/** Or not cut but stalled: the marked frame and every later one are swallowed, the connection left open. */
+export type FaultMoment = CutMoment | "stall";
 
 export interface CutResult<T> {
   /** What the request answered. */
@@ -50,21 +52,40 @@ export async function withConnectionCut<T>(
   when: CutMoment,
   request: () => Promise<T>,
 ): Promise<CutResult<T>> {
+  const id = await armFault(marker, when);
+  try {
+    const response = await request();
+    const { triggered, answered } = await faultState(id);
+    return { response, cut: triggered, statementRan: answered };
+  } finally {
+    await disarmFault(id);
+  }
+}
+
+/** Arms a one-shot fault for the first connection that sends `marker`; returns the rule's id. Disarm it after. */
+export async function armFault(marker: string, when: FaultMoment): Promise<string> {
   const armed = await fetch(`${faultControlUrl()}/drops`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ marker, when }),
   });
   expect(armed.status, await armed.clone().text()).toBe(201);
-  const { id } = (await armed.json()) as { id: string };
-  try {
-    const response = await request();
-    const state = await fetch(`${faultControlUrl()}/drops/${id}`);
-    const { triggered, answered } = (await state.json()) as { triggered: boolean; answered: boolean };
-    return { response, cut: triggered, statementRan: answered };
-  } finally {
-    await (await fetch(`${faultControlUrl()}/drops/${id}`, { method: "DELETE" })).arrayBuffer();
-  }
+  return ((await armed.json()) as { id: string }).id;
+}
+
+/**
+ * Whether the rule fired (`triggered`); with `after_answer`, whether Postgres had answered first;
+ * with `stall`, whether the driver has since closed the stalled connection.
+ */
+export async function faultState(
+  id: string,
+): Promise<{ triggered: boolean; answered: boolean; closed: boolean }> {
+  const state = await fetch(`${faultControlUrl()}/drops/${id}`);
+  return (await state.json()) as { triggered: boolean; answered: boolean; closed: boolean };
+}
+
+export async function disarmFault(id: string): Promise<void> {
+  await (await fetch(`${faultControlUrl()}/drops/${id}`, { method: "DELETE" })).arrayBuffer();
 }
 
 /**
