@@ -1,10 +1,16 @@
 import { DurableObject } from "cloudflare:workers";
 import { keptDatabaseHandle, WarmDatabase } from "../src/db/warm-database";
 import type { ReleaseCommand, ReleaseCommandOutcome } from "../src/releases/command";
-import { executeReleaseCommands } from "../src/releases/execute-command";
+import { executeReleaseCommands, failedOutcome } from "../src/releases/execute-command";
 
 /** A connection no command has used for this long is closed; the next command opens another. */
 const IDLE_CONNECTION_MS = 10_000;
+/**
+ * A transaction of commands not finished by then is answered `503 database_unavailable` (retry with
+ * the same Idempotency-Key) and the object's connections are replaced: a connection that stopped
+ * answering must not freeze the release's decisions. A healthy transaction takes milliseconds.
+ */
+const TRANSACTION_LIMIT_MS = 15_000;
 /**
  * At most this many waiting commands share one transaction. Each runs in a savepoint, and Postgres
  * keeps the first 64 subtransactions of a transaction in shared memory; past that every snapshot
@@ -15,7 +21,6 @@ const MAX_COMMANDS_PER_TRANSACTION = 32;
 interface WaitingCommand {
   command: ReleaseCommand;
   resolve(outcome: ReleaseCommandOutcome): void;
-  reject(error: unknown): void;
 }
 
 /**
@@ -31,7 +36,7 @@ interface WaitingCommand {
  * The object keeps its Postgres connection between transactions (WarmDatabase): a burst of
  * decisions pays the connection start-up once, not per command. A connection that fails is dropped
  * by the handle and the next transaction opens a new one; an idle one is closed after
- * IDLE_CONNECTION_MS.
+ * IDLE_CONNECTION_MS; one that stops answering is closed after TRANSACTION_LIMIT_MS.
  */
 export class ReleaseCoordinator extends DurableObject<Env> {
   private readonly waiting: WaitingCommand[] = [];
@@ -40,11 +45,12 @@ export class ReleaseCoordinator extends DurableObject<Env> {
   private draining = false;
   private readonly database = new WarmDatabase(() => keptDatabaseHandle(this.env, 2), {
     idleMs: IDLE_CONNECTION_MS,
+    callLimitMs: TRANSACTION_LIMIT_MS,
   });
 
   execute(command: ReleaseCommand): Promise<ReleaseCommandOutcome> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ command, resolve, reject });
+    return new Promise((resolve) => {
+      this.waiting.push({ command, resolve });
       if (!this.draining) void this.drain();
     });
   }
@@ -72,7 +78,10 @@ export class ReleaseCoordinator extends DurableObject<Env> {
             waiting.resolve(outcomes[index] as ReleaseCommandOutcome);
           }
         } catch (error) {
-          for (const waiting of batch) waiting.reject(error);
+          // The transaction overran its limit (or the handle could not be opened): every command
+          // of it gets that failure, and the next transaction runs on new connections.
+          const failure = failedOutcome(error);
+          for (const waiting of batch) waiting.resolve(failure);
         } finally {
           this.applying = 0;
         }

@@ -222,7 +222,8 @@ function outcomeOf(settled: Settled): ReleaseCommandOutcome {
   };
 }
 
-function failedOutcome(error: unknown): ReleaseCommandOutcome {
+/** A command's answer when it failed with `error` (a problem as a value: it crosses RPC). */
+export function failedOutcome(error: unknown): ReleaseCommandOutcome {
   const apiError = toApiError(error);
   // The stack of an unexpected error is only here, inside the object: carry its description
   // back so the caller's log line says what was thrown and where.

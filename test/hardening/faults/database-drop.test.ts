@@ -10,8 +10,11 @@ import { type SeededAgency, seedAgency } from "../../support/harness";
 import { createRelease, planAndVerify } from "../../support/releases";
 import { systemQuery } from "../../windows/support";
 import {
+  armFault,
   type CutMoment,
+  disarmFault,
   expectRetryableProblem,
+  faultState,
   sessionIsClean,
   uniqueMarker,
   withConnectionCut,
@@ -153,4 +156,47 @@ describe("faults: the database connection dropped mid-request", () => {
       summary.retriesAppliedOnce++;
     },
   );
+
+  it("a release command whose connection stops answering: 503 within the limit, the release untouched, and its next decision applies", async () => {
+    const releaseId = await createRelease(agency);
+    await planAndVerify(agency, releaseId);
+    const before = await api(`/v1/releases/${releaseId}`, { token: agency.tokens.viewer });
+    expect(before.status, before.text).toBe(200);
+    const rationale = uniqueMarker("fault-halt-stall");
+    const key = crypto.randomUUID();
+    const send = () =>
+      api(`/v1/releases/${releaseId}/decisions`, {
+        token: agency.tokens.release_manager,
+        body: { kind: "halt", rationale },
+        headers: { "Idempotency-Key": key },
+      });
+
+    const rule = await armFault(rationale, "stall");
+    try {
+      const res = await send();
+      expect((await faultState(rule)).triggered, "the bridge never saw the marked statement").toBe(true);
+      expectRetryableProblem(res, "database_unavailable");
+      // The object closed the connection rather than wait on it: Postgres rolls the transaction back.
+      const deadline = Date.now() + 5_000;
+      while (!(await faultState(rule)).closed && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect((await faultState(rule)).closed, "the stalled connection is still open").toBe(true);
+    } finally {
+      await disarmFault(rule);
+    }
+    summary.cuts++;
+
+    const row = await systemQuery<{ row_version: number }>(sql`
+      select row_version from releases where tenant_id = ${agency.tenantId} and id = ${releaseId}`);
+    expect(row).toEqual([{ row_version: before.body.row_version }]);
+    expect(await idempotencyKeyRows(key)).toBe(0);
+    await expectRecovered();
+
+    // The release is not frozen behind the stalled transaction: the retry is applied, once.
+    const retried = await send();
+    expect(retried.status, retried.text).toBe(200);
+    expect(retried.body.status).toBe("halted");
+    expect(retried.body.row_version).toBe(before.body.row_version + 1);
+    summary.retriesAppliedOnce++;
+  });
 });
