@@ -113,6 +113,10 @@ export class DatabaseHandle {
   private pool: Pool | undefined;
   /** Clients checked out of the pool now, so that terminate() can close them mid-query. */
   private readonly checkedOut = new Set<PoolClient>();
+  /** Calls waiting for a connection, each failed by terminate(). */
+  private readonly waitingForConnection = new Set<() => void>();
+  /** Set by terminate(): the handle opens no connection again. */
+  private terminated = false;
 
   constructor(private readonly config: DatabaseConfig) {}
 
@@ -123,12 +127,7 @@ export class DatabaseHandle {
 
   /** Runs `work` on one connection; connection failures become a 503 problem. */
   async withConnection<T>(work: (db: Database, pipeline: PipeliningClient) => Promise<T>): Promise<T> {
-    let client: PoolClient;
-    try {
-      client = await this.getPool().connect();
-    } catch {
-      throw databaseUnavailable();
-    }
+    const client = await this.connect();
     let broken = false;
     // A checked-out client reports a lost connection as an 'error' event; unheard, it is an
     // uncaught exception. It also tells us the failure was the connection's: the error that
@@ -204,12 +203,42 @@ export class DatabaseHandle {
 
   /**
    * Closes every connection now, the ones in use too: their queries fail as a lost connection (a
-   * 503). For a connection that stopped answering, which `end()` would wait on forever.
+   * 503), and so do calls still waiting for a connection and any made later. For a connection that
+   * stopped answering, which `end()` would wait on forever.
    */
   terminate(): void {
+    this.terminated = true;
+    for (const abandon of this.waitingForConnection) abandon();
+    this.waitingForConnection.clear();
     for (const client of this.checkedOut) closeSocket(client);
     this.checkedOut.clear();
-    void this.end();
+    void this.end().catch(() => undefined);
+  }
+
+  /**
+   * A connection from the pool, or a 503 problem. A call waiting for one when the handle is
+   * terminated fails then, not after the pool's own connection timeout; a connection handed over
+   * after that is closed, since nothing will use it.
+   */
+  private connect(): Promise<PoolClient> {
+    if (this.terminated) return Promise.reject(databaseUnavailable());
+    const pool = this.getPool();
+    return new Promise<PoolClient>((resolve, reject) => {
+      const abandon = () => reject(databaseUnavailable());
+      this.waitingForConnection.add(abandon);
+      pool.connect().then(
+        (client) => {
+          this.waitingForConnection.delete(abandon);
+          if (!this.terminated) return resolve(client);
+          closeSocket(client);
+          client.release(true);
+        },
+        () => {
+          this.waitingForConnection.delete(abandon);
+          reject(databaseUnavailable());
+        },
+      );
+    });
   }
 
   private getPool(): Pool {

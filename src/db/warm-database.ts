@@ -82,8 +82,12 @@ export class WarmDatabase {
         // Later calls get a new handle; the overdue work fails when its connection is closed
         // (race() has already subscribed to it, so that rejection is handled).
         if (this.handle === handle) this.handle = undefined;
-        handle.terminate();
         reject(databaseUnavailable());
+        try {
+          handle.terminate();
+        } catch {
+          // Closing a connection that is already gone; the caller has its 503 either way.
+        }
       }, limitMs);
     });
     try {

@@ -140,6 +140,9 @@ describe.skipIf(env.DB_TRANSPORT === "http")(
     });
 
     it("more claims in progress than it takes: the next delivery is claimed on the receiver's own connection", async () => {
+      // The release first: nothing between the stall and the next delivery but that delivery.
+      const sha = randomSha();
+      const releaseId = await releaseInVerification(agency, ci.projectOf.github, sha);
       // Sixteen claims stall: four on the object's connections, twelve waiting for one.
       const stalledIds = Array.from({ length: 16 }, (_, i) => uniqueMarker(`intake-busy-${i}`));
       const rules = await Promise.all(stalledIds.map((id) => armFault(id, "stall")));
@@ -154,16 +157,16 @@ describe.skipIf(env.DB_TRANSPORT === "http")(
           await new Promise((resolve) => setTimeout(resolve, 50));
         expect(await intake().claimsInProgress()).toBe(16);
 
-        const sha = randomSha();
-        const releaseId = await releaseInVerification(agency, ci.projectOf.github, sha);
         const deliveryId = uniqueMarker("intake-busy-next");
         const next = await send(ci.hooks.github, testMessage("github", "Staging tests", "passed", sha), {
           deliveryId,
         });
         expect(next.status, next.text).toBe(202);
         expect(await rowsOf(deliveryId)).toHaveLength(1);
-        // Answered while the object's claims were all still waiting.
-        expect(await intake().claimsInProgress()).toBe(16);
+        // Answered while the object's claims were still waiting: the four on its connections are held
+        // until the 8-second limit (the twelve waiting for a connection may give up sooner, at the
+        // pool's 5-second connection timeout, on a slow machine).
+        expect(await intake().claimsInProgress()).toBeGreaterThanOrEqual(4);
 
         for (const response of await Promise.all(stalled))
           expectRetryableProblem(response, "database_unavailable");
