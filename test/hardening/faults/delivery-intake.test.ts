@@ -115,9 +115,14 @@ describe.skipIf(env.DB_TRANSPORT === "http")(
       const deliveryId = uniqueMarker("intake-stall");
       const rule = await armFault(deliveryId, "stall");
       try {
+        const sentAt = Date.now();
         const stalled = await send(ci.hooks.github, message, { deliveryId });
+        const answeredAfterMs = Date.now() - sentAt;
         expect((await faultState(rule)).triggered, "the bridge never saw the claim").toBe(true);
         expectRetryableProblem(stalled, "database_unavailable");
+        // A deadline, not a speed target: GitHub gives up on a webhook after 10 s, and a delivery it
+        // gave up on is not a 503 it retries.
+        expect(answeredAfterMs, "answered after the provider's 10-second timeout").toBeLessThan(10_000);
         // The object closed the connection that stopped answering rather than keep it.
         const deadline = Date.now() + 5_000;
         while (!(await faultState(rule)).closed && Date.now() < deadline)
