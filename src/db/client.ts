@@ -210,7 +210,13 @@ export class DatabaseHandle {
     this.terminated = true;
     for (const abandon of this.waitingForConnection) abandon();
     this.waitingForConnection.clear();
-    for (const client of this.checkedOut) closeSocket(client);
+    for (const client of this.checkedOut) {
+      try {
+        closeSocket(client);
+      } catch {
+        // A socket that already failed; the others must still be closed.
+      }
+    }
     this.checkedOut.clear();
     void this.end().catch(() => undefined);
   }
@@ -230,8 +236,13 @@ export class DatabaseHandle {
         (client) => {
           this.waitingForConnection.delete(abandon);
           if (!this.terminated) return resolve(client);
-          closeSocket(client);
-          client.release(true);
+          // A connection that answered: ended the ordinary way (Terminate, then close), not
+          // closed under the driver, which would send that Terminate after the close.
+          try {
+            client.release(true);
+          } catch {
+            // Already gone; nothing will use it either way.
+          }
         },
         () => {
           this.waitingForConnection.delete(abandon);
