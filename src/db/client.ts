@@ -204,7 +204,7 @@ export class DatabaseHandle {
   /**
    * Closes every connection now, the ones in use too: their queries fail as a lost connection (a
    * 503), and so do calls still waiting for a connection and any made later. For a connection that
-   * stopped answering, which `end()` would wait on forever.
+   * stopped answering, which `end()` would wait on forever. Never throws.
    */
   terminate(): void {
     this.terminated = true;
@@ -224,7 +224,7 @@ export class DatabaseHandle {
   /**
    * A connection from the pool, or a 503 problem. A call waiting for one when the handle is
    * terminated fails then, not after the pool's own connection timeout; a connection handed over
-   * after that is closed, since nothing will use it.
+   * after that is ended, since nothing will use it.
    */
   private connect(): Promise<PoolClient> {
     if (this.terminated) return Promise.reject(databaseUnavailable());

@@ -83,11 +83,7 @@ export class WarmDatabase {
         // (race() has already subscribed to it, so that rejection is handled).
         if (this.handle === handle) this.handle = undefined;
         reject(databaseUnavailable());
-        try {
-          handle.terminate();
-        } catch {
-          // Closing a connection that is already gone; the caller has its 503 either way.
-        }
+        handle.terminate();
       }, limitMs);
     });
     try {

@@ -1,7 +1,8 @@
 // A database handle terminated while calls wait for its only connection: what a Durable Object
 // does when a connection stops answering (src/db/warm-database.ts). The waiting call fails as a
 // 503 at once, not after the pool's 5-second connection timeout, and the handle never connects
-// again behind the object's back: a call made later fails too, and the object opens a new handle.
+// again behind the object's back: a call made later fails too (the object opens a new handle
+// instead; faults/delivery-intake.test.ts).
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DatabaseHandle } from "../../../src/db/client";
