@@ -16,6 +16,7 @@ import { decisionMeasurement } from "./lib/bench-decisions.ts";
 import { type BenchEnvironment, startBenchEnvironment } from "./lib/bench-env.ts";
 import { type LoadResult, runInterleaved, runSequential } from "./lib/bench-load.ts";
 import { metricsMeasurement } from "./lib/bench-metrics.ts";
+import { busiestFunctions, type CpuProfile, startCpuProfile, writeCpuProfile } from "./lib/bench-profile.ts";
 import { type BenchMeasurement, type BenchReport, type BenchRow, renderTable } from "./lib/bench-report.ts";
 import { targetRows } from "./lib/bench-targets.ts";
 import { webhookMeasurement } from "./lib/bench-webhooks.ts";
@@ -251,6 +252,17 @@ function selected(measurement: BenchMeasurement<BenchContext>): boolean {
   return only.some((part) => measurement.name.toLowerCase().includes(part.trim()));
 }
 
+/** BENCH_PROFILE: writes the API Worker's profile of one measurement and prints its busiest functions. */
+function reportProfile(dir: string, measurement: string, profile: CpuProfile): void {
+  const file = writeCpuProfile(dir, measurement, profile);
+  console.log(
+    `bench: the API Worker's CPU profile of "${measurement}" is in ${relative(process.cwd(), file)}; busiest:`,
+  );
+  for (const { share, where } of busiestFunctions(profile, 12)) {
+    console.log(`  ${(share * 100).toFixed(1).padStart(5)} %  ${where}`);
+  }
+}
+
 const hardStop = setTimeout(() => {
   console.error(`bench: still running after ${RUN_LIMIT_MS / 60_000} minutes; giving up`);
   process.exit(1);
@@ -262,7 +274,9 @@ const startedAt = new Date();
 const loadAtStart = loadavg();
 const cpus = availableParallelism();
 console.log("bench: starting the database, the bridge and both Workers…");
-const env = await startBenchEnvironment();
+const profileDir = process.env.BENCH_PROFILE;
+if (profileDir) mkdirSync(profileDir, { recursive: true });
+const env = await startBenchEnvironment({ profiling: Boolean(profileDir) });
 const failures: BenchReport["failures"] = [];
 const rows: BenchRow[] = [];
 try {
@@ -290,7 +304,9 @@ try {
   for (const measurement of MEASUREMENTS.filter(selected)) {
     console.log(`bench: ${measurement.name}…`);
     try {
+      const profile = profileDir && env.inspectorPort ? await startCpuProfile(env.inspectorPort) : undefined;
       rows.push(...(await measurement.run(context)));
+      if (profileDir && profile) reportProfile(profileDir, measurement.name, await profile.stop());
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       console.error(`bench: ${measurement.name} failed: ${message}`);

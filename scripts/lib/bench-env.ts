@@ -2,6 +2,7 @@
 // or DATABASE_URL's server), the WebSocket bridge whose frame counter measures
 // round trips, throwaway secrets, and two local Workers side by side: the
 // real API and the bare floor (bench/bare-worker.ts).
+import { type AddressInfo, createServer } from "node:net";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair } from "jose";
 import { unstable_startWorker } from "wrangler";
@@ -29,12 +30,16 @@ export interface BenchEnvironment {
   bareUrl: string;
   /** CPU time per process group: the local Workers' workerd, this process, a PostgreSQL server's. */
   cpu: CpuMeter;
+  /** The API Worker's inspector port, when started with `profiling` (BENCH_PROFILE). */
+  inspectorPort?: number;
   close(): Promise<void>;
 }
 
 export interface BenchEnvironmentOptions {
   /** Start the bare Worker beside the real one (default true; `npm run bench` compares them). */
   bareWorker?: boolean;
+  /** Open the API Worker's inspector (and build it unminified) so its CPU can be profiled. */
+  profiling?: boolean;
 }
 
 export async function startBenchEnvironment(
@@ -77,15 +82,22 @@ export async function startBenchEnvironment(
     const shared = { DATABASE_URL: secret(databaseUrl), DB_WS_PROXY: secret(bridge.proxyAddress) };
 
     const apiConfig = join(projectRoot, "wrangler.toml");
-    const api = await startLocalWorker(apiConfig, {
-      // The limiter stays in the path (its cost is measured) but a bench's thousands of requests
-      // from one address and token do not trip it.
-      ...relaxedStartWorkerRateLimits(apiConfig),
-      ...shared,
-      JWT_SIGNING_KEY: secret(signingKey),
-      ADMIN_TOKEN: secret(adminToken),
-      DATA_ENCRYPTION_KEY: secret(Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64")),
-    });
+    const inspectorPort = options.profiling ? await freePort() : undefined;
+    const api = await startLocalWorker(
+      apiConfig,
+      {
+        // The limiter stays in the path (its cost is measured) but a bench's thousands of requests
+        // from one address and token do not trip it.
+        ...relaxedStartWorkerRateLimits(apiConfig),
+        ...shared,
+        JWT_SIGNING_KEY: secret(signingKey),
+        ADMIN_TOKEN: secret(adminToken),
+        DATA_ENCRYPTION_KEY: secret(
+          Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64"),
+        ),
+      },
+      inspectorPort,
+    );
     cleanups.push(() => api.dispose());
     let bareUrl = "";
     if (options.bareWorker ?? true) {
@@ -102,6 +114,7 @@ export async function startBenchEnvironment(
       apiUrl: origin(await api.url),
       bareUrl,
       cpu: cpuMeter({ postgresServer: !embedded && isLocalServer(databaseUrl) }),
+      ...(inspectorPort ? { inspectorPort } : {}),
       close,
     };
   } catch (error) {
@@ -116,13 +129,16 @@ async function startLocalWorker(
     string,
     { type: "secret_text"; value: string } | ReturnType<typeof relaxedStartWorkerRateLimits>[string]
   >,
+  inspectorPort?: number,
 ): Promise<LocalWorker> {
   const worker = await unstable_startWorker({
     config,
     bindings,
+    // Unminified when profiled, so the profile names the source's functions.
+    ...(inspectorPort ? { build: { minify: false } } : {}),
     dev: {
       server: { hostname: HOST, port: 0 },
-      inspector: false,
+      inspector: inspectorPort ? { port: inspectorPort } : false,
       watch: false,
       // /cdn-cgi/local/scheduled fires the cron handler (the cron-tick measurement).
       testScheduled: true,
@@ -131,6 +147,15 @@ async function startLocalWorker(
   });
   await worker.ready;
   return worker;
+}
+
+/** A port nothing listens on now (the inspector's, which wrangler asks for by number). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 /** A server on this machine, whose processes /proc shows. */
