@@ -14,6 +14,7 @@ import {
   formatLocalDate,
   formatZoned,
   isValidTimeZone,
+  type LocalDate,
   localToUtc,
   parseLocalDate,
   utcToLocal,
@@ -73,6 +74,20 @@ function parseClock(text: string): { hour: number; minute: number; nextDay: bool
   return h === 24 ? { hour: 0, minute: 0, nextDay: true } : { hour: h, minute: m, nextDay: false };
 }
 
+/** Every UTC offset in use lies within ±14 hours; a day's margin each side covers it with room. */
+const OFFSET_MARGIN_MS = 86_400_000;
+
+/**
+ * Whether a holiday on local `date` (its part-day end at the latest the next local midnight) can
+ * overlap [from, to) in any zone. The zone arithmetic below costs a few Intl calls per holiday, and a
+ * release's window check asks for a range of days against every holiday of every covered year: this
+ * leaves the arithmetic to the few dates near the range.
+ */
+function dateMayOverlap(date: LocalDate, from: number, to: number): boolean {
+  const utcMidnight = Date.UTC(date.year, date.month - 1, date.day);
+  return utcMidnight - OFFSET_MARGIN_MS < to && utcMidnight + 2 * 86_400_000 + OFFSET_MARGIN_MS > from;
+}
+
 /**
  * Freeze occurrences for the public holidays of `state` that overlap [fromUtc, toUtc), in `timezone`
  * (pass null to use the state's own zone), sorted.
@@ -96,6 +111,7 @@ export function holidayOccurrences(
     if (options.excludePartDay && entry.part_day) continue;
     const date = parseLocalDate(entry.date);
     if (!date) throw new Error(`bad holiday date ${entry.date}`);
+    if (!dateMayOverlap(date, from, to)) continue;
     const startClock = parseClock(entry.part_day?.from ?? "00:00");
     const endClock = parseClock(entry.part_day?.to ?? "24:00");
     const startDate = startClock.nextDay ? addDays(date, 1) : date;

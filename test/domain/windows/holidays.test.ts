@@ -118,6 +118,32 @@ describe("holiday data", () => {
 });
 
 describe("holidayOccurrences", () => {
+  it("finds each holiday from a range touching only its first or last millisecond, in its own zone and in Perth's", () => {
+    // A range far from a holiday's date skips its zone arithmetic; the skip must never drop a
+    // holiday whose local day starts on the previous UTC date (every Australian zone is ahead of
+    // UTC) or, part-day, ends at the next local midnight.
+    const everything = { from: d(`${HOLIDAY_DATA_YEARS[0]}-01-01T00:00:00Z`), to: d("2100-01-01T00:00:00Z") };
+    everything.from.setUTCDate(everything.from.getUTCDate() - 2);
+    let checked = 0;
+    for (const state of AU_STATES) {
+      for (const zone of [null, "Australia/Perth"]) {
+        for (const holiday of holidayOccurrences(state, zone, everything.from, everything.to)) {
+          const start = Date.parse(holiday.starts_at);
+          const end = Date.parse(holiday.ends_at);
+          for (const [from, to] of [
+            [start, start + 1],
+            [end - 1, end],
+          ] as const) {
+            const found = holidayOccurrences(state, zone, new Date(from), new Date(to));
+            expect(found.map((o) => o.occurrence_key)).toContain(holiday.occurrence_key);
+          }
+          checked += 1;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(AU_STATES.length * 2 * 10 * HOLIDAY_DATA_YEARS.length);
+  });
+
   it("blocks Melbourne Cup day in Victoria only, all day in Melbourne time", () => {
     const from = d("2026-11-01T00:00:00Z");
     const to = d("2026-11-05T00:00:00Z");
