@@ -305,8 +305,12 @@ try {
     console.log(`bench: ${measurement.name}…`);
     try {
       const profile = profileDir && env.inspectorPort ? await startCpuProfile(env.inspectorPort) : undefined;
-      rows.push(...(await measurement.run(context)));
-      if (profileDir && profile) reportProfile(profileDir, measurement.name, await profile.stop());
+      try {
+        rows.push(...(await measurement.run(context)));
+      } finally {
+        // Stopped even when the measurement fails, so the next one's profile starts afresh.
+        if (profileDir && profile) reportProfile(profileDir, measurement.name, await profile.stop());
+      }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       console.error(`bench: ${measurement.name} failed: ${message}`);

@@ -7,8 +7,8 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { WebSocket as WebSocketType } from "ws";
 
-// The `ws` package, not Node's WebSocket: wrangler's inspector proxy refuses the Origin that
-// Node's client sends.
+// The `ws` package, as the bench's other clients use: wrangler's inspector proxy refused Node's
+// own WebSocket client when this was written.
 const { WebSocket } = createRequire(import.meta.url)("ws") as { WebSocket: typeof WebSocketType };
 
 /** Microseconds between samples: fine enough to see a request of a few milliseconds. */
