@@ -11,6 +11,7 @@ import type { AuState, Occurrence } from "./types";
 import { AU_STATES } from "./types";
 import {
   addDays,
+  DAY_MS,
   formatLocalDate,
   formatZoned,
   isValidTimeZone,
@@ -75,7 +76,7 @@ function parseClock(text: string): { hour: number; minute: number; nextDay: bool
 }
 
 /** Every UTC offset in use lies within ±14 hours; a day's margin each side covers it with room. */
-const OFFSET_MARGIN_MS = 86_400_000;
+const OFFSET_MARGIN_MS = DAY_MS;
 
 /**
  * Whether a holiday on local `date` (its part-day end at the latest the next local midnight) can
@@ -85,7 +86,7 @@ const OFFSET_MARGIN_MS = 86_400_000;
  */
 function dateMayOverlap(date: LocalDate, from: number, to: number): boolean {
   const utcMidnight = Date.UTC(date.year, date.month - 1, date.day);
-  return utcMidnight - OFFSET_MARGIN_MS < to && utcMidnight + 2 * 86_400_000 + OFFSET_MARGIN_MS > from;
+  return utcMidnight - OFFSET_MARGIN_MS < to && utcMidnight + 2 * DAY_MS + OFFSET_MARGIN_MS > from;
 }
 
 /**
