@@ -367,19 +367,23 @@ export async function deliveries(
   return res.body.items;
 }
 
+/** Longer than the queue's first retry (5 s, then 10 s), so one transient failure under load still settles. */
+const SETTLE_DEADLINE_MS = 25_000;
+
 /**
- * Processing runs in `waitUntil` after the 202, so tests wait for the delivery's outcome: polls
- * the deliveries listing (a bounded loop) until the delivery is no longer `received`.
+ * Processing runs from the queue after the 202, so tests wait for the delivery's outcome: polls
+ * the deliveries listing until the delivery is no longer `received`, up to a deadline.
  */
 export async function settled(agency: SeededAgency, hook: Hook, deliveryId: string): Promise<DeliveryView> {
-  for (let i = 0; i < 200; i++) {
+  const deadline = Date.now() + SETTLE_DEADLINE_MS;
+  while (Date.now() < deadline) {
     const found = (await deliveries(agency, hook)).find(
       (d) => d.delivery_id === deliveryId && d.outcome !== "duplicate",
     );
     if (found && found.outcome !== "received") return found;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`delivery ${deliveryId} was not processed within 10 s`);
+  throw new Error(`delivery ${deliveryId} was not processed within ${SETTLE_DEADLINE_MS / 1_000} s`);
 }
 
 /** Sends and waits for the outcome; the delivery must have been accepted (202). */

@@ -45,7 +45,8 @@ describe("POST /hooks/{integration_id}: each provider's scheme over the raw byte
       const elapsed = Date.now() - started;
       expect(res.status, res.text).toBe(202);
       expect(res.body).toMatchObject({ outcome: "received", reason: null });
-      expect(elapsed).toBeLessThan(5_000);
+      // GitHub's own limit on an answer; a bound on a loaded shared machine, not a speed target.
+      expect(elapsed).toBeLessThan(10_000);
 
       const delivery = await settled(agency, ci.hooks[provider], deliveryIdOf(res));
       expect(delivery, JSON.stringify(delivery)).toMatchObject({ outcome: "applied", release_id: releaseId });
@@ -320,12 +321,16 @@ describe("duplicates and rotation", () => {
     const hook = await createHook(agency, "github", [ci.projectOf.github]);
     const rotated = await api(`/v1/integrations/${hook.id}/rotate-secret`, {
       token: agency.tokens.release_manager,
-      body: { overlap_hours: 0.0003 }, // about one second
+      // 3.6 s: room for the delivery inside it on a loaded machine (a second was once too short).
+      body: { overlap_hours: 0.001 },
     });
     expect(rotated.status).toBe(200);
     const message = () => testMessage("github", "Lint", "passed", randomSha());
     expect((await send(hook, message(), { secret: hook.secret })).status).toBe(202);
-    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    // Until just past the end the API reported, rather than a fixed sleep.
+    const overlapEnds = Date.parse(rotated.body.previous_secret_expires_at);
+    expect(overlapEnds - Date.now()).toBeLessThanOrEqual(3_600);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, overlapEnds - Date.now()) + 100));
     expect((await send(hook, message(), { secret: hook.secret })).status).toBe(401);
     expect((await send(hook, message(), { secret: rotated.body.secret })).status).toBe(202);
   });

@@ -304,11 +304,12 @@ describe("read-only scopes over DB_TRANSPORT=http", () => {
       timeoutMs: 50,
     });
     const started = Date.now();
-    const error = await client.query("select pg_sleep(0.5)").then(
+    const error = await client.query("select pg_sleep(2)").then(
       () => undefined,
       (reason: unknown) => reason,
     );
-    expect(Date.now() - started).toBeLessThan(450);
+    // Well before the statement could have answered, with room for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(1_500);
     expect(isHttpConnectionFailure(error)).toBe(true);
     expect((error as { sourceError?: Error }).sourceError?.name).toBe("TimeoutError");
   });

@@ -194,7 +194,8 @@ describe("release events to an agency's own receiver (Standard Webhooks)", () =>
     let [delivery] = await waitForStatus(endpoint.id, "retrying");
     expect(delivery).toMatchObject({ attempts: 1, last_response_code: 503 });
     const due = Date.parse(delivery?.next_attempt_at ?? "");
-    expect(due - Date.now()).toBeGreaterThan(0);
+    // The first retry is due 5 s after the attempt (not checked against now: the test's own polling
+    // may take that long on a loaded machine); "not due yet" below is judged at a time of our choosing.
     expect(due - Date.now()).toBeLessThanOrEqual(5_000);
 
     // Not due yet: nothing is sent. Due: sent again, the same id, and delivered.
